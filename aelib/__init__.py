@@ -1,0 +1,55 @@
+"""aelib: the classic autoencoders of "Building Autoencoders in Keras", in Keras 3.
+
+    import aelib
+    data = aelib.load_dataset("bundled")          # offline MNIST sample
+    ae = aelib.build("conv")                      # one of aelib.ARCHITECTURES
+    result = aelib.train(ae, data, epochs=5)
+    images = ae.reconstruct(data.x_test[:10])
+
+Names resolve on first use, so `import aelib` is quick and does not import Keras until a model,
+a training run or a dataset that needs it is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "ARCHITECTURES": "aelib.architectures",
+    "REGISTRY": "aelib.architectures",
+    "Architecture": "aelib.architectures",
+    "get_architecture": "aelib.architectures",
+    "ParamSpec": "aelib.params",
+    "Autoencoder": "aelib.autoencoder",
+    "ModelSummary": "aelib.autoencoder",
+    "build": "aelib.autoencoder",
+    "Dataset": "aelib.datasets",
+    "DATASETS": "aelib.datasets",
+    "load_dataset": "aelib.datasets",
+    "add_noise": "aelib.noise",
+    "train": "aelib.training",
+    "TrainResult": "aelib.training",
+    "TRAINING_PARAMS": "aelib.training",
+    "DEFAULT_LEARNING_RATES": "aelib.training",
+    "EpochStarted": "aelib.progress",
+    "BatchProgress": "aelib.progress",
+    "EpochEnded": "aelib.progress",
+    "TrainingFinished": "aelib.progress",
+}
+_SUBMODULES = ("analysis", "figures", "progress", "params", "datasets", "training")
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"aelib.{name}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'aelib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,182 @@
+"""What a trained autoencoder learned, as numbers: errors, sparsity, t-SNE, PCA, kNN, latents.
+
+Every function takes numpy arrays (or an `Autoencoder`) and returns numpy arrays or small
+dataclasses; figures of these live in `aelib.figures`. scikit-learn is imported where used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+EPSILON = 1e-7
+
+
+def reconstruction_errors(images: np.ndarray, reconstructions: np.ndarray,
+                          metric: str = "bce") -> np.ndarray:
+    """Per-image error: mean binary cross-entropy ("bce", the training loss) or "mse".
+
+    Raises:
+        ValueError: mismatched shapes or an unknown metric.
+    """
+    x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+    r = np.asarray(reconstructions, dtype=np.float64).reshape(len(reconstructions), -1)
+    if x.shape != r.shape:
+        raise ValueError(f"Images {x.shape} and reconstructions {r.shape} differ in shape.")
+    if metric == "mse":
+        return np.mean((x - r) ** 2, axis=1)
+    if metric != "bce":
+        raise ValueError(f"metric must be 'bce' or 'mse'; got {metric!r}.")
+    r = np.clip(r, EPSILON, 1 - EPSILON)
+    return -np.mean(x * np.log(r) + (1 - x) * np.log(1 - r), axis=1)
+
+
+@dataclass(frozen=True)
+class SparsityStats:
+    """How sparse a set of codes is.
+
+    Args:
+        mean_activation: mean of all code values (the tutorial's `encoded_imgs.mean()`).
+        inactive_fraction: share of code units that never exceed `threshold` on any image.
+        zero_fraction: share of all code values at or below `threshold`.
+        per_unit_mean: mean activation of each unit, shaped (code_size,).
+        histogram_counts, histogram_edges: distribution of all code values.
+        threshold: the activity threshold used.
+    """
+
+    mean_activation: float
+    inactive_fraction: float
+    zero_fraction: float
+    per_unit_mean: np.ndarray
+    histogram_counts: np.ndarray
+    histogram_edges: np.ndarray
+    threshold: float
+
+
+def sparsity_stats(codes: np.ndarray, threshold: float = 1e-3, bins: int = 40) -> SparsityStats:
+    """Sparsity statistics of codes shaped (n, ...); units are the flattened code positions."""
+    flat = np.asarray(codes, dtype=np.float64).reshape(len(codes), -1)
+    counts, edges = np.histogram(flat, bins=bins)
+    return SparsityStats(
+        mean_activation=float(flat.mean()),
+        inactive_fraction=float(np.mean(np.abs(flat).max(axis=0) <= threshold)),
+        zero_fraction=float(np.mean(np.abs(flat) <= threshold)),
+        per_unit_mean=flat.mean(axis=0),
+        histogram_counts=counts,
+        histogram_edges=edges,
+        threshold=threshold,
+    )
+
+
+@dataclass(frozen=True)
+class TSNEMap:
+    """A 2-D t-SNE embedding of codes; `indices` says which rows of the input each point is."""
+
+    embedding: np.ndarray  # (m, 2)
+    indices: np.ndarray  # (m,)
+
+
+def tsne_map(codes: np.ndarray, max_points: int = 2000, perplexity: float = 30.0,
+             seed: int = 0) -> TSNEMap:
+    """t-SNE of up to `max_points` codes (a seeded subsample), after PCA to 50 dimensions when
+    the codes are wider.
+
+    Raises:
+        ValueError: fewer codes than perplexity needs (more than `perplexity` points).
+    """
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    flat = np.asarray(codes, dtype=np.float32).reshape(len(codes), -1)
+    rng = np.random.default_rng(seed)
+    indices = np.sort(rng.choice(len(flat), size=min(max_points, len(flat)), replace=False))
+    points = flat[indices]
+    if len(points) <= perplexity:
+        raise ValueError(f"t-SNE with perplexity {perplexity} needs more than {perplexity:g} "
+                         f"codes; got {len(points)}. Lower the perplexity or use more images.")
+    if points.shape[1] > 50:
+        points = PCA(n_components=50, random_state=seed).fit_transform(points)
+    embedding = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed,
+                     n_jobs=-1).fit_transform(points)
+    return TSNEMap(embedding.astype(np.float32), indices)
+
+
+@dataclass(frozen=True)
+class PCABaseline:
+    """PCA with as many components as the model's code: the linear autoencoder to beat."""
+
+    n_components: int
+    reconstructions: np.ndarray  # (n, height, width), clipped to [0, 1]
+    errors: np.ndarray  # per-image binary cross-entropy
+    loss: float  # mean of errors
+    explained_variance: float
+
+
+def pca_baseline(x_train: np.ndarray, x_test: np.ndarray, n_components: int,
+                 seed: int = 0) -> PCABaseline:
+    """Fit PCA on `x_train` and reconstruct `x_test` from `n_components` components.
+
+    Components are capped at the number of training images and pixels.
+    """
+    from sklearn.decomposition import PCA
+
+    train = np.asarray(x_train, dtype=np.float32).reshape(len(x_train), -1)
+    test = np.asarray(x_test, dtype=np.float32).reshape(len(x_test), -1)
+    n_components = int(min(n_components, train.shape[0], train.shape[1]))
+    pca = PCA(n_components=n_components, random_state=seed).fit(train)
+    reconstructions = np.clip(pca.inverse_transform(pca.transform(test)), 0.0, 1.0)
+    errors = reconstruction_errors(test, reconstructions)
+    return PCABaseline(n_components, reconstructions.reshape(np.shape(x_test)).astype(np.float32),
+                       errors, float(errors.mean()), float(pca.explained_variance_ratio_.sum()))
+
+
+def knn_accuracy(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.ndarray,
+                 y_test: np.ndarray, k: int = 5) -> float:
+    """Accuracy of a k-nearest-neighbour classifier on codes: how much the codes keep of the
+    label, without training anything on the labels."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    classifier = KNeighborsClassifier(n_neighbors=min(k, len(train_codes)))
+    classifier.fit(np.reshape(train_codes, (len(train_codes), -1)), y_train)
+    return float(classifier.score(np.reshape(test_codes, (len(test_codes), -1)), y_test))
+
+
+def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) -> np.ndarray:
+    """Images decoded along the straight line between the codes of two images, ends included.
+
+    Returns:
+        (steps, height, width) images, from `image_a`'s reconstruction to `image_b`'s.
+    """
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2; got {steps}.")
+    codes = ae.encode(np.stack([image_a, image_b]))
+    weights = np.linspace(0.0, 1.0, steps, dtype=np.float32).reshape(-1, *[1] * (codes.ndim - 1))
+    return ae.decode((1 - weights) * codes[0] + weights * codes[1])
+
+
+def latent_grid(ae, size: int = 15, span: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a `size` x `size` grid over the first two latent dimensions (others at 0).
+
+    The grid runs over Gaussian quantiles from 1 - span to span, like the tutorial's
+    `norm.ppf(np.linspace(0.05, 0.95, 15))`, so it covers where the prior puts its mass.
+
+    Returns:
+        (images shaped (size, size, height, width), grid values shaped (size,)); row 0 is the
+        highest value of the second dimension, so the picture reads like a plot.
+
+    Raises:
+        ValueError: a code of fewer than 2 dimensions, or span outside (0.5, 1).
+    """
+    from scipy.stats import norm
+
+    if ae.code_size < 2:
+        raise ValueError("The latent grid needs a code of at least 2 dimensions.")
+    if not 0.5 < span < 1:
+        raise ValueError(f"span must be between 0.5 and 1 (exclusive); got {span}.")
+    values = norm.ppf(np.linspace(1 - span, span, size)).astype(np.float32)
+    codes = np.zeros((size, size, ae.code_size), dtype=np.float32)
+    codes[:, :, 0] = values[None, :]
+    codes[:, :, 1] = values[::-1, None]
+    images = ae.decode(codes.reshape(size * size, -1))
+    return images.reshape(size, size, *ae.image_shape), values

@@ -1,0 +1,189 @@
+"""`Autoencoder`: one uniform shape for every architecture, and `build` to make one by name.
+
+Whatever the architecture, an `Autoencoder` takes images shaped (n, height, width) with values in
+[0, 1], and gives back numpy arrays: codes from `encode`, images from `reconstruct` and `decode`.
+How each architecture reads an image (a flat vector, an image with a channel, a sequence of rows)
+is its registry entry's `input_mode`; the conversion lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+from aelib.architectures import REGISTRY, get_architecture
+from aelib.params import resolve
+
+DEFAULT_IMAGE_SHAPE = (28, 28)
+PREDICT_BATCH_SIZE = 1024
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One row of a model summary."""
+
+    model: str  # "encoder" or "decoder"
+    name: str
+    kind: str  # the layer's class name
+    output_shape: str
+    parameters: int
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """What `Autoencoder.summary` reports: the layers and their sizes."""
+
+    layers: tuple[LayerRow, ...]
+    total_parameters: int
+    code_shape: tuple[int, ...]
+
+
+class Autoencoder:
+    """An autoencoder of any registered architecture, with numpy in and numpy out.
+
+    Args:
+        architecture: registry name, e.g. "conv".
+        hparams: its validated hyperparameters.
+        autoencoder: the trainable Keras model (input to reconstruction).
+        encoder: Keras model from input to code.
+        decoder: Keras model from code to reconstruction; for the VAE, the generator.
+        image_shape: (height, width) of the images it takes.
+        seed: the seed its weights were initialised from.
+
+    Example:
+        >>> ae = aelib.build("dense", encoding_dim=16)  # doctest: +SKIP
+        >>> ae.reconstruct(images).shape                 # doctest: +SKIP
+        (10, 28, 28)
+    """
+
+    def __init__(self, architecture, hparams, autoencoder, encoder, decoder,
+                 image_shape=DEFAULT_IMAGE_SHAPE, seed=0):
+        self.architecture = architecture
+        self.hparams = dict(hparams)
+        self.autoencoder = autoencoder
+        self.encoder = encoder
+        self.decoder = decoder
+        self.image_shape = tuple(image_shape)
+        self.seed = seed
+
+    @property
+    def input_mode(self) -> str:
+        """How the models read an image: "flat", "image" or "sequence"."""
+        return REGISTRY[self.architecture].input_mode
+
+    @property
+    def noise_factor(self) -> float:
+        """Standard deviation of the training-time input noise (0 for all but `denoising`)."""
+        return float(self.hparams.get("noise_factor", 0.0))
+
+    @property
+    def code_shape(self) -> tuple[int, ...]:
+        """Shape of one code, e.g. (32,) for `dense` or (4, 4, 8) for `conv`."""
+        return tuple(self.encoder.output.shape[1:])
+
+    @property
+    def code_size(self) -> int:
+        """Number of values in one code."""
+        return math.prod(self.code_shape)
+
+    def to_model_input(self, images: np.ndarray) -> np.ndarray:
+        """Convert (n, height, width) images to this architecture's input layout, as float32.
+
+        Raises:
+            ValueError: the images do not have this model's number of pixels.
+        """
+        images = np.asarray(images, dtype=np.float32)
+        height, width = self.image_shape
+        if images.ndim < 2 or math.prod(images.shape[1:]) != height * width:
+            raise ValueError(
+                f"Expected images shaped (n, {height}, {width}); got an array shaped "
+                f"{images.shape}. Resize the images or build the model with "
+                f"image_shape={images.shape[1:3]}."
+            )
+        layout = {
+            "flat": (height * width,),
+            "image": (height, width, 1),
+            "sequence": (height, width),
+        }[self.input_mode]
+        return np.ascontiguousarray(images.reshape((len(images), *layout)))
+
+    def encode(self, images: np.ndarray) -> np.ndarray:
+        """Codes of `images`, shaped (n, *code_shape); the VAE gives the latent means."""
+        return self._predict(self.encoder, self.to_model_input(images))
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """Images (n, height, width) decoded from codes shaped (n, *code_shape) or (n, code_size).
+
+        Raises:
+            ValueError: the codes do not have `code_size` values each.
+        """
+        codes = np.asarray(codes, dtype=np.float32)
+        if codes.ndim < 2 or math.prod(codes.shape[1:]) != self.code_size:
+            raise ValueError(
+                f"Expected codes shaped (n, {', '.join(map(str, self.code_shape))}) or "
+                f"(n, {self.code_size}); got {codes.shape}."
+            )
+        codes = codes.reshape((len(codes), *self.code_shape))
+        return self._to_images(self._predict(self.decoder, codes))
+
+    def reconstruct(self, images: np.ndarray) -> np.ndarray:
+        """Reconstructions (n, height, width) of `images`, through the code (no training noise)."""
+        return self.decode(self.encode(images))
+
+    def summary(self) -> ModelSummary:
+        """The encoder's and decoder's layers, output shapes and parameter counts."""
+        rows = []
+        # The trained sub-models, which for the VAE includes the log-variance head that
+        # `self.encoder` (the mean) leaves out.
+        parts = [layer for layer in self.autoencoder.layers if isinstance(layer, keras.Model)]
+        for model in parts:
+            part = "decoder" if model is self.decoder else "encoder"
+            for layer in model.layers:
+                if isinstance(layer, keras.layers.InputLayer):
+                    continue
+                rows.append(LayerRow(part, layer.name, type(layer).__name__,
+                                     str(tuple(layer.output.shape)), int(layer.count_params())))
+        return ModelSummary(tuple(rows), int(self.autoencoder.count_params()), self.code_shape)
+
+    def _to_images(self, outputs: np.ndarray) -> np.ndarray:
+        return outputs.reshape((len(outputs), *self.image_shape))
+
+    @staticmethod
+    def _predict(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
+        # Direct calls rather than model.predict: no data-adapter set-up per call, which is most
+        # of the cost for the small batches a UI asks for after every epoch.
+        parts = [
+            keras.ops.convert_to_numpy(model(inputs[start:start + PREDICT_BATCH_SIZE],
+                                             training=False))
+            for start in range(0, len(inputs), PREDICT_BATCH_SIZE)
+        ]
+        if not parts:
+            return np.zeros((0, *model.output.shape[1:]), dtype=np.float32)
+        return np.concatenate(parts)
+
+
+def build(name: str, seed: int = 0, image_shape: tuple[int, int] = DEFAULT_IMAGE_SHAPE,
+          **hparams) -> Autoencoder:
+    """Build an autoencoder of a registered architecture.
+
+    Args:
+        name: one of `aelib.ARCHITECTURES`.
+        seed: seed of the initial weights (and of the VAE's sampling, the denoiser's noise).
+        image_shape: (height, width) of the images it will take.
+        **hparams: the architecture's hyperparameters; missing ones take the tutorial's values.
+
+    Returns:
+        An untrained `Autoencoder`.
+
+    Raises:
+        ValueError: unknown architecture, unknown hyperparameter or a value out of range.
+    """
+    architecture = get_architecture(name)
+    resolved = resolve(architecture.params, hparams, f"Architecture {name!r}")
+    if len(image_shape) != 2 or min(image_shape) < 4:
+        raise ValueError(f"image_shape must be (height, width), each at least 4; got {image_shape}.")
+    models = architecture.build_models(resolved, tuple(image_shape), int(seed))
+    return Autoencoder(name, resolved, *models, image_shape=image_shape, seed=int(seed))

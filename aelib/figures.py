@@ -1,0 +1,176 @@
+"""Plotly figures of what an autoencoder does; each function returns a `go.Figure`.
+
+Images are drawn as one grayscale heatmap per figure (a mosaic with thin gaps), which stays light
+in the browser even for the 15x15 latent manifold. Pages only place these figures.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+GAP = 2  # pixels between images in a mosaic
+LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _mosaic(grid: np.ndarray) -> np.ndarray:
+    """Tile (rows, cols, h, w) images into one 2-D array with NaN gaps between them."""
+    rows, cols, height, width = grid.shape
+    out = np.full((rows * (height + GAP) - GAP, cols * (width + GAP) - GAP), np.nan, np.float32)
+    for r in range(rows):
+        for c in range(cols):
+            top, left = r * (height + GAP), c * (width + GAP)
+            out[top:top + height, left:left + width] = grid[r, c]
+    return out
+
+
+def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
+                  column_labels: Sequence[str] = (), title: str | None = None,
+                  zmax: float = 1.0, cell_px: int = 64) -> go.Figure:
+    rows, cols, height, width = grid.shape
+    fig = go.Figure(go.Heatmap(z=_mosaic(grid), colorscale="gray", zmin=0.0, zmax=zmax,
+                               showscale=False, hoverinfo="skip"))
+    row_centres = [r * (height + GAP) + height / 2 for r in range(rows)]
+    col_centres = [c * (width + GAP) + width / 2 for c in range(cols)]
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
+                     tickvals=row_centres if row_labels else [], ticktext=list(row_labels))
+    fig.update_xaxes(showgrid=False, zeroline=False, side="top",
+                     tickvals=col_centres if column_labels else [], ticktext=list(column_labels))
+    fig.update_layout(title=title, height=max(160, rows * cell_px + 80),
+                      margin=dict(l=10, r=10, t=60 if title else 30, b=10),
+                      plot_bgcolor="white")
+    return fig
+
+
+def image_rows(rows: Mapping[str, np.ndarray], column_labels: Sequence[str] = (),
+               title: str | None = None) -> go.Figure:
+    """Rows of same-sized images, each row labelled: e.g. {"original": x, "reconstruction": r}.
+
+    Raises:
+        ValueError: rows of different lengths or image shapes.
+    """
+    arrays = [np.asarray(images, dtype=np.float32) for images in rows.values()]
+    if len({a.shape for a in arrays}) != 1:
+        raise ValueError("Every row needs the same number of images of the same shape; got "
+                         + ", ".join(str(a.shape) for a in arrays) + ".")
+    return _image_figure(np.stack(arrays), list(rows), column_labels, title)
+
+
+def reconstruction_grid(originals: np.ndarray, reconstructions: np.ndarray,
+                        errors: np.ndarray | None = None,
+                        title: str | None = "Original (top) vs reconstruction (bottom)"
+                        ) -> go.Figure:
+    """Originals above their reconstructions, with each image's error on top when given."""
+    labels = [f"{e:.3f}" for e in errors] if errors is not None else ()
+    return image_rows({"original": originals, "reconstruction": reconstructions}, labels, title)
+
+
+def _code_as_image(code: np.ndarray) -> np.ndarray:
+    """A code as a small 2-D image: (h, w, c) codes side by side per channel, flat ones folded
+    into the most square rectangle (32 -> 4x8, as in the tutorial)."""
+    if code.ndim == 3:
+        return code.transpose(0, 2, 1).reshape(code.shape[0], -1)  # (4, 4, 8) -> (4, 32)
+    flat = code.reshape(-1)
+    rows = max(d for d in range(1, int(math.isqrt(len(flat))) + 1) if len(flat) % d == 0)
+    return flat.reshape(rows, -1)
+
+
+def code_images(codes: np.ndarray, title: str | None = "Codes as images") -> go.Figure:
+    """The tutorial's view of codes: each image's code drawn as a small grayscale picture."""
+    codes = np.asarray(codes, dtype=np.float32)
+    images = np.stack([_code_as_image(c) for c in codes])
+    top = float(images.max()) if images.size and images.max() > 0 else 1.0
+    return _image_figure(images[None], title=title, zmax=top, cell_px=48)
+
+
+def loss_curves(history: Mapping[str, Sequence[float]],
+                names: Sequence[str] = ("loss", "val_loss"),
+                title: str = "Loss per epoch") -> go.Figure:
+    """One line per history entry in `names` that exists, over epochs counted from 1."""
+    fig = go.Figure()
+    for name in names:
+        values = history.get(name) or []
+        fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=list(values),
+                                 mode="lines+markers", name=name))
+    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title="loss", height=320,
+                      margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def _label_scatter(points: np.ndarray, labels: np.ndarray | None, indices: np.ndarray,
+                   title: str, axis_titles: tuple[str, str]) -> go.Figure:
+    fig = go.Figure()
+    groups = [None] if labels is None else sorted(set(np.asarray(labels).tolist()))
+    for group in groups:
+        mask = np.ones(len(points), bool) if group is None else np.asarray(labels) == group
+        fig.add_trace(go.Scattergl(
+            x=points[mask, 0], y=points[mask, 1], mode="markers",
+            name="images" if group is None else str(group),
+            marker=dict(size=5, color=None if group is None else
+                        LABEL_COLORS[int(group) % len(LABEL_COLORS)]),
+            customdata=indices[mask],
+            hovertemplate=("label " + str(group) + "<br>" if group is not None else "")
+            + "index %{customdata}<extra></extra>",
+        ))
+    fig.update_layout(title=title, xaxis_title=axis_titles[0], yaxis_title=axis_titles[1],
+                      height=520, margin=dict(l=10, r=10, t=50, b=10), legend_title="label",
+                      dragmode="lasso")
+    return fig
+
+
+def tsne_scatter(tsne, labels: np.ndarray | None = None,
+                 title: str = "t-SNE of the test codes") -> go.Figure:
+    """The t-SNE map coloured by label; hover shows label and index, `customdata` holds the
+    index into the test set (for selections)."""
+    picked = None if labels is None else np.asarray(labels)[tsne.indices]
+    return _label_scatter(tsne.embedding, picked, tsne.indices, title, ("t-SNE 1", "t-SNE 2"))
+
+
+def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
+                   title: str = "Latent plane of the test images") -> go.Figure:
+    """The first two latent dimensions of each code, coloured by label."""
+    flat = np.asarray(codes).reshape(len(codes), -1)[:, :2]
+    return _label_scatter(flat, labels, np.arange(len(flat)), title, ("z[0]", "z[1]"))
+
+
+def unit_activity(stats, title: str = "Mean activation per code unit") -> go.Figure:
+    """Bar chart of each code unit's mean activation (see `analysis.sparsity_stats`)."""
+    fig = go.Figure(go.Bar(x=list(range(len(stats.per_unit_mean))), y=stats.per_unit_mean))
+    fig.update_layout(title=title, xaxis_title="unit", yaxis_title="mean activation", height=300,
+                      margin=dict(l=10, r=10, t=50, b=10))
+    return fig
+
+
+def activation_histogram(stats, title: str = "Distribution of code values") -> go.Figure:
+    """Histogram of all code values (see `analysis.sparsity_stats`)."""
+    edges = stats.histogram_edges
+    fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=stats.histogram_counts,
+                           width=np.diff(edges)))
+    fig.update_layout(title=title, xaxis_title="activation", yaxis_title="count", height=300,
+                      yaxis_type="log", margin=dict(l=10, r=10, t=50, b=10), bargap=0)
+    return fig
+
+
+def error_histogram(errors: Mapping[str, np.ndarray],
+                    title: str = "Reconstruction error per image") -> go.Figure:
+    """Overlaid histograms of per-image errors, e.g. {"model": ..., "PCA": ...}."""
+    fig = go.Figure([go.Histogram(x=values, name=name, opacity=0.6, nbinsx=50)
+                     for name, values in errors.items()])
+    fig.update_layout(title=title, barmode="overlay", xaxis_title="binary cross-entropy",
+                      yaxis_title="images", height=320, margin=dict(l=10, r=10, t=50, b=10))
+    return fig
+
+
+def latent_manifold(images: np.ndarray, values: np.ndarray,
+                    title: str = "Digits decoded across the latent plane") -> go.Figure:
+    """The tutorial's 15x15 manifold: images shaped (size, size, h, w) from
+    `analysis.latent_grid`, with the latent values on the axes."""
+    fig = _image_figure(images, [f"{v:.2f}" for v in values[::-1]],
+                        [f"{v:.2f}" for v in values], title, cell_px=36)
+    fig.update_xaxes(title="z[0]", side="bottom")
+    fig.update_yaxes(title="z[1]")
+    return fig

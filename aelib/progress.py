@@ -1,0 +1,131 @@
+"""Training progress as small event objects, and the Keras callback that emits them.
+
+A UI passes a plain callable as `on_progress`; it receives `EpochStarted`, `BatchProgress`,
+`EpochEnded` and `TrainingFinished`. Batch events are throttled by wall-clock time, and the
+callback hooks `on_train_batch_begin`, which carries no logs: it never forces the device to sync,
+and Keras keeps dispatching batch-end callbacks asynchronously.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+
+BATCH_EVENT_INTERVAL_S = 0.25
+
+
+@dataclass(frozen=True)
+class EpochStarted:
+    """An epoch begins (epochs count from 1)."""
+
+    epoch: int
+    epochs: int
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Training has done `batch` of `batches` batches of this epoch."""
+
+    epoch: int
+    epochs: int
+    batch: int
+    batches: int
+    seconds: float  # since training started
+
+    @property
+    def fraction(self) -> float:
+        """Share of the whole run done, 0 to 1."""
+        return ((self.epoch - 1) + self.batch / max(self.batches, 1)) / self.epochs
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Estimated seconds left, from the pace so far; None before any batch is done."""
+        done = self.fraction
+        return None if done <= 0 else self.seconds * (1 - done) / done
+
+
+@dataclass(frozen=True)
+class EpochEnded:
+    """An epoch ended, with its logs (loss, val_loss, ...) as floats."""
+
+    epoch: int
+    epochs: int
+    logs: dict = field(default_factory=dict)
+    seconds: float = 0.0  # this epoch's wall time
+
+
+@dataclass(frozen=True)
+class TrainingFinished:
+    """Training ended; `stopped` says why it ended early, or is None when it ran to the end."""
+
+    epochs_done: int
+    seconds: float
+    stopped: str | None
+
+
+ProgressEvent = EpochStarted | BatchProgress | EpochEnded | TrainingFinished
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Forwards training progress to `on_progress`, honours `stop`, ends on a non-finite loss.
+
+    Args:
+        epochs: the number of epochs `fit` will run.
+        batches: batches per epoch.
+        on_progress: called with each event; may be None.
+        stop: when set, training ends after the current batch.
+    """
+
+    def __init__(self, epochs: int, batches: int,
+                 on_progress: Callable[[ProgressEvent], None] | None,
+                 stop: threading.Event | None):
+        super().__init__()
+        self.epochs = epochs
+        self.batches = batches
+        self.on_progress = on_progress or (lambda event: None)
+        self.stop = stop or threading.Event()
+        self.stopped: str | None = None
+        self.epochs_done = 0
+        self._started = time.perf_counter()
+        self._epoch_started = self._started
+        self._next_batch_event = 0.0
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch + 1
+        self._epoch_started = time.perf_counter()
+        self.on_progress(EpochStarted(self._epoch, self.epochs))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.stop.is_set():
+            self._end("stopped on request")
+            return
+        now = time.perf_counter()
+        if batch and now >= self._next_batch_event:
+            self._next_batch_event = now + BATCH_EVENT_INTERVAL_S
+            self.on_progress(BatchProgress(self._epoch, self.epochs, batch, self.batches,
+                                           now - self._started))
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = {name: float(value) for name, value in (logs or {}).items()}
+        self.epochs_done = self._epoch
+        self.on_progress(EpochEnded(self._epoch, self.epochs, logs,
+                                    time.perf_counter() - self._epoch_started))
+        if not math.isfinite(logs.get("loss", 0.0)):
+            self._end(f"the loss became {logs['loss']} in epoch {self._epoch}; "
+                      "try a lower learning rate")
+        elif self.stop.is_set():
+            self._end("stopped on request")
+
+    def on_train_end(self, logs=None):
+        self.on_progress(TrainingFinished(self.epochs_done, time.perf_counter() - self._started,
+                                          self.stopped))
+
+    def _end(self, reason: str) -> None:
+        self.stopped = self.stopped or reason
+        self.model.stop_training = True

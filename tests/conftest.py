@@ -1,0 +1,21 @@
+"""Shared fixtures: small seeded slices of the bundled MNIST sample, and quiet TensorFlow logs."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    """The whole bundled MNIST sample (8,000 train / 2,000 test)."""
+    import aelib
+
+    return aelib.load_dataset("bundled")
+
+
+@pytest.fixture(scope="session")
+def small_data(bundled):
+    """512 training and 128 test images: enough to see a loss fall in a few epochs."""
+    return bundled.subset(512, 128, seed=0)

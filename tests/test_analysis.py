@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+import aelib
+from aelib import analysis
+
+
+def test_reconstruction_errors_bce_and_mse():
+    x = np.array([[0.0, 1.0], [1.0, 1.0]])
+    r = np.array([[0.5, 0.5], [1.0, 1.0]])
+    np.testing.assert_allclose(analysis.reconstruction_errors(x, r), [np.log(2), 0.0], atol=1e-6)
+    np.testing.assert_allclose(analysis.reconstruction_errors(x, r, "mse"), [0.25, 0.0])
+    with pytest.raises(ValueError, match="differ in shape"):
+        analysis.reconstruction_errors(x, r[:1])
+    with pytest.raises(ValueError, match="metric must be"):
+        analysis.reconstruction_errors(x, r, "l1")
+
+
+def test_sparsity_stats_on_known_codes():
+    codes = np.zeros((4, 8))
+    codes[:, 0] = [1, 2, 3, 4]  # one busy unit
+    codes[0, 1] = 8  # one unit active once
+    stats = analysis.sparsity_stats(codes)
+    assert stats.mean_activation == pytest.approx(18 / 32)
+    assert stats.inactive_fraction == pytest.approx(6 / 8)
+    assert stats.zero_fraction == pytest.approx(27 / 32)
+    np.testing.assert_allclose(stats.per_unit_mean[:2], [2.5, 2.0])
+    assert stats.histogram_counts.sum() == 32
+
+
+def test_tsne_is_seeded_subsampled_and_separates_clusters():
+    rng = np.random.default_rng(0)
+    codes = np.concatenate([rng.normal(0, 1, (60, 64)), rng.normal(20, 1, (60, 64))])
+    a = analysis.tsne_map(codes, max_points=100, perplexity=10, seed=1)
+    b = analysis.tsne_map(codes, max_points=100, perplexity=10, seed=1)
+    np.testing.assert_array_equal(a.embedding, b.embedding)
+    assert a.embedding.shape == (100, 2) and len(np.unique(a.indices)) == 100
+    labels = a.indices >= 60
+    gap = np.linalg.norm(a.embedding[labels].mean(0) - a.embedding[~labels].mean(0))
+    assert gap > 3 * a.embedding[labels].std(0).max()
+    with pytest.raises(ValueError, match="needs more than 30 codes"):
+        analysis.tsne_map(codes[:20])
+
+
+def test_pca_baseline_with_all_components_reconstructs_exactly(small_data):
+    full = analysis.pca_baseline(small_data.x_train, small_data.x_test[:10], 784)
+    assert full.n_components == 512  # capped at the number of training images
+    few = analysis.pca_baseline(small_data.x_train, small_data.x_test, 32)
+    assert few.reconstructions.shape == small_data.x_test.shape
+    assert few.loss > full.loss
+    assert 0.5 < few.explained_variance < 1.0
+
+
+def test_knn_accuracy_is_perfect_on_separated_codes():
+    rng = np.random.default_rng(0)
+    codes = np.concatenate([rng.normal(0, 1, (50, 4)), rng.normal(10, 1, (50, 4))])
+    labels = np.repeat([0, 1], 50)
+    assert analysis.knn_accuracy(codes[::2], labels[::2], codes[1::2], labels[1::2]) == 1.0
+
+
+def test_interpolation_runs_from_one_reconstruction_to_the_other(small_data):
+    ae = aelib.build("dense", seed=0)
+    a, b = small_data.x_test[0], small_data.x_test[1]
+    path = analysis.interpolate(ae, a, b, steps=5)
+    assert path.shape == (5, 28, 28)
+    ends = ae.reconstruct(np.stack([a, b]))
+    np.testing.assert_allclose(path[[0, -1]], ends, atol=1e-5)
+
+
+def test_latent_grid_covers_gaussian_quantiles():
+    ae = aelib.build("vae", seed=0)
+    images, values = analysis.latent_grid(ae, size=15)
+    assert images.shape == (15, 15, 28, 28)
+    assert values[0] == pytest.approx(-1.6449, abs=1e-3) and values[-1] == pytest.approx(1.6449,
+                                                                                           abs=1e-3)
+    top_left = ae.decode(np.array([[values[0], values[-1]]]))[0]
+    np.testing.assert_allclose(images[0, 0], top_left, atol=1e-6)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        analysis.latent_grid(aelib.build("vae", latent_dim=1))

@@ -1,0 +1,91 @@
+import numpy as np
+import pytest
+
+import aelib
+from aelib.architectures import REGISTRY
+
+# Parameter counts of the tutorial's models, computed by hand from their layers.
+TUTORIAL_PARAMETERS = {
+    "dense": 784 * 32 + 32 + 32 * 784 + 784,
+    "sparse": 784 * 32 + 32 + 32 * 784 + 784,
+    "deep": (784 * 128 + 128) + (128 * 64 + 64) + (64 * 32 + 32)
+    + (32 * 64 + 64) + (64 * 128 + 128) + (128 * 784 + 784),
+    "conv": 4385,
+    "vae": (784 * 256 + 256) + 2 * (256 * 2 + 2) + (2 * 256 + 256) + (256 * 784 + 784),
+}
+CODE_SHAPES = {"dense": (32,), "sparse": (32,), "deep": (32,), "conv": (4, 4, 8),
+               "denoising": (7, 7, 32), "lstm": (64,), "vae": (2,)}
+
+
+def test_architectures_are_the_seven_in_tutorial_order():
+    assert aelib.ARCHITECTURES == ("dense", "sparse", "deep", "conv", "denoising", "lstm", "vae")
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+def test_each_architecture_builds_with_tutorial_defaults(name):
+    ae = aelib.build(name)
+    assert ae.code_shape == CODE_SHAPES[name]
+    assert ae.input_mode == REGISTRY[name].input_mode
+    summary = ae.summary()
+    assert summary.total_parameters == ae.autoencoder.count_params()
+    if name in TUTORIAL_PARAMETERS:
+        assert summary.total_parameters == TUTORIAL_PARAMETERS[name]
+    assert {row.model for row in summary.layers} == {"encoder", "decoder"}
+    assert sum(r.parameters for r in summary.layers) == summary.total_parameters
+
+
+def test_conv_decoder_reproduces_the_tutorial_sizes():
+    shapes = [row.output_shape for row in aelib.build("conv").summary().layers
+              if row.model == "decoder"]
+    assert shapes == ["(None, 4, 4, 8)", "(None, 8, 8, 8)", "(None, 8, 8, 8)",
+                      "(None, 16, 16, 8)", "(None, 14, 14, 16)", "(None, 28, 28, 16)",
+                      "(None, 28, 28, 1)"]
+
+
+def test_sparse_puts_an_l1_penalty_on_the_code_only():
+    dense, sparse = aelib.build("dense"), aelib.build("sparse", l1=1e-4)
+    assert dense.encoder.get_layer("code").activity_regularizer is None
+    assert float(sparse.encoder.get_layer("code").activity_regularizer.l1) == pytest.approx(1e-4)
+
+
+def test_hyperparameters_change_the_model():
+    assert aelib.build("dense", encoding_dim=8).code_shape == (8,)
+    assert aelib.build("deep", hidden_units=(64, 16)).code_shape == (16,)
+    assert aelib.build("conv", filters=(8, 4)).code_shape == (7, 7, 4)
+    assert aelib.build("lstm", latent_dim=10).code_shape == (10,)
+    assert aelib.build("vae", latent_dim=3).code_shape == (3,)
+
+
+def test_conv_handles_other_image_sizes():
+    ae = aelib.build("conv", image_shape=(32, 20))
+    images = np.random.default_rng(0).random((2, 32, 20), dtype=np.float32)
+    assert ae.reconstruct(images).shape == (2, 32, 20)
+
+
+@pytest.mark.parametrize("name, hparams, message", [
+    ("dense", {"encoding_dim": 0}, "encoding_dim=0 is not allowed: expected a whole number "
+                                   "between 1 and 512"),
+    ("sparse", {"l1": -1.0}, "l1=-1.0 is not allowed"),
+    ("deep", {"hidden_units": ()}, "hidden_units=.* is not allowed"),
+    ("conv", {"filters": (8, 8, 8, 8)}, "filters=.* expected 1 to 3 whole numbers"),
+    ("denoising", {"noise_factor": 3}, "noise_factor=3 is not allowed"),
+    ("vae", {"latent_dim": 100}, "latent_dim=100 is not allowed"),
+    ("dense", {"latent_dim": 2}, "has no parameter latent_dim; its parameters are: encoding_dim"),
+])
+def test_bad_hyperparameters_raise_a_clear_error(name, hparams, message):
+    with pytest.raises(ValueError, match=message):
+        aelib.build(name, **hparams)
+
+
+def test_unknown_architecture_lists_the_known_ones():
+    with pytest.raises(ValueError, match="Unknown architecture 'gan': choose one of dense"):
+        aelib.build("gan")
+
+
+def test_same_seed_same_weights_other_seed_other_weights():
+    def weights(seed):
+        return np.concatenate([w.ravel() for w in aelib.build("deep", seed=seed)
+                               .autoencoder.get_weights()])
+
+    np.testing.assert_array_equal(weights(3), weights(3))
+    assert not np.allclose(weights(3), weights(4))

@@ -1,0 +1,94 @@
+import numpy as np
+import pytest
+
+import aelib
+from aelib.datasets import Dataset
+
+# From ../shared/data/mnist-t10k/README.md: the genuine MNIST test set.
+CLASS_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+MEAN_PIXEL = 33.79
+
+
+def test_bundled_sample_is_the_mnist_test_set_split_8000_2000(bundled):
+    assert bundled.x_train.shape == (8000, 28, 28) and bundled.x_test.shape == (2000, 28, 28)
+    assert bundled.x_train.dtype == np.float32
+    labels = np.concatenate([bundled.y_train, bundled.y_test])
+    assert np.bincount(labels).tolist() == CLASS_COUNTS
+    pixels = np.concatenate([bundled.x_train, bundled.x_test])
+    assert pixels.mean() * 255 == pytest.approx(MEAN_PIXEL, abs=0.01)
+    assert pixels.min() == 0.0 and pixels.max() == 1.0
+    assert "bundled" in bundled.source
+
+
+def test_mnist_says_which_source_it_loaded():
+    data = aelib.load_dataset("mnist")
+    if len(data.x_train) == 60000:
+        assert data.source.startswith("keras.datasets.mnist")
+    else:  # offline, as here and in CI: the bundled fallback, and it says so
+        assert len(data.x_train) == 8000
+        assert "bundled" in data.source and "download failed" in data.source
+
+
+def test_fashion_mnist_offline_fails_with_advice():
+    try:
+        data = aelib.load_dataset("fashion_mnist")
+    except ValueError as error:
+        assert "Could not download Fashion-MNIST" in str(error) and "'bundled'" in str(error)
+    else:
+        assert data.x_train.shape == (60000, 28, 28)
+
+
+def test_digits_are_upscaled_to_28x28_in_unit_range():
+    data = aelib.load_dataset("digits")
+    assert data.x_train.shape[1:] == (28, 28)
+    assert len(data.x_train) + len(data.x_test) == 1797
+    assert data.x_train.min() >= 0 and data.x_train.max() <= 1
+    # Like MNIST, the border is empty: the digit sits in the central 20x20 box.
+    assert data.x_train[:, :4, :].max() == 0 and data.x_train[:, :, -4:].max() == 0
+    assert set(np.unique(data.y_train)) == set(range(10))
+
+
+def test_unknown_dataset_lists_the_known_ones():
+    with pytest.raises(ValueError, match="Unknown dataset 'cifar': choose one of bundled"):
+        aelib.load_dataset("cifar")
+
+
+def test_subset_is_seeded_and_keeps_labels_aligned(bundled):
+    a, b = bundled.subset(100, 20, seed=1), bundled.subset(100, 20, seed=1)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert a.x_train.shape == (100, 28, 28) and a.x_test.shape == (20, 28, 28)
+    first = np.flatnonzero((bundled.x_train == a.x_train[0]).all(axis=(1, 2)))[0]
+    assert bundled.y_train[first] == a.y_train[0]
+    assert not np.array_equal(bundled.subset(100, seed=2).x_train, a.x_train)
+
+
+def test_from_arrays_scales_uint8_and_says_so():
+    x = np.random.default_rng(0).integers(0, 256, (50, 28, 28), dtype=np.uint8)
+    data = Dataset.from_arrays(x, y=np.arange(50) % 3)
+    assert data.x_train.dtype == np.float32 and len(data.x_train) + len(data.x_test) == 50
+    assert data.x_train.max() <= 1.0
+    assert "divided uint8 pixels by 255" in data.notes
+    assert any("split 40 train / 10 test" in note for note in data.notes)
+
+
+def test_from_arrays_min_max_scales_floats_outside_unit_range():
+    x = np.linspace(-5, 5, 10 * 16).reshape(10, 4, 4)
+    data = Dataset.from_arrays(x)
+    allx = np.concatenate([data.x_train, data.x_test])
+    assert allx.min() == 0.0 and allx.max() == 1.0
+    assert "scaled values from [-5, 5] to [0, 1]" in data.notes
+
+
+@pytest.mark.parametrize("x, y, message", [
+    (np.zeros((10, 784)), None, r"shaped \(n, height, width\)"),
+    (np.array([["a"] * 4] * 4, dtype=object).reshape(1, 4, 4), None, "must be numbers"),
+    (np.full((4, 4, 4), np.nan), None, "NaN or infinite"),
+    (np.zeros((1, 4, 4)), None, "at least 2 images"),
+    (np.zeros((4, 100, 100)), None, "at most 4096 pixels"),
+    (np.full((4, 4, 4), 7.0), None, "same value"),
+    (np.zeros((4, 4, 4)), np.arange(3), "one label per image"),
+    (np.zeros((4, 4, 4)), np.array([0.5, 1, 2, 3]), "whole numbers"),
+])
+def test_from_arrays_rejects_bad_input(x, y, message):
+    with pytest.raises(ValueError, match=message):
+        Dataset.from_arrays(x, y)

@@ -1,0 +1,64 @@
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from aelib import analysis, figures
+
+IMAGES = np.random.default_rng(0).random((10, 28, 28), dtype=np.float32)
+
+
+def test_reconstruction_grid_is_one_mosaic_with_errors_on_top():
+    fig = figures.reconstruction_grid(IMAGES, IMAGES[::-1], errors=np.arange(10) / 10)
+    assert isinstance(fig, go.Figure) and len(fig.data) == 1
+    z = np.asarray(fig.data[0].z, dtype=float)
+    assert z.shape == (2 * 28 + 2, 10 * 28 + 9 * 2)
+    np.testing.assert_allclose(z[:28, :28], IMAGES[0])
+    np.testing.assert_allclose(z[30:, :28], IMAGES[9])
+    assert list(fig.layout.xaxis.ticktext)[:2] == ["0.000", "0.100"]
+    assert list(fig.layout.yaxis.ticktext) == ["original", "reconstruction"]
+
+
+def test_image_rows_rejects_uneven_rows():
+    with pytest.raises(ValueError, match="same number of images"):
+        figures.image_rows({"a": IMAGES, "b": IMAGES[:3]})
+
+
+def test_code_images_fold_codes_like_the_tutorial():
+    dense = figures.code_images(np.ones((3, 32)))
+    assert np.asarray(dense.data[0].z).shape == (4, 3 * 8 + 2 * 2)
+    conv = figures.code_images(np.ones((2, 4, 4, 8)))
+    assert np.asarray(conv.data[0].z).shape == (4, 2 * 32 + 2)
+
+
+def test_loss_curves_one_line_per_metric():
+    fig = figures.loss_curves({"loss": [0.3, 0.2], "val_loss": [0.31, 0.25]})
+    assert [t.name for t in fig.data] == ["loss", "val_loss"]
+    assert list(fig.data[1].y) == [0.31, 0.25] and list(fig.data[0].x) == [1, 2]
+
+
+def test_tsne_scatter_has_a_trace_per_label_and_indices_for_selection():
+    tsne = analysis.TSNEMap(np.random.default_rng(0).random((6, 2)), np.array([0, 2, 4, 5, 7, 9]))
+    labels = np.array([1, 1, 2, 2, 3, 3, 1, 2, 3, 1])
+    fig = figures.tsne_scatter(tsne, labels)
+    assert [t.name for t in fig.data] == ["1", "2", "3"]
+    assert sorted(np.concatenate([t.customdata for t in fig.data]).tolist()) == [0, 2, 4, 5, 7, 9]
+    assert "label 1" in fig.data[0].hovertemplate and "index" in fig.data[0].hovertemplate
+    assert list(fig.data[0].customdata) == [0, 9]  # test images 0 and 9 have label 1
+
+
+def test_sparsity_and_error_charts():
+    stats = analysis.sparsity_stats(np.abs(np.random.default_rng(0).normal(size=(50, 16))))
+    assert len(figures.unit_activity(stats).data[0].y) == 16
+    assert sum(figures.activation_histogram(stats).data[0].y) == 50 * 16
+    hist = figures.error_histogram({"model": np.ones(5), "PCA": np.zeros(5)})
+    assert [t.name for t in hist.data] == ["model", "PCA"]
+
+
+def test_latent_manifold_and_scatter():
+    grid = np.random.default_rng(0).random((3, 3, 28, 28))
+    fig = figures.latent_manifold(grid, np.array([-1.0, 0.0, 1.0]))
+    assert np.asarray(fig.data[0].z).shape == (3 * 28 + 4, 3 * 28 + 4)
+    assert list(fig.layout.yaxis.ticktext) == ["1.00", "0.00", "-1.00"]
+    scatter = figures.latent_scatter(np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1]))
+    assert [t.name for t in scatter.data] == ["0", "1"]
+    assert list(scatter.data[1].x) == [2.0, 6.0]

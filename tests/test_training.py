@@ -1,0 +1,130 @@
+import threading
+
+import numpy as np
+import pytest
+
+import aelib
+from aelib.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+def test_every_architecture_reduces_the_loss(name, small_data):
+    ae = aelib.build(name, seed=0)
+    result = aelib.train(ae, small_data, epochs=3, batch_size=64, seed=0)
+    assert result.epochs_done == 3 and result.stopped is None
+    assert len(result.history["loss"]) == len(result.history["val_loss"]) == 3
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    assert result.history["val_loss"][-1] < result.history["val_loss"][0]
+
+
+def test_reported_loss_is_mean_per_pixel_binary_cross_entropy(small_data):
+    ae = aelib.build("dense", seed=0)
+    result = aelib.train(ae, small_data, epochs=2, batch_size=64)
+    errors = aelib.analysis.reconstruction_errors(small_data.x_test,
+                                                  ae.reconstruct(small_data.x_test))
+    assert result.history["val_loss"][-1] == pytest.approx(errors.mean(), rel=1e-3)
+
+
+def test_same_seed_same_curve_other_seed_other_curve(small_data):
+    def curve(seed):
+        return aelib.train(aelib.build("dense", seed=0), small_data, epochs=2, batch_size=64,
+                           seed=seed).history["loss"]
+
+    assert curve(5) == curve(5)
+    assert curve(5) != curve(6)
+
+
+def test_progress_events_arrive_in_order(small_data, monkeypatch):
+    monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+    events = []
+    aelib.train(aelib.build("dense"), small_data, epochs=2, batch_size=64,
+                on_progress=events.append)
+    kinds = [type(e) for e in events]
+    assert kinds[0] is EpochStarted and kinds[-1] is TrainingFinished
+    assert kinds.count(EpochStarted) == kinds.count(EpochEnded) == 2
+    batches = [e for e in events if isinstance(e, BatchProgress)]
+    assert [b.batch for b in batches if b.epoch == 1] == list(range(1, 8))  # 512/64 = 8 steps
+    assert all(b.batches == 8 for b in batches)
+    assert 0 < batches[0].fraction < batches[-1].fraction < 1
+    assert batches[-1].eta_seconds >= 0
+    ended = [e for e in events if isinstance(e, EpochEnded)]
+    assert set(ended[0].logs) == {"loss", "val_loss"} and ended[0].seconds > 0
+    assert events[-1].epochs_done == 2 and events[-1].stopped is None
+
+
+def test_batch_events_are_throttled(small_data):
+    events = []
+    aelib.train(aelib.build("dense"), small_data, epochs=3, batch_size=16,
+                on_progress=events.append)
+    batch_events = [e for e in events if isinstance(e, BatchProgress)]
+    seconds = events[-1].seconds
+    assert len(batch_events) <= seconds / aelib.progress.BATCH_EVENT_INTERVAL_S + 3
+    assert len(batch_events) < 3 * 32  # far fewer than the 96 batches
+
+
+def test_stop_ends_training_within_one_batch_and_keeps_the_weights(small_data):
+    stop = threading.Event()
+    batches_seen = []
+
+    def on_progress(event):
+        if isinstance(event, BatchProgress):
+            batches_seen.append(event.batch)
+            stop.set()
+
+    ae = aelib.build("dense", seed=0)
+    before = ae.autoencoder.get_weights()[0].copy()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+        result = aelib.train(ae, small_data, epochs=20, batch_size=16, on_progress=on_progress,
+                             stop=stop)
+    assert result.stopped == "stopped on request"
+    assert result.epochs_done == 1 and batches_seen == [1]
+    assert len(result.history["loss"]) == 1
+    assert not np.allclose(before, ae.autoencoder.get_weights()[0])  # trained weights kept
+
+
+def test_non_finite_loss_stops_with_a_reason(small_data):
+    ae = aelib.build("vae", seed=0)
+    result = aelib.train(ae, small_data, epochs=5, batch_size=64, optimizer="adam",
+                         learning_rate=10.0)
+    assert result.epochs_done == 1 and len(result.history["loss"]) == 1
+    assert "the loss became" in result.stopped and "lower learning rate" in result.stopped
+
+
+def test_sparse_codes_are_sparser_than_dense_codes(bundled):
+    data = bundled.subset(4000, 500, seed=0)
+    means = {}
+    for name in ("dense", "sparse"):
+        ae = aelib.build(name, seed=0)
+        aelib.train(ae, data, epochs=8, batch_size=128, seed=0)
+        means[name] = aelib.analysis.sparsity_stats(ae.encode(data.x_test)).mean_activation
+    assert means["sparse"] < 0.75 * means["dense"]
+
+
+@pytest.mark.parametrize("optimizer, rate", [("adam", 1e-3), ("rmsprop", 1e-3), ("sgd", 1e-2),
+                                             ("adadelta", 1.0)])
+def test_optimizers_take_their_default_learning_rate(optimizer, rate):
+    made = aelib.training.make_optimizer(optimizer)
+    assert isinstance(made, aelib.training.OPTIMIZERS[optimizer])
+    assert float(made.learning_rate) == pytest.approx(rate)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"epochs": 0}, "epochs=0 is not allowed"),
+    ({"batch_size": 0}, "batch_size=0 is not allowed"),
+    ({"optimizer": "adamw"}, "optimizer='adamw' is not allowed: expected one of 'adam'"),
+    ({"learning_rate": 0.0}, "learning_rate=0.0 is not allowed"),
+    ({"seed": -1}, "seed=-1 is not allowed"),
+])
+def test_bad_training_settings_raise_a_clear_error(settings, message, small_data):
+    with pytest.raises(ValueError, match=message):
+        aelib.train(aelib.build("dense"), small_data, **settings)
+
+
+def test_denoising_validates_noisy_inputs_against_clean_targets(small_data):
+    ae = aelib.build("denoising", seed=0, filters=(8, 8))
+    result = aelib.train(ae, small_data, epochs=1, batch_size=64)
+    noisy = aelib.add_noise(small_data.x_test, ae.noise_factor,
+                            aelib.training.VALIDATION_NOISE_SEED)
+    errors = aelib.analysis.reconstruction_errors(small_data.x_test, ae.reconstruct(noisy))
+    assert result.history["val_loss"][-1] == pytest.approx(errors.mean(), rel=1e-3)
