@@ -31,12 +31,14 @@ _EXPORTS = {
     "TrainResult": "aelib.training",
     "TRAINING_PARAMS": "aelib.training",
     "DEFAULT_LEARNING_RATES": "aelib.training",
+    "TrainingJob": "aelib.jobs",
+    "JobSnapshot": "aelib.jobs",
     "EpochStarted": "aelib.progress",
     "BatchProgress": "aelib.progress",
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "figures", "progress", "params", "datasets", "training")
+_SUBMODULES = ("analysis", "architectures", "figures", "jobs", "progress", "params", "datasets", "training")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -107,7 +107,7 @@ def _label_scatter(points: np.ndarray, labels: np.ndarray | None, indices: np.nd
     groups = [None] if labels is None else sorted(set(np.asarray(labels).tolist()))
     for group in groups:
         mask = np.ones(len(points), bool) if group is None else np.asarray(labels) == group
-        fig.add_trace(go.Scattergl(
+        fig.add_trace(go.Scatter(
             x=points[mask, 0], y=points[mask, 1], mode="markers",
             name="images" if group is None else str(group),
             marker=dict(size=5, color=None if group is None else

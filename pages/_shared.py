@@ -1,0 +1,140 @@
+"""What every page of the lab shares: the session's dataset and model, settings that survive a
+page change, widgets generated from parameter specs, and the "train a model first" notice.
+
+Everything a person trains or computes lives in `st.session_state`; only the bundled, read-only
+datasets and model summaries (derived from hyperparameters alone) are cached process-wide.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import aelib
+
+SETTING_PREFIX = "cfg_"
+DEFAULT_DATASET = "bundled"
+TRAIN_PAGE = "pages/train.py"
+
+
+def keep_settings() -> None:
+    """Keep settings widgets' values when their page is not shown (Streamlit drops the state of
+    widgets that were not rendered in a run; re-assigning makes it plain session state)."""
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith(SETTING_PREFIX):
+            st.session_state[key] = st.session_state[key]
+
+
+@st.cache_resource(show_spinner="Loading the dataset...")
+def _load_shared_dataset(name: str):
+    data = aelib.load_dataset(name)
+    for array in (data.x_train, data.y_train, data.x_test, data.y_test):
+        if array is not None:
+            array.setflags(write=False)  # shared by every session: nobody may change it
+    return data
+
+
+def dataset_name() -> str:
+    """The dataset this session picked (the bundled MNIST sample until it picks another)."""
+    return st.session_state.get(f"{SETTING_PREFIX}dataset", DEFAULT_DATASET)
+
+
+def get_dataset():
+    """The session's dataset, loaded once per process and shared read-only."""
+    return _load_shared_dataset(dataset_name())
+
+
+def current_job():
+    """The session's training job (the current model), or None."""
+    return st.session_state.get("job")
+
+
+def start_job(ae, data, settings: dict) -> None:
+    """Start training `ae` in the background as this session's job, replacing the last one."""
+    old = current_job()
+    if old is not None:
+        old.stop()
+    st.session_state["results"] = {}
+    st.session_state["job"] = aelib.TrainingJob(ae, data, settings, data.x_test[:10]).start()
+
+
+def require_model():
+    """Return the session's finished job, or explain what is missing, link to Train and stop."""
+    job = current_job()
+    if job is None:
+        st.info("This page shows what a trained model learned, and there is no model yet. "
+                "Train one first: it takes a few seconds.")
+        st.page_link(TRAIN_PAGE, label="Go to Train", icon=":material/model_training:")
+        st.stop()
+    snapshot = job.snapshot()
+    if not snapshot.done:
+        st.info(f"A model is still training ({snapshot.fraction:.0%} done). "
+                "Come back when it has finished.")
+        st.page_link(TRAIN_PAGE, label="Watch it train", icon=":material/model_training:")
+        st.stop()
+    return job
+
+
+def memo(name: str, compute):
+    """`compute()` once per trained model and session (e.g. its t-SNE map), then reused."""
+    store = st.session_state.setdefault("results", {})
+    key = (id(current_job()), name)
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def spec_widget(spec, key: str, label: str | None = None):
+    """A widget for one `aelib.ParamSpec`; returns its value, not yet validated.
+
+    Lists are typed as comma-separated numbers; the spec's validation explains mistakes.
+    """
+    label = label or spec.name.replace("_", " ")
+    default = ", ".join(map(str, spec.default)) if spec.kind == "int_list" else spec.default
+    st.session_state.setdefault(key, default)
+    helptext = f"{spec.help} Allowed: {spec.allowed()}."
+    if spec.kind == "choice":
+        return st.selectbox(label, spec.choices, key=key, help=helptext)
+    if spec.kind == "int_list":
+        text = st.text_input(label, key=key, help=helptext)
+        try:
+            return tuple(int(part) for part in text.split(",") if part.strip())
+        except ValueError:
+            return text  # invalid: the spec's validation words the error
+    if spec.kind == "int":
+        return st.number_input(label, min_value=int(spec.low), max_value=int(spec.high), step=1,
+                               key=key, help=helptext)
+    return st.number_input(label, min_value=float(spec.low), max_value=float(spec.high),
+                           step=(spec.default or 1.0) / 10, format="%.1e" if spec.log_scale
+                           else "%.2f", key=key, help=helptext)
+
+
+def render_sidebar() -> None:
+    """The sidebar on every page: the dataset in use and the state of the session's model."""
+    with st.sidebar:
+        st.caption("Dataset")
+        st.write(aelib.DATASETS[dataset_name()])
+        job = current_job()
+        st.caption("Model")
+        if job is None:
+            st.write("none yet")
+            return
+        snapshot = job.snapshot()
+        title = aelib.REGISTRY[job.ae.architecture].title
+        state = {"running": f"training, {snapshot.fraction:.0%}",
+                 "finished": "trained", "stopped": "stopped early, kept",
+                 "failed": "failed"}[snapshot.status]
+        st.write(f"{title}: {state}")
+        if snapshot.history.get("val_loss"):
+            st.write(f"val loss {snapshot.history['val_loss'][-1]:.4f} "
+                     f"after {len(snapshot.history['val_loss'])} epochs")
+
+
+@st.cache_data(show_spinner=False)
+def model_summary(name: str, hparams: tuple, image_shape: tuple = (28, 28)):
+    """The layer table and sizes of an architecture with these hyperparameters (a tuple of
+    pairs). Shared across sessions: it depends on the hyperparameters alone.
+
+    Raises:
+        ValueError: invalid hyperparameters, with the spec's explanation.
+    """
+    return aelib.build(name, image_shape=image_shape, **dict(hparams)).summary()

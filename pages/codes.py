@@ -1,0 +1,71 @@
+"""Codes: how sparse they are, what they look like, a t-SNE map of them, how much they know."""
+
+import numpy as np
+import streamlit as st
+
+from aelib import analysis, figures
+from pages._shared import memo, require_model
+
+KNN_TRAIN_IMAGES = 5000
+TSNE_POINTS = 2000
+
+
+def compute_tsne(codes):
+    """The t-SNE map, with a spinner: it takes a few seconds, once per model."""
+    with st.spinner("Computing the t-SNE map (once per model)..."):
+        return analysis.tsne_map(codes, max_points=TSNE_POINTS, seed=0)
+
+
+def knn_scores(ae, data, codes):
+    """5-NN accuracy on the codes and, for comparison, on the raw pixels."""
+    train = data.subset(KNN_TRAIN_IMAGES, None, seed=0)
+    return {
+        "codes": analysis.knn_accuracy(ae.encode(train.x_train), train.y_train, codes,
+                                       data.y_test),
+        "pixels": analysis.knn_accuracy(train.x_train, train.y_train, data.x_test, data.y_test),
+    }
+
+
+st.title("Codes")
+job = require_model()
+ae, data = job.ae, job.data
+codes = memo("test_codes", lambda: ae.encode(data.x_test))
+stats = memo("sparsity", lambda: analysis.sparsity_stats(codes))
+
+st.subheader("Sparsity")
+mean_column, inactive_column, zero_column = st.columns(3)
+mean_column.metric("Mean activation", f"{stats.mean_activation:.3f}",
+                   help="The tutorial's `encoded_imgs.mean()`: 7.30 for its dense model, 3.33 "
+                        "for the sparse one after 100 epochs.")
+inactive_column.metric("Inactive units", f"{stats.inactive_fraction:.0%}",
+                       help=f"Code units never above {stats.threshold:g} on any test image.")
+zero_column.metric("Zero values", f"{stats.zero_fraction:.0%}",
+                   help="Share of all code values at (or near) zero.")
+left, right = st.columns(2)
+left.plotly_chart(figures.unit_activity(stats))
+right.plotly_chart(figures.activation_histogram(stats))
+st.plotly_chart(figures.code_images(codes[:10], title="Codes of the first ten test images"))
+
+st.subheader("t-SNE map of the test codes")
+tsne = memo("tsne", lambda: compute_tsne(codes))
+st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
+           "those images.")
+event = st.plotly_chart(figures.tsne_scatter(tsne, data.y_test), on_select="rerun",
+                        selection_mode=("points", "box", "lasso"), key="tsne_chart")
+chosen = [int(np.ravel(point["customdata"])[0]) for point in event.selection.points
+          if "customdata" in point]
+if chosen:
+    shown = chosen[:20]
+    st.plotly_chart(figures.image_rows(
+        {"selected": data.x_test[shown]}, column_labels=[f"#{i}" for i in shown],
+        title=f"{len(chosen)} selected" + (", first 20 shown" if len(chosen) > 20 else "")))
+
+if data.has_labels:
+    st.subheader("How much do the codes know?")
+    accuracy = memo("knn", lambda: knn_scores(ae, data, codes))
+    code_column, pixel_column = st.columns(2)
+    code_column.metric(f"5-NN accuracy on {ae.code_size}-number codes", f"{accuracy['codes']:.1%}")
+    pixel_column.metric(f"5-NN accuracy on {data.x_test[0].size} raw pixels",
+                        f"{accuracy['pixels']:.1%}")
+    st.caption("A k-nearest-neighbour classifier on the codes, never trained on labels: how "
+               "much of the digit's identity the code keeps.")

@@ -1,0 +1,47 @@
+"""Generate: the VAE's latent plane and manifold, a latent point decoded live, and interpolation
+between two test images through code space for every model."""
+
+import numpy as np
+import streamlit as st
+
+from aelib import analysis, figures
+from pages._shared import memo, require_model
+
+st.title("Generate")
+job = require_model()
+ae, data = job.ae, job.data
+
+if ae.architecture == "vae":
+    codes = memo("test_codes", lambda: ae.encode(data.x_test))
+    st.subheader("The latent plane")
+    plane, manifold = st.columns(2)
+    plane.plotly_chart(figures.latent_scatter(codes, data.y_test))
+    span = manifold.slider("Manifold range (Gaussian quantiles)", 0.55, 0.99, 0.95, 0.01,
+                           key="manifold_span",
+                           help="The grid runs from the 1 - range to the range quantile of a "
+                                "standard normal in each direction (the tutorial: 0.05 to 0.95).")
+    images, values = analysis.latent_grid(ae, size=15, span=span)
+    manifold.plotly_chart(figures.latent_manifold(images, values))
+
+    st.subheader("Decode a point")
+    point = np.zeros((1, ae.code_size), np.float32)
+    sliders = st.columns(min(ae.code_size, 4))
+    for i in range(min(ae.code_size, 4)):
+        point[0, i] = sliders[i].slider(f"z[{i}]", -3.0, 3.0, 0.0, 0.05, key=f"z_{i}")
+    if ae.code_size > 4:
+        st.caption(f"The other {ae.code_size - 4} latent dimensions stay at 0.")
+    st.plotly_chart(figures.image_rows({"decoded": ae.decode(point)}), key="decoded_point")
+else:
+    st.info("New images from a latent space need the variational autoencoder (VAE): its "
+            "decoder is trained to turn any likely point into an image. Interpolation below "
+            "works for every model.")
+
+st.subheader("Interpolate between two test images")
+first, second, steps_column = st.columns(3)
+last = len(data.x_test) - 1
+a = first.number_input("From test image", 0, last, 0, key="interp_a")
+b = second.number_input("To test image", 0, last, min(1, last), key="interp_b")
+steps = steps_column.slider("Steps", 3, 15, 10, key="interp_steps")
+path = analysis.interpolate(ae, data.x_test[a], data.x_test[b], steps=steps)
+st.plotly_chart(figures.image_rows(
+    {"path": path}, title="Decoded along the straight line between the two codes"))

@@ -1,0 +1,106 @@
+"""Train: pick an architecture, set its hyperparameters, watch it learn live, stop it any time."""
+
+from dataclasses import asdict, replace
+
+import pandas as pd
+import streamlit as st
+
+import aelib
+from pages._shared import (SETTING_PREFIX, current_job, get_dataset, model_summary, spec_widget,
+                           start_job)
+
+SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
+POLL_SECONDS = 0.5
+
+st.title("Train")
+data = get_dataset()
+name = st.selectbox("Architecture", aelib.ARCHITECTURES, key=f"{SETTING_PREFIX}arch",
+                    format_func=lambda n: aelib.REGISTRY[n].title)
+architecture = aelib.REGISTRY[name]
+st.caption(architecture.purpose)
+
+model_column, training_column = st.columns(2)
+with model_column:
+    st.subheader("Model")
+    hparams = {spec.name: spec_widget(spec, f"{SETTING_PREFIX}{name}_{spec.name}")
+               for spec in architecture.params}
+with training_column:
+    st.subheader("Training")
+    settings = {key: spec_widget(SPECS[key], f"{SETTING_PREFIX}{key}")
+                for key in ("epochs", "batch_size", "optimizer")}
+    optimizer = settings["optimizer"]
+    settings["learning_rate"] = spec_widget(  # each optimizer keeps its own rate
+        replace(SPECS["learning_rate"], default=aelib.DEFAULT_LEARNING_RATES[optimizer]),
+        f"{SETTING_PREFIX}learning_rate_{optimizer}", label="learning rate")
+    st.session_state.setdefault(f"{SETTING_PREFIX}train_size", min(8000, len(data.x_train)))
+    train_size = st.slider("training images", min_value=min(100, len(data.x_train)),
+                           max_value=len(data.x_train), key=f"{SETTING_PREFIX}train_size",
+                           help="Fewer images train faster; the test images stay the same.")
+    settings["seed"] = spec_widget(SPECS["seed"], f"{SETTING_PREFIX}seed")
+
+try:
+    summary = model_summary(name, tuple(hparams.items()), data.image_shape)
+    aelib.params.resolve(aelib.TRAINING_PARAMS, settings, "Training")
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+
+with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape "
+                 f"{summary.code_shape}", expanded=current_job() is None):
+    st.dataframe(pd.DataFrame([asdict(row) for row in summary.layers]), hide_index=True,
+                 width="stretch")
+
+job = current_job()
+running = job is not None and not job.snapshot().done
+left, right, _ = st.columns([1, 1, 6])
+train_clicked = left.button("Train", type="primary", disabled=running, icon=":material/play_arrow:")
+stop_clicked = right.button("Stop", disabled=not running, icon=":material/stop:")
+
+if stop_clicked and job is not None:
+    job.stop()
+if train_clicked or st.session_state.pop("autostart", False):
+    ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
+    start_job(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
+    st.rerun()
+
+
+def progress_text(snapshot) -> str:
+    """"Epoch 2/5 · batch 10/32 · ETA 4 s" while training, the outcome once done."""
+    if snapshot.status == "running":
+        eta = "" if snapshot.eta_seconds is None else f" · ETA {snapshot.eta_seconds:.0f} s"
+        return (f"Epoch {max(snapshot.epoch, 1)}/{snapshot.epochs} · batch {snapshot.batch}/"
+                f"{snapshot.batches or '?'}{eta}")
+    return f"{snapshot.status.capitalize()} after {snapshot.seconds:.1f} s"
+
+
+def live_panel() -> None:
+    """Progress, loss curves and the same ten test digits, refreshed while the job runs."""
+    job = current_job()
+    if job is None:
+        st.info("Set the model up, then press **Train**. Training runs in the background: "
+                "you can visit other pages meanwhile.")
+        return
+    snapshot = job.snapshot()
+    st.progress(snapshot.fraction, text=progress_text(snapshot))
+    if snapshot.status == "finished":
+        st.success(f"Trained {len(snapshot.history.get('loss', []))} epochs in "
+                   f"{snapshot.seconds:.1f} s. Explore it on the other pages.")
+    elif snapshot.status == "stopped":
+        st.warning(f"Training ended early ({snapshot.message}). The model is kept with the "
+                   "weights it had.")
+    elif snapshot.status == "failed":
+        st.error(snapshot.message)
+    charts, previews = st.columns([2, 3])
+    if snapshot.history:
+        charts.plotly_chart(aelib.figures.loss_curves(snapshot.history))
+    if snapshot.preview is not None:
+        previews.plotly_chart(aelib.figures.reconstruction_grid(
+            job.preview_images, snapshot.preview,
+            title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
+    if snapshot.done and st.session_state.get("polling"):
+        st.session_state["polling"] = False
+        st.rerun()  # the whole page, so the buttons show that training ended
+
+
+st.session_state["polling"] = running
+st.fragment(live_panel, run_every=POLL_SECONDS if running else None)()

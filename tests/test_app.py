@@ -1,0 +1,112 @@
+"""AppTest: every page of the real app script, empty and with a model trained for one epoch."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ANALYSIS_PAGES = ["pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
+                  "pages/generate.py"]
+TIMEOUT = 120
+
+
+def open_app(page=None, **state):
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def train_one_epoch(architecture="dense"):
+    at = open_app("pages/train.py", cfg_arch=architecture, cfg_epochs=1, cfg_train_size=300)
+    button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    snapshot = at.session_state["job"].wait(TIMEOUT)
+    assert snapshot.status == "finished", snapshot.message
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_home_shows_the_dataset_and_seven_cards():
+    at = open_app()
+    assert at.title[0].value == "Autoencoder Lab"
+    assert at.radio[0].value == "bundled"
+    assert "Loaded: bundled MNIST test set" in at.success[0].value
+    captions = " ".join(c.value for c in at.caption)
+    assert "50,992 parameters · code 32" in captions  # the dense card
+    assert "4,385 parameters · code 4x4x8" in captions  # the conv card
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_home_switching_to_digits_says_so():
+    at = open_app()
+    at.radio[0].set_value("digits").run()
+    assert "scikit-learn's bundled 8x8 digits" in at.success[0].value
+
+
+def test_train_page_shows_widgets_from_the_specs_and_the_layer_table():
+    at = open_app("pages/train.py", cfg_arch="deep")
+    assert at.text_input(key="cfg_deep_hidden_units").value == "128, 64, 32"
+    assert "222,384 parameters" in at.expander[0].label
+    assert len(at.dataframe[0].value) == 6  # three dense layers each way
+    assert button(at, "Stop").disabled and not button(at, "Train").disabled
+
+
+def test_train_page_explains_bad_hyperparameters():
+    at = open_app("pages/train.py", cfg_arch="deep", cfg_deep_hidden_units="128, x")
+    assert "hidden_units='128, x' is not allowed" in at.error[0].value
+
+
+@pytest.mark.parametrize("page", ANALYSIS_PAGES)
+def test_analysis_pages_without_a_model_say_so(page):
+    at = open_app(page)
+    assert "there is no model yet" in at.info[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_training_one_epoch_shows_progress_loss_and_previews():
+    at = train_one_epoch()
+    assert "Trained 1 epochs" in at.success[0].value
+    progress = at.get("progress")[0]
+    assert progress.value == 100 and "Finished" in progress.proto.text
+    assert len(at.get("plotly_chart")) == 2  # loss curves and the ten previews
+    assert button(at, "Train").disabled is False and button(at, "Stop").disabled
+
+
+@pytest.fixture(scope="module")
+def trained_app():
+    return train_one_epoch()
+
+
+@pytest.mark.parametrize("page, charts", [
+    ("pages/reconstructions.py", 3), ("pages/codes.py", 4), ("pages/denoising.py", 1),
+    ("pages/generate.py", 1),
+])
+def test_analysis_pages_render_their_charts(trained_app, page, charts):
+    trained_app.switch_page(page).run()
+    assert not trained_app.exception, trained_app.exception
+    assert len(trained_app.get("plotly_chart")) == charts
+    assert not trained_app.info or "no model yet" not in trained_app.info[0].value
+
+
+def test_codes_page_reports_sparsity_and_knn(trained_app):
+    trained_app.switch_page("pages/codes.py").run()
+    labels = [m.label for m in trained_app.metric]
+    assert labels[0] == "Mean activation" and float(trained_app.metric[0].value) > 0
+    assert any(label.startswith("5-NN accuracy on 32-number codes") for label in labels)
+
+
+def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
+    at = train_one_epoch("vae")
+    at.switch_page("pages/generate.py").run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 4  # plane, manifold, decoded point, interpolation
+    at.slider(key="z_0").set_value(1.5).run()
+    assert not at.exception
