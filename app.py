@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import streamlit as st  # noqa: E402
 
-from pages._shared import keep_settings, render_sidebar  # noqa: E402
+from pages._shared import keep_keras_state, keep_settings, render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
@@ -22,6 +22,7 @@ PAGES = [
     st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
 ]
 
+keep_keras_state()
 keep_settings()
 page = st.navigation(PAGES)
 render_sidebar()

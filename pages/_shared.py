@@ -16,6 +16,19 @@ DEFAULT_DATASET = "bundled"
 TRAIN_PAGE = "pages/train.py"
 
 
+def keep_keras_state() -> None:
+    """Stop Streamlit from calling `keras.backend.clear_session()` after every script run.
+
+    Streamlit does that (a workaround for old Keras leaks) in a private hook. In this lab it
+    would reset Keras's process-wide state while other sessions train, and each call runs a
+    full garbage collection that stalls their training threads. aelib needs no such reset.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if hasattr(script_runner, "_clean_problem_modules"):
+        script_runner._clean_problem_modules = lambda: None
+
+
 def keep_settings() -> None:
     """Keep settings widgets' values when their page is not shown (Streamlit drops the state of
     widgets that were not rendered in a run; re-assigning makes it plain session state)."""

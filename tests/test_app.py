@@ -110,3 +110,13 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     assert len(at.get("plotly_chart")) == 4  # plane, manifold, decoded point, interpolation
     at.slider(key="z_0").set_value(1.5).run()
     assert not at.exception
+
+
+def test_script_runs_leave_keras_state_alone_for_other_sessions():
+    import keras
+
+    at = open_app()
+    before = keras.layers.Dense(1).name
+    at.run()  # Streamlit's own cleanup would call keras.backend.clear_session() here
+    after = keras.layers.Dense(1).name
+    assert before != after  # the name counter was not reset

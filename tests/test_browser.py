@@ -1,0 +1,115 @@
+"""End to end: the real app in real headless Chromium, as a person uses it.
+
+Needs Debian's chromium (`.ci/run` installs it). Without it these tests skip, unless
+AELIB_REQUIRE_BROWSER=1 (as in CI), where a missing browser is a failure.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, launch_chromium, running_app
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TIMEOUT_MS = 60_000
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("AELIB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def page():
+    with running_app() as (url, _), sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        page.url_root = url
+        yield page
+        browser.close()
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(500)  # let plotly finish drawing
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def go_to(page, title):
+    page.get_by_role("link", name=re.compile(title)).first.click()
+    page.get_by_role("heading", name=title, exact=True).wait_for()
+
+
+def button(page, label):
+    return page.get_by_role("button", name=re.compile(rf"(^|\s){label}$"))
+
+
+def set_number(page, label, value):
+    field = page.get_by_role("spinbutton", name=label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def charts(page):
+    return page.locator(".js-plotly-plot")
+
+
+def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
+    page.get_by_role("heading", name="Autoencoder Lab").wait_for()
+    page.get_by_text("Loaded: bundled MNIST test set").wait_for()
+    page.get_by_text("The seven architectures").wait_for()
+    shot(page, "home")
+
+    go_to(page, "Train")
+    page.get_by_role("spinbutton", name="encoding dim").wait_for()  # the dense model's knob
+    set_number(page, "epochs", 1)
+    slider = page.get_by_role("slider")
+    slider.focus()
+    slider.press("Home")  # the smallest training set
+    page.wait_for_timeout(300)
+    button(page, "Train").click()
+    page.get_by_text("Trained 1 epochs").wait_for()
+    page.get_by_text(re.compile("Finished after")).wait_for()
+    page.get_by_text("The same ten test digits after epoch 1").wait_for()
+    assert charts(page).count() == 2  # the loss chart and the previews
+
+    go_to(page, "Reconstructions")
+    page.get_by_text("The worst reconstructions").wait_for()
+    charts(page).nth(2).wait_for()
+    assert charts(page).count() == 3
+    go_to(page, "Codes")
+    page.get_by_text("t-SNE of the test codes").wait_for()
+    assert charts(page).count() >= 4
+
+    go_to(page, "Train")
+    set_number(page, "epochs", 200)
+    slider = page.get_by_role("slider")
+    slider.focus()
+    slider.press("End")  # all 8,000 training images
+    page.wait_for_timeout(300)
+    button(page, "Train").click()
+    page.get_by_text(re.compile(r"Epoch \d+/200")).wait_for()
+    page.get_by_text(re.compile(r"digits after epoch ([5-9]|\d\d+)$")).wait_for()
+    button(page, "Stop").click()
+    page.get_by_text(re.compile("Training ended early .stopped on request.")).wait_for()
+    page.get_by_text("The model is kept").wait_for()
+    shot(page, "train")
+
+    go_to(page, "Reconstructions")
+    page.get_by_text("The worst reconstructions").wait_for()
+    charts(page).nth(2).wait_for()
+    assert charts(page).count() == 3  # the kept model is there to explore
+    shot(page, "reconstructions")
+    go_to(page, "Codes")
+    page.get_by_text("t-SNE of the test codes").wait_for()
+    page.get_by_text("How much do the codes know?").scroll_into_view_if_needed()
+    shot(page, "codes")
