@@ -120,3 +120,13 @@ def test_script_runs_leave_keras_state_alone_for_other_sessions():
     at.run()  # Streamlit's own cleanup would call keras.backend.clear_session() here
     after = keras.layers.Dense(1).name
     assert before != after  # the name counter was not reset
+
+
+def test_one_click_start_on_home_trains_a_dense_model():
+    at = open_app(cfg_epochs=1, cfg_train_size=200)
+    button(at, "Train a dense autoencoder now").click().run()
+    assert not at.exception, at.exception
+    job = at.session_state["job"]
+    assert job.ae.architecture == "dense"
+    assert job.wait(TIMEOUT).status == "finished"
+    assert len(job.data.x_train) == 200
