@@ -41,7 +41,9 @@ def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
     fig.update_xaxes(showgrid=False, zeroline=False, side="top",
                      tickvals=col_centres if column_labels else [], ticktext=list(column_labels))
     fig.update_layout(title=title, height=max(160, rows * cell_px + 80),
-                      margin=dict(l=10, r=10, t=60 if title else 30, b=10),
+                      margin=dict(l=10, r=10, t=(50 if title else 10) + (25 if column_labels
+                                                                           else 0), b=10),
+                      title_y=0.98, title_yanchor="top",
                       plot_bgcolor="white")
     return fig
 

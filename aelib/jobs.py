@@ -18,9 +18,6 @@ from aelib.datasets import Dataset
 from aelib.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
 from aelib.training import train
 
-STATUSES = ("running", "finished", "stopped", "failed")
-
-
 @dataclass(frozen=True)
 class JobSnapshot:
     """A copy of a job's state at one moment.

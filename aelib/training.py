@@ -61,20 +61,22 @@ class TrainResult:
     stopped: str | None = None
 
 
+def _training_specs(*names: str) -> list[ParamSpec]:
+    return [spec for spec in TRAINING_PARAMS if spec.name in names]
+
+
 def make_optimizer(name: str = "adam", learning_rate: float | None = None):
     """A fresh Keras optimizer by name, with that optimizer's default learning rate if None.
 
     Raises:
         ValueError: an unknown optimizer or a learning rate out of range.
     """
-    if learning_rate is None:
-        settings = resolve(TRAINING_PARAMS[2:3], {"optimizer": name}, "Training")
-        learning_rate = DEFAULT_LEARNING_RATES[name]
-    else:
-        settings = resolve(TRAINING_PARAMS[2:4], {"optimizer": name,
-                                                  "learning_rate": learning_rate}, "Training")
-        learning_rate = settings["learning_rate"]
-    return OPTIMIZERS[settings["optimizer"]](learning_rate=learning_rate)
+    given = {"optimizer": name}
+    if learning_rate is not None:
+        given["learning_rate"] = learning_rate
+    settings = resolve(_training_specs(*given), given, "Training")
+    rate = settings.get("learning_rate", DEFAULT_LEARNING_RATES[settings["optimizer"]])
+    return OPTIMIZERS[settings["optimizer"]](learning_rate=rate)
 
 
 def compile_model(ae: Autoencoder, optimizer: str = "adam",
@@ -114,7 +116,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     Raises:
         ValueError: settings out of range, or images that do not fit the model.
     """
-    settings = resolve(TRAINING_PARAMS[:2] + TRAINING_PARAMS[4:],
+    settings = resolve(_training_specs("epochs", "batch_size", "seed"),
                        {"epochs": epochs, "batch_size": batch_size, "seed": seed}, "Training")
     compile_model(ae, optimizer, learning_rate)
     x_train = ae.to_model_input(data.x_train)

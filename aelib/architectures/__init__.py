@@ -59,7 +59,7 @@ REGISTRY: dict[str, Architecture] = {
             name="dense",
             title="Single-layer dense",
             purpose="The simplest autoencoder: one fully connected layer in, one out. "
-            "A baseline that already beats PCA with a ReLU code.",
+            "Close to PCA, but with a non-negative ReLU code: the baseline for the others.",
             input_mode="flat",
             params=(_ENCODING_DIM,),
             module="dense",
