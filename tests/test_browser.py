@@ -43,9 +43,9 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def go_to(page, title):
+def go_to(page, title, heading=None):
     page.get_by_role("link", name=re.compile(title)).first.click()
-    page.get_by_role("heading", name=title, exact=True).wait_for()
+    page.get_by_role("heading", name=heading or title, exact=True).wait_for()
 
 
 def button(page, label):
@@ -98,6 +98,9 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     page.wait_for_timeout(300)
     button(page, "Train").click()
     page.get_by_text(re.compile(r"Epoch \d+/200")).wait_for()
+    go_to(page, "Home", "Autoencoder Lab")  # leaving the page does not stop the background training
+    page.get_by_text(re.compile(r"Single-layer dense: training")).wait_for()
+    go_to(page, "Train")
     page.get_by_text(re.compile(r"digits after epoch ([5-9]|\d\d+)$")).wait_for()
     button(page, "Stop").click()
     page.get_by_text(re.compile("Training ended early .stopped on request.")).wait_for()
