@@ -67,6 +67,7 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     page.get_by_role("heading", name="Autoencoder Lab").wait_for()
     page.get_by_text("Loaded: bundled MNIST test set").wait_for()
     page.get_by_text("The seven architectures").wait_for()
+    page.get_by_text("4,385 parameters").wait_for()  # the conv card, once Keras has loaded
     shot(page, "home")
 
     go_to(page, "Train")
