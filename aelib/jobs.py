@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from aelib.autoencoder import Autoencoder
 from aelib.datasets import Dataset
 from aelib.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
 from aelib.training import train
+
 
 @dataclass(frozen=True)
 class JobSnapshot:
@@ -35,38 +36,23 @@ class JobSnapshot:
         message: why the job stopped or failed, in words; None otherwise.
     """
 
-    status: str
-    epoch: int
-    epochs: int
-    batch: int
-    batches: int
-    fraction: float
-    eta_seconds: float | None
-    seconds: float
-    history: dict
-    preview: np.ndarray | None
-    preview_epoch: int
-    message: str | None
+    status: str = "running"
+    epoch: int = 0
+    epochs: int = 0
+    batch: int = 0
+    batches: int = 0
+    fraction: float = 0.0
+    eta_seconds: float | None = None
+    seconds: float = 0.0
+    history: dict = field(default_factory=dict)
+    preview: np.ndarray | None = None
+    preview_epoch: int = 0
+    message: str | None = None
 
     @property
     def done(self) -> bool:
         """Whether the job has ended, however it ended."""
         return self.status != "running"
-
-
-@dataclass
-class _State:
-    status: str = "running"
-    epoch: int = 0
-    batch: int = 0
-    batches: int = 0
-    fraction: float = 0.0
-    eta_seconds: float | None = None
-    history: dict = field(default_factory=dict)
-    preview: np.ndarray | None = None
-    preview_epoch: int = 0
-    message: str | None = None
-    finished_at: float | None = None
 
 
 class TrainingJob:
@@ -91,8 +77,10 @@ class TrainingJob:
         self.preview_images = np.asarray(preview_images, dtype=np.float32)
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._state = _State()
+        # Replaced, never mutated, under the lock: a reader gets a consistent, unshared copy.
+        self._snapshot = JobSnapshot(epochs=self.settings.get("epochs", 5))
         self._started = time.perf_counter()
+        self._finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="aelib-training", daemon=True)
 
     def start(self) -> "TrainingJob":
@@ -111,48 +99,40 @@ class TrainingJob:
         return self.snapshot()
 
     def snapshot(self) -> JobSnapshot:
-        """A consistent copy of the job's state."""
+        """The job's state now."""
         with self._lock:
-            s = self._state
-            end = s.finished_at or time.perf_counter()
-            return JobSnapshot(
-                status=s.status, epoch=s.epoch, epochs=self.settings.get("epochs", 5),
-                batch=s.batch, batches=s.batches, fraction=s.fraction,
-                eta_seconds=s.eta_seconds, seconds=end - self._started,
-                history={k: list(v) for k, v in s.history.items()},
-                preview=s.preview, preview_epoch=s.preview_epoch, message=s.message,
-            )
+            end = self._finished_at or time.perf_counter()
+            return replace(self._snapshot, seconds=end - self._started)
+
+    def _update(self, **changes) -> None:
+        with self._lock:
+            self._snapshot = replace(self._snapshot, **changes)
+            if self._snapshot.done and self._finished_at is None:
+                self._finished_at = time.perf_counter()
 
     def _run(self) -> None:
         try:
             train(self.ae, self.data, on_progress=self._on_progress, stop=self._stop,
                   **self.settings)
         except Exception as error:  # shown to the person; the thread must not die silently
-            with self._lock:
-                self._state.status = "failed"
-                self._state.message = f"Training failed: {error}"
-                self._state.finished_at = time.perf_counter()
+            self._update(status="failed", message=f"Training failed: {error}")
 
     def _on_progress(self, event) -> None:
-        preview = None
-        if isinstance(event, EpochEnded) and len(self.preview_images):
-            preview = self.ae.reconstruct(self.preview_images)
-        with self._lock:
-            state = self._state
-            if isinstance(event, EpochStarted):
-                state.epoch, state.batch = event.epoch, 0
-            elif isinstance(event, BatchProgress):
-                state.batch, state.batches = event.batch, event.batches
-                state.fraction, state.eta_seconds = event.fraction, event.eta_seconds
-            elif isinstance(event, EpochEnded):
-                for name, value in event.logs.items():
-                    state.history.setdefault(name, []).append(value)
-                state.batch = state.batches
-                state.fraction = event.epoch / event.epochs
-                state.preview, state.preview_epoch = preview, event.epoch
-            elif isinstance(event, TrainingFinished):
-                state.status = "stopped" if event.stopped else "finished"
-                state.message = event.stopped
-                state.fraction = 1.0 if not event.stopped else state.fraction
-                state.eta_seconds = 0.0
-                state.finished_at = time.perf_counter()
+        if isinstance(event, EpochStarted):
+            self._update(epoch=event.epoch, batch=0)
+        elif isinstance(event, BatchProgress):
+            self._update(batch=event.batch, batches=event.batches, fraction=event.fraction,
+                         eta_seconds=event.eta_seconds)
+        elif isinstance(event, EpochEnded):
+            preview = self.ae.reconstruct(self.preview_images) if len(self.preview_images) \
+                else None
+            history = dict(self._snapshot.history)  # only this thread writes it
+            for name, value in event.logs.items():
+                history[name] = [*history.get(name, []), value]
+            self._update(history=history, batch=self._snapshot.batches,
+                         fraction=event.epoch / event.epochs, preview=preview,
+                         preview_epoch=event.epoch)
+        elif isinstance(event, TrainingFinished):
+            self._update(status="stopped" if event.stopped else "finished",
+                         message=event.stopped, eta_seconds=0.0,
+                         fraction=self._snapshot.fraction if event.stopped else 1.0)

@@ -88,12 +88,19 @@ def require_model():
 
 
 def memo(name: str, compute):
-    """`compute()` once per trained model and session (e.g. its t-SNE map), then reused."""
+    """`compute()` once per trained model and session (e.g. its t-SNE map), then reused.
+
+    `start_job` empties the store, so results never outlive their model.
+    """
     store = st.session_state.setdefault("results", {})
-    key = (id(current_job()), name)
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    if name not in store:
+        store[name] = compute()
+    return store[name]
+
+
+def test_codes(job):
+    """The codes of the job's test images, computed once per model."""
+    return memo("test_codes", lambda: job.ae.encode(job.data.x_test))
 
 
 def spec_widget(spec, key: str, label: str | None = None):

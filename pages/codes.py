@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._shared import memo, require_model
+from pages._shared import memo, require_model, test_codes
 
 KNN_TRAIN_IMAGES = 5000
 TSNE_POINTS = 2000
@@ -29,7 +29,7 @@ def knn_scores(ae, data, codes):
 st.title("Codes")
 job = require_model()
 ae, data = job.ae, job.data
-codes = memo("test_codes", lambda: ae.encode(data.x_test))
+codes = test_codes(job)
 stats = memo("sparsity", lambda: analysis.sparsity_stats(codes))
 
 st.subheader("Sparsity")

@@ -5,14 +5,14 @@ import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._shared import memo, require_model
+from pages._shared import require_model, test_codes
 
 st.title("Generate")
 job = require_model()
 ae, data = job.ae, job.data
 
 if ae.architecture == "vae":
-    codes = memo("test_codes", lambda: ae.encode(data.x_test))
+    codes = test_codes(job)
     st.subheader("The latent plane")
     plane, manifold = st.columns(2)
     plane.plotly_chart(figures.latent_scatter(codes, data.y_test))

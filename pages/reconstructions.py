@@ -5,13 +5,13 @@ import streamlit as st
 
 import aelib
 from aelib import analysis, figures
-from pages._shared import memo, require_model
+from pages._shared import memo, require_model, test_codes
 
 st.title("Reconstructions")
 job = require_model()
 ae, data = job.ae, job.data
 
-reconstructions = memo("reconstructions", lambda: ae.reconstruct(data.x_test))
+reconstructions = memo("reconstructions", lambda: ae.decode(test_codes(job)))
 errors = memo("errors", lambda: analysis.reconstruction_errors(data.x_test, reconstructions))
 pca = memo("pca", lambda: analysis.pca_baseline(data.x_train, data.x_test, ae.code_size))
 
