@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib
 
+__version__ = "0.1.0"
+
 _EXPORTS = {
     "ARCHITECTURES": "aelib.architectures",
     "REGISTRY": "aelib.architectures",
@@ -31,6 +33,9 @@ _EXPORTS = {
     "TrainResult": "aelib.training",
     "TRAINING_PARAMS": "aelib.training",
     "DEFAULT_LEARNING_RATES": "aelib.training",
+    "RunStore": "aelib.runs",
+    "load_model_file": "aelib.model_files",
+    "save_model_file": "aelib.model_files",
     "TrainingJob": "aelib.jobs",
     "JobSnapshot": "aelib.jobs",
     "EpochStarted": "aelib.progress",
@@ -38,7 +43,8 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "architectures", "figures", "jobs", "progress", "params", "datasets", "training")
+_SUBMODULES = ("analysis", "architectures", "figures", "jobs", "progress", "params", "datasets",
+               "runs", "training")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -180,3 +180,22 @@ def latent_grid(ae, size: int = 15, span: float = 0.95) -> tuple[np.ndarray, np.
     codes[:, :, 1] = values[::-1, None]
     images = ae.decode(codes.reshape(size * size, -1))
     return images.reshape(size, size, *ae.image_shape), values
+
+
+def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
+    """The final metrics stored with a run: test loss (mean per-pixel BCE), the PCA baseline's
+    loss with the same code size, mean code activation, share of inactive code units and 5-NN
+    accuracy of the codes (None without labels)."""
+    codes = ae.encode(data.x_test)
+    stats = sparsity_stats(codes)
+    knn = None
+    if data.has_labels:
+        train = data.subset(knn_train_images, None, seed=0)
+        knn = knn_accuracy(ae.encode(train.x_train), train.y_train, codes, data.y_test)
+    return {
+        "test_loss": float(reconstruction_errors(data.x_test, ae.decode(codes)).mean()),
+        "pca_loss": pca_baseline(data.x_train, data.x_test, ae.code_size).loss,
+        "code_mean": stats.mean_activation,
+        "inactive_fraction": stats.inactive_fraction,
+        "knn_accuracy": knn,
+    }

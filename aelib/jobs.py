@@ -1,8 +1,11 @@
-"""`TrainingJob`: `aelib.train` on a background thread, with a snapshot any UI can poll.
+"""`TrainingJob`: `aelib.train` on a background thread, with a snapshot any UI can poll;
+`JobQueue`: jobs that run one after another.
 
 The job owns its model and data. Progress events update a small state under a lock; after every
 epoch it also reconstructs a fixed set of preview images, so a UI can show the model learning.
-`snapshot()` returns a copy of that state, safe to read from another thread at any time.
+`snapshot()` returns that state, safe to read from another thread at any time. Given a
+`RunStore`, the job records itself as a run when it starts and saves its model, history and
+final metrics when it ends, however it ends.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from aelib.analysis import run_metrics
 from aelib.autoencoder import Autoencoder
 from aelib.datasets import Dataset
 from aelib.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
@@ -24,7 +28,8 @@ class JobSnapshot:
     """A copy of a job's state at one moment.
 
     Args:
-        status: "running", "finished", "stopped" (on request, or non-finite loss) or "failed".
+        status: "queued", "running", "finished", "stopped" (on request, or non-finite loss),
+            "failed" or "cancelled" (stopped before it started).
         epoch, epochs: the current epoch (from 1) and the planned number.
         batch, batches: batches done in the current epoch, and per epoch.
         fraction: share of the whole run done, 0 to 1.
@@ -34,9 +39,11 @@ class JobSnapshot:
         preview: reconstructions of the preview images after the last finished epoch, or None.
         preview_epoch: the epoch `preview` was made after (0 before any).
         message: why the job stopped or failed, in words; None otherwise.
+        run_id: the job's run in the store, once recorded; None without a store.
+        saved: whether the run's model, history and metrics are in the store.
     """
 
-    status: str = "running"
+    status: str = "queued"
     epoch: int = 0
     epochs: int = 0
     batch: int = 0
@@ -48,11 +55,13 @@ class JobSnapshot:
     preview: np.ndarray | None = None
     preview_epoch: int = 0
     message: str | None = None
+    run_id: int | None = None
+    saved: bool = False
 
     @property
     def done(self) -> bool:
         """Whether the job has ended, however it ended."""
-        return self.status != "running"
+        return self.status not in ("queued", "running")
 
 
 class TrainingJob:
@@ -63,6 +72,7 @@ class TrainingJob:
         data: training and validation images.
         settings: keyword arguments for `aelib.train` (epochs, batch_size, optimizer, ...).
         preview_images: images to reconstruct after every epoch, shaped (n, height, width).
+        store: a `RunStore` to record the run in, or None.
 
     Example:
         >>> job = TrainingJob(ae, data, {"epochs": 5}, data.x_test[:10]).start()  # doctest: +SKIP
@@ -70,10 +80,11 @@ class TrainingJob:
     """
 
     def __init__(self, ae: Autoencoder, data: Dataset, settings: dict,
-                 preview_images: np.ndarray):
+                 preview_images: np.ndarray, store=None):
         self.ae = ae
         self.data = data
         self.settings = dict(settings)
+        self.store = store
         self.preview_images = np.asarray(preview_images, dtype=np.float32)
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -83,11 +94,27 @@ class TrainingJob:
         self._finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="aelib-training", daemon=True)
 
+    @classmethod
+    def finished(cls, ae: Autoencoder, data: Dataset, history: dict, settings: dict | None = None,
+                 run_id: int | None = None) -> "TrainingJob":
+        """A job that is already over: a stored or uploaded model, to explore as if just trained."""
+        job = cls(ae, data, settings or {"epochs": len(history.get("loss", []))},
+                  np.zeros((0, *ae.image_shape), np.float32))
+        epochs = len(history.get("loss", []))
+        job._update(status="finished", epoch=epochs, fraction=1.0, history=dict(history),
+                    run_id=run_id, saved=run_id is not None)
+        return job
+
     def start(self) -> "TrainingJob":
         """Start training on a background thread; returns the job."""
         self._started = time.perf_counter()
+        self._update(status="running")
         self._thread.start()
         return self
+
+    def cancel(self) -> None:
+        """End a job that has not started; it will never train."""
+        self._update(status="cancelled")
 
     def stop(self) -> None:
         """Ask training to end after the current batch; the weights so far are kept."""
@@ -111,11 +138,28 @@ class TrainingJob:
                 self._finished_at = time.perf_counter()
 
     def _run(self) -> None:
+        run_id = None
         try:
+            if self.store is not None:
+                run_id = self.store.start(self.ae, self.data, self.settings)
+                self._update(run_id=run_id)
             train(self.ae, self.data, on_progress=self._on_progress, stop=self._stop,
                   **self.settings)
         except Exception as error:  # shown to the person; the thread must not die silently
             self._update(status="failed", message=f"Training failed: {error}")
+        if run_id is not None:
+            self._save(run_id)
+
+    def _save(self, run_id: int) -> None:
+        snapshot = self.snapshot()
+        try:
+            metrics = run_metrics(self.ae, self.data) if snapshot.history else {}
+            self.store.finish(run_id, self.ae, snapshot.history, snapshot.status,
+                              snapshot.message, metrics)
+            self._update(saved=True)
+        except Exception as error:  # the model stays usable in memory; say why it is not kept
+            self._update(message=f"{snapshot.message or ''} The run could not be saved: "
+                                 f"{error}".strip())
 
     def _on_progress(self, event) -> None:
         if isinstance(event, EpochStarted):
@@ -136,3 +180,48 @@ class TrainingJob:
             self._update(status="stopped" if event.stopped else "finished",
                          message=event.stopped, eta_seconds=0.0,
                          fraction=self._snapshot.fraction if event.stopped else 1.0)
+
+
+class JobQueue:
+    """Training jobs run one after another on a background thread.
+
+    Args:
+        jobs: the jobs, not yet started.
+    """
+
+    def __init__(self, jobs: list[TrainingJob]):
+        self.jobs = list(jobs)
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="aelib-queue", daemon=True)
+
+    def start(self) -> "JobQueue":
+        """Start the first job; the others follow as each ends. Returns the queue."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the running job (keeping its model) and cancel those still queued."""
+        self._cancelled.set()
+        for job in self.jobs:
+            job.stop()
+
+    def wait(self, timeout: float | None = None) -> list[JobSnapshot]:
+        """Block until every job has ended (or `timeout` seconds pass); returns snapshots."""
+        self._thread.join(timeout)
+        return self.snapshots()
+
+    def snapshots(self) -> list[JobSnapshot]:
+        """Each job's state, in queue order."""
+        return [job.snapshot() for job in self.jobs]
+
+    @property
+    def done(self) -> bool:
+        """Whether every job has ended."""
+        return all(snapshot.done for snapshot in self.snapshots())
+
+    def _run(self) -> None:
+        for job in self.jobs:
+            if self._cancelled.is_set():
+                job.cancel()
+            else:
+                job.start().wait()

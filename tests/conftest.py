@@ -1,8 +1,11 @@
 """Shared fixtures: small seeded slices of the bundled MNIST sample, and quiet TensorFlow logs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Runs the tests make (the app records every training) go to a throw-away directory.
+os.environ["AELIB_RUNS_DIR"] = tempfile.mkdtemp(prefix="aelib-test-runs-")
 
 import pytest  # noqa: E402
 

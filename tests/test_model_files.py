@@ -1,0 +1,142 @@
+"""Round trip of model files, and a crafted file for every reason to refuse one."""
+
+import json
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+
+import aelib
+from aelib import model_files
+from aelib.model_files import load_model_file, save_model_file
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, small_data):
+    ae = aelib.build("conv", seed=0, filters=(8, 4))
+    aelib.train(ae, small_data, epochs=1, batch_size=64)
+    path = tmp_path_factory.mktemp("models") / "conv.keras"
+    save_model_file(ae, path)
+    return ae, path
+
+
+def rewrite(source, target, change):
+    """Copy the archive `source` to `target`, letting `change(name, data)` edit each member
+    (return None to drop it), then add any extra members `change` returns for name None."""
+    with zipfile.ZipFile(source) as original, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in original.infolist():
+            data = change(info.filename, original.read(info.filename))
+            if data is not None:
+                out.writestr(info.filename, data)
+        for name, data in (change(None, None) or {}).items():
+            out.writestr(name, data)
+    return target
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+def test_round_trip_gives_the_same_predictions(tmp_path, name, small_data):
+    ae = aelib.build(name, seed=1)
+    path = save_model_file(ae, tmp_path / f"{name}.keras")
+    loaded = load_model_file(path)
+    assert (loaded.architecture, loaded.hparams, loaded.seed) == (name, ae.hparams, 1)
+    x = small_data.x_test[:16]
+    np.testing.assert_allclose(loaded.reconstruct(x), ae.reconstruct(x), atol=1e-6)
+    np.testing.assert_allclose(loaded.encode(x), ae.encode(x), atol=1e-6)
+
+
+def test_trained_model_round_trips_and_no_temporary_file_is_left(saved, small_data):
+    ae, path = saved
+    np.testing.assert_allclose(load_model_file(path).reconstruct(small_data.x_test),
+                               ae.reconstruct(small_data.x_test), atol=1e-6)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["conv.keras"]
+
+
+def test_refuses_h5_files(tmp_path, saved):
+    path = tmp_path / "model.h5"
+    path.write_bytes(saved[1].read_bytes())
+    with pytest.raises(ValueError, match="expected a Keras 3 '.keras' file.*'.h5'"):
+        load_model_file(path)
+
+
+def test_refuses_a_file_that_is_not_a_zip(tmp_path):
+    path = tmp_path / "fake.keras"
+    path.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
+    with pytest.raises(ValueError, match="not a zip archive"):
+        load_model_file(path)
+
+
+def test_refuses_an_oversized_file(tmp_path, saved, monkeypatch):
+    monkeypatch.setattr(model_files, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(ValueError, match="the limit is 1,000"):
+        load_model_file(saved[1])
+
+
+def test_refuses_an_archive_that_unpacks_too_large(tmp_path, saved):
+    bomb = rewrite(saved[1], tmp_path / "bomb.keras",
+                   lambda name, data: data if name != "metadata.json"
+                   else b"{" + b" " * (120 * 1024 * 1024) + b"}")
+    with pytest.raises(ValueError, match="it unpacks to .* bytes; the limit"):
+        load_model_file(bomb)
+
+
+def test_refuses_unexpected_members_such_as_path_traversal(tmp_path, saved):
+    evil = rewrite(saved[1], tmp_path / "evil.keras",
+                   lambda name, data: {"../../evil.py": "print('x')"} if name is None else data)
+    with pytest.raises(ValueError, match=r"unexpected archive members \['../../evil.py'\]"):
+        load_model_file(evil)
+
+
+def test_refuses_a_keras_file_not_saved_by_aelib(tmp_path):
+    path = tmp_path / "plain.keras"
+    aelib.build("dense").autoencoder.save(path)
+    with pytest.raises(ValueError, match="no 'aelib.json': it was not saved by Autoencoder Lab"):
+        load_model_file(path)
+
+
+def test_refuses_a_lambda_layer_without_running_it(tmp_path):
+    inputs = keras.Input((784,))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    path = tmp_path / "lambda.keras"
+    model.save(path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("aelib.json", json.dumps({"architecture": "dense"}))
+    with pytest.raises(ValueError, match="uses the class 'Lambda'"):
+        load_model_file(path)
+
+
+def test_refuses_classes_from_unknown_modules(tmp_path, saved):
+    def change(name, data):
+        if name == "config.json":
+            return data.replace(b'"module": "keras.layers"', b'"module": "os.system"', 1)
+        return data
+
+    with pytest.raises(ValueError, match="comes from the module 'os.system'"):
+        load_model_file(rewrite(saved[1], tmp_path / "module.keras", change))
+
+
+def test_refuses_invalid_metadata(tmp_path, saved):
+    def change(name, data):
+        if name == "aelib.json":
+            return json.dumps({"architecture": "conv", "hparams": {"filters": [0]}})
+        return data
+
+    with pytest.raises(ValueError, match="aelib.json' is invalid: filters=.* is not allowed"):
+        load_model_file(rewrite(saved[1], tmp_path / "meta.keras", change))
+
+
+def test_refuses_weights_that_do_not_match_the_declared_architecture(tmp_path, saved):
+    def change(name, data):
+        if name == "aelib.json":
+            return json.dumps({"architecture": "conv", "hparams": {"filters": [8, 8]}})
+        return data
+
+    with pytest.raises(ValueError, match="weights do not match a 'conv' model"):
+        load_model_file(rewrite(saved[1], tmp_path / "mismatch.keras", change))
+
+
+def test_refuses_too_many_parameters(saved, monkeypatch):
+    monkeypatch.setattr(model_files, "MAX_PARAMETERS", 100)
+    with pytest.raises(ValueError, match="parameters; the limit is 100"):
+        load_model_file(saved[1])
