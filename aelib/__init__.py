@@ -37,6 +37,7 @@ _EXPORTS = {
     "load_model_file": "aelib.model_files",
     "save_model_file": "aelib.model_files",
     "TrainingJob": "aelib.jobs",
+    "JobQueue": "aelib.jobs",
     "JobSnapshot": "aelib.jobs",
     "EpochStarted": "aelib.progress",
     "BatchProgress": "aelib.progress",
@@ -44,7 +45,7 @@ _EXPORTS = {
     "TrainingFinished": "aelib.progress",
 }
 _SUBMODULES = ("analysis", "architectures", "figures", "jobs", "progress", "params", "datasets",
-               "runs", "training")
+               "runs", "training", "tutorial")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -176,3 +176,28 @@ def latent_manifold(images: np.ndarray, values: np.ndarray,
     fig.update_xaxes(title="z[0]", side="bottom")
     fig.update_yaxes(title="z[1]")
     return fig
+
+
+def runs_loss_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
+                     name: str = "val_loss",
+                     title: str = "Validation loss per epoch") -> go.Figure:
+    """One line per run, e.g. {"run 3 (dense)": history, ...}, of one history entry."""
+    fig = go.Figure()
+    for label, history in histories.items():
+        values = list(history.get(name) or [])
+        fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
+                                 mode="lines+markers", name=label))
+    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title=name, height=360,
+                      margin=dict(l=10, r=10, t=50, b=10))
+    return fig
+
+
+def metric_bars(rows: Sequence[Mapping], metric: str, label_key: str = "run",
+                title: str | None = None) -> go.Figure:
+    """A bar per row (e.g. `RunStore.compare` rows) of one metric; rows without it are left out."""
+    kept = [row for row in rows if row.get(metric) is not None]
+    fig = go.Figure(go.Bar(x=[f"{label_key} {row[label_key]} ({row.get('architecture', '')})"
+                              for row in kept], y=[row[metric] for row in kept]))
+    fig.update_layout(title=title or metric.replace("_", " "), yaxis_title=metric, height=320,
+                      margin=dict(l=10, r=10, t=50, b=10))
+    return fig

@@ -120,6 +120,11 @@ class TrainingJob:
         """Ask training to end after the current batch; the weights so far are kept."""
         self._stop.set()
 
+    @property
+    def active(self) -> bool:
+        """Whether the job's thread is still at work (training, or saving its run)."""
+        return self._thread.is_alive()
+
     def wait(self, timeout: float | None = None) -> JobSnapshot:
         """Block until the job ends (or `timeout` seconds pass); returns its snapshot."""
         self._thread.join(timeout)

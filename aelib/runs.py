@@ -159,13 +159,16 @@ class RunStore:
         return db
 
     def start(self, ae: Autoencoder, data: Dataset, settings: dict) -> int:
-        """Record a run as "running" before it trains; returns its id."""
+        """Record a run as "running" before it trains; returns its id. The stored settings
+        add the number of training and test images to `settings`."""
         with closing(self._connect()) as db, db:
             cursor = db.execute(
                 "INSERT INTO runs (workspace, architecture, hparams, settings, dataset, "
                 "dataset_source, seed, versions, started_at, status, pid) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
-                (self.workspace, ae.architecture, json.dumps(ae.hparams), json.dumps(settings),
+                (self.workspace, ae.architecture, json.dumps(ae.hparams),
+                 json.dumps({**settings, "train_images": len(data.x_train),
+                             "test_images": len(data.x_test)}),
                  data.name, data.source, int(settings.get("seed", ae.seed)),
                  json.dumps(library_versions()), time.time(), os.getpid()),
             )

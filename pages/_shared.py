@@ -7,6 +7,10 @@ datasets and model summaries (derived from hyperparameters alone) are cached pro
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
+
 import streamlit as st
 
 import aelib
@@ -14,6 +18,9 @@ import aelib
 SETTING_PREFIX = "cfg_"
 DEFAULT_DATASET = "bundled"
 TRAIN_PAGE = "pages/train.py"
+PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"
+WORKSPACE_PARAM = "workspace"
+WORKSPACE_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def keep_keras_state() -> None:
@@ -51,9 +58,32 @@ def dataset_name() -> str:
     return st.session_state.get(f"{SETTING_PREFIX}dataset", DEFAULT_DATASET)
 
 
-def get_dataset():
-    """The session's dataset, loaded once per process and shared read-only."""
-    return _load_shared_dataset(dataset_name())
+def get_dataset(name: str | None = None):
+    """The session's dataset (or the one named), loaded once per process, shared read-only."""
+    return _load_shared_dataset(name or dataset_name())
+
+
+def workspace() -> str:
+    """Whose runs this session sees.
+
+    On a personal machine, one workspace holds every run. With `AELIB_PRIVATE_WORKSPACES=1`
+    (a shared deployment), each visitor gets a private random key kept in the page URL, so a
+    reload or a bookmark finds the same runs and nobody else sees them.
+    """
+    if os.environ.get(PRIVATE_WORKSPACES, "") not in ("1", "true", "yes"):
+        return aelib.runs.DEFAULT_WORKSPACE
+    key = st.session_state.get("workspace") or st.query_params.get(WORKSPACE_PARAM, "")
+    if not WORKSPACE_KEY.match(key):
+        key = secrets.token_urlsafe(18)
+    st.session_state["workspace"] = key
+    if st.query_params.get(WORKSPACE_PARAM) != key:  # page changes drop query parameters
+        st.query_params[WORKSPACE_PARAM] = key
+    return key
+
+
+def run_store():
+    """This session's view of the run store: its workspace's runs only."""
+    return aelib.RunStore(workspace=workspace())
 
 
 def current_job():
@@ -67,7 +97,17 @@ def start_job(ae, data, settings: dict) -> None:
     if old is not None:
         old.stop()
     st.session_state["results"] = {}
-    st.session_state["job"] = aelib.TrainingJob(ae, data, settings, data.x_test[:10]).start()
+    st.session_state["job"] = aelib.TrainingJob(ae, data, settings, data.x_test[:10],
+                                                store=run_store()).start()
+
+
+def open_job(job) -> None:
+    """Make an already finished job (a stored or uploaded model) this session's model."""
+    old = current_job()
+    if old is not None:
+        old.stop()
+    st.session_state["results"] = {}
+    st.session_state["job"] = job
 
 
 def require_model():

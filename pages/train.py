@@ -51,7 +51,7 @@ with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape
                  width="stretch")
 
 job = current_job()
-running = job is not None and not job.snapshot().done
+running = job is not None and job.active
 left, right, _ = st.columns([1, 1, 6])
 train_clicked = left.button("Train", type="primary", disabled=running, icon=":material/play_arrow:")
 stop_clicked = right.button("Stop", disabled=not running, icon=":material/stop:")
@@ -82,12 +82,13 @@ def live_panel() -> None:
         return
     snapshot = job.snapshot()
     st.progress(snapshot.fraction, text=progress_text(snapshot))
+    saved = f" Saved as run {snapshot.run_id}." if snapshot.saved else ""
     if snapshot.status == "finished":
         st.success(f"Trained {len(snapshot.history.get('loss', []))} epochs in "
-                   f"{snapshot.seconds:.1f} s. Explore it on the other pages.")
+                   f"{snapshot.seconds:.1f} s. Explore it on the other pages.{saved}")
     elif snapshot.status == "stopped":
         st.warning(f"Training ended early ({snapshot.message}). The model is kept with the "
-                   "weights it had.")
+                   f"weights it had.{saved}")
     elif snapshot.status == "failed":
         st.error(snapshot.message)
     charts, previews = st.columns([2, 3])
@@ -97,7 +98,7 @@ def live_panel() -> None:
         previews.plotly_chart(aelib.figures.reconstruction_grid(
             job.preview_images, snapshot.preview,
             title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
-    if snapshot.done and st.session_state.get("polling"):
+    if not job.active and st.session_state.get("polling"):
         st.session_state["polling"] = False
         st.rerun()  # the whole page, so the buttons show that training ended
 

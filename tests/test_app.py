@@ -1,26 +1,11 @@
 """AppTest: every page of the real app script, empty and with a model trained for one epoch."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.apptest import TIMEOUT, button, open_app
 
 ANALYSIS_PAGES = ["pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
                   "pages/generate.py"]
-TIMEOUT = 120
-
-
-def open_app(page=None, **state):
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
 
 
 def train_one_epoch(architecture="dense"):

@@ -117,3 +117,9 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     page.get_by_text("t-SNE of the test codes").wait_for()
     page.get_by_text("How much do the codes know?").scroll_into_view_if_needed()
     shot(page, "codes")
+
+    go_to(page, "Runs")  # both trainings were kept as runs
+    page.get_by_text("Compare runs").wait_for()
+    charts(page).nth(1).wait_for()
+    assert charts(page).count() == 2  # overlaid loss curves and the metric bars
+    shot(page, "runs")

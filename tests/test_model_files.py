@@ -116,24 +116,20 @@ def test_refuses_classes_from_unknown_modules(tmp_path, saved):
         load_model_file(rewrite(saved[1], tmp_path / "module.keras", change))
 
 
-def test_refuses_invalid_metadata(tmp_path, saved):
+@pytest.mark.parametrize("metadata, message", [
+    ({"architecture": "conv", "hparams": {"filters": [0]}},
+     "aelib.json' is invalid: filters=.* is not allowed"),
+    ({"architecture": "gan"}, "aelib.json' is invalid: Unknown architecture 'gan'"),
+    ({"architecture": "conv", "hparams": {"filters": [8, 8]}},
+     "weights do not match a 'conv' model"),
+])
+def test_refuses_metadata_that_is_invalid_or_does_not_match_the_weights(tmp_path, saved,
+                                                                       metadata, message):
     def change(name, data):
-        if name == "aelib.json":
-            return json.dumps({"architecture": "conv", "hparams": {"filters": [0]}})
-        return data
+        return json.dumps(metadata) if name == "aelib.json" else data
 
-    with pytest.raises(ValueError, match="aelib.json' is invalid: filters=.* is not allowed"):
+    with pytest.raises(ValueError, match=message):
         load_model_file(rewrite(saved[1], tmp_path / "meta.keras", change))
-
-
-def test_refuses_weights_that_do_not_match_the_declared_architecture(tmp_path, saved):
-    def change(name, data):
-        if name == "aelib.json":
-            return json.dumps({"architecture": "conv", "hparams": {"filters": [8, 8]}})
-        return data
-
-    with pytest.raises(ValueError, match="weights do not match a 'conv' model"):
-        load_model_file(rewrite(saved[1], tmp_path / "mismatch.keras", change))
 
 
 def test_refuses_too_many_parameters(saved, monkeypatch):

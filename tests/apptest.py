@@ -1,0 +1,22 @@
+"""Helpers for AppTest: open the real app script on a page with some session state."""
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 120
+
+
+def open_app(page=None, **state):
+    """Run `app.py` (switching to `page` when given) in a new session; fail on any exception."""
+    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at, label):
+    """The button labelled `label`."""
+    return next(b for b in at.button if b.label == label)

@@ -1,0 +1,99 @@
+"""AppTest of the Runs page: runs kept across sessions, compared, reopened; the tutorial queue."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import TIMEOUT, button, open_app
+
+
+@pytest.fixture(autouse=True)
+def own_runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("AELIB_RUNS_DIR", str(tmp_path))
+
+
+def train(at, architecture, epochs):
+    at.session_state["cfg_arch"] = architecture
+    at.session_state["cfg_epochs"] = epochs
+    at.switch_page("pages/train.py").run()
+    button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    snapshot = at.session_state["job"].wait(TIMEOUT)
+    assert snapshot.saved, snapshot.message
+    return snapshot.run_id
+
+
+def test_empty_runs_page_says_how_to_get_runs():
+    at = open_app("pages/runs.py")
+    assert "No runs yet" in at.info[0].value
+
+
+def test_two_runs_compared_and_still_there_after_a_reload():
+    at = open_app(cfg_train_size=200)
+    first, second = train(at, "dense", 1), train(at, "deep", 2)
+    at.switch_page("pages/train.py").run()
+    assert f"Saved as run {second}" in at.success[0].value
+
+    reloaded = open_app("pages/runs.py")  # a new session: a reload of the page
+    table = reloaded.dataframe[0].value
+    assert sorted(table["run"]) == sorted([first, second])
+    assert set(table["architecture"]) == {"dense", "deep"}
+    assert table.set_index("run").loc[second, "epochs"] == 2
+    assert table["test_loss"].notna().all() and table["knn_accuracy"].notna().all()
+    assert len(reloaded.get("plotly_chart")) == 2  # overlaid curves and the metric bars
+
+    reloaded.multiselect(key="runs_architectures").set_value(["deep"]).run()
+    assert list(reloaded.dataframe[0].value["run"]) == [second]
+
+
+def test_a_stored_run_opens_in_the_analysis_pages():
+    at = open_app(cfg_train_size=200)
+    run_id = train(at, "dense", 1)
+    fresh = open_app("pages/runs.py")
+    button(fresh, "Open in the analysis pages").click().run()
+    assert f"Run {run_id} is now the session's model" in fresh.success[0].value
+    fresh.switch_page("pages/reconstructions.py").run()
+    assert not fresh.exception and len(fresh.get("plotly_chart")) == 3
+
+
+def test_deleting_a_run_removes_it():
+    at = open_app(cfg_train_size=200)
+    train(at, "dense", 1)
+    keep = train(at, "dense", 1)
+    at.switch_page("pages/runs.py").run()
+    at.selectbox(key="runs_one").set_value(f"run {keep - 1} · dense · bundled").run()
+    button(at, "Delete").click().run()
+    assert list(at.dataframe[0].value["run"]) == [keep]
+
+
+def test_reproduce_the_tutorial_queues_four_runs_and_fills_the_table():
+    at = open_app("pages/runs.py", tutorial_epochs=1, tutorial_train_size=200)
+    button(at, "Reproduce the tutorial").click().run()
+    queue = at.session_state["tutorial_queue"]
+    snapshots = queue.wait(4 * TIMEOUT)
+    assert [s.status for s in snapshots] == ["finished"] * 4 and all(s.saved for s in snapshots)
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table["model"]) == ["dense", "sparse", "deep", "conv"]
+    assert table["our test loss"].notna().all() and list(table["epochs"]) == [1, 1, 1, 1]
+    assert table["tutorial code mean"].tolist()[:2] == [7.30, 3.33]
+    runs = at.dataframe[1].value
+    assert len(runs) == 4
+
+
+def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
+    monkeypatch.setenv("AELIB_PRIVATE_WORKSPACES", "1")
+    alice = open_app(cfg_train_size=200)
+    alice_run = train(alice, "dense", 1)
+    key = alice.session_state["workspace"]
+    assert alice.query_params["workspace"] == key  # in the URL
+
+    bob = open_app("pages/runs.py")  # another visitor, without Alice's link
+    assert bob.session_state["workspace"] != key
+    assert "No runs yet" in bob.info[0].value
+
+    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)  # Alice reloads her link
+    again.query_params["workspace"] = key
+    again.run()
+    again.switch_page("pages/runs.py").run()
+    assert list(again.dataframe[0].value["run"]) == [alice_run]
