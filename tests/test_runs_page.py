@@ -1,5 +1,6 @@
 """AppTest of the Runs page: runs kept across sessions, compared, reopened; the tutorial queue."""
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -97,3 +98,27 @@ def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
     again.run()
     again.switch_page("pages/runs.py").run()
     assert list(again.dataframe[0].value["run"]) == [alice_run]
+
+
+def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused(tmp_path):
+    at = open_app(cfg_train_size=200)
+    run_id = train(at, "dense", 1)
+    trained = at.session_state["job"].ae
+    page = open_app("pages/runs.py")
+    model_bytes = (tmp_path / "models" / f"run-{run_id}.keras").read_bytes()  # the download
+
+    page.file_uploader(key="model_upload").set_value(("notes.h5", b"not a model", "")).run()
+    button(page, "Open the uploaded model").click().run()
+    assert "refused: expected a Keras 3 '.keras' file" in page.error[0].value
+    assert "job" not in page.session_state
+
+    page.file_uploader(key="model_upload").set_value(
+        ("aelib-run.keras", model_bytes, "application/octet-stream")).run()
+    button(page, "Open the uploaded model").click().run()
+    assert not page.exception and "Opened a Single-layer dense model" in page.success[0].value
+    uploaded = page.session_state["job"].ae
+    images = np.random.default_rng(0).random((4, 28, 28), dtype=np.float32)
+    np.testing.assert_allclose(uploaded.reconstruct(images), trained.reconstruct(images),
+                               atol=1e-6)
+    page.switch_page("pages/codes.py").run()
+    assert not page.exception and len(page.get("plotly_chart")) >= 4
