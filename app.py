@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import streamlit as st  # noqa: E402
 
-from pages._shared import keep_keras_state, keep_settings, render_sidebar  # noqa: E402
+from pages._shared import keep_keras_state, render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
@@ -24,7 +24,6 @@ PAGES = [
 ]
 
 keep_keras_state()
-keep_settings()
 page = st.navigation(PAGES)
 render_sidebar()
 page.run()

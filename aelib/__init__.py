@@ -29,6 +29,7 @@ _EXPORTS = {
     "DATASETS": "aelib.datasets",
     "load_dataset": "aelib.datasets",
     "add_noise": "aelib.noise",
+    "load_upload": "aelib.uploads",
     "train": "aelib.training",
     "TrainResult": "aelib.training",
     "TRAINING_PARAMS": "aelib.training",
@@ -45,7 +46,7 @@ _EXPORTS = {
     "TrainingFinished": "aelib.progress",
 }
 _SUBMODULES = ("analysis", "architectures", "figures", "jobs", "progress", "params", "datasets",
-               "runs", "training", "tutorial")
+               "runs", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

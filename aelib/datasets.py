@@ -98,7 +98,7 @@ class Dataset:
             ValueError: wrong rank, non-numeric or non-finite values, too few or too many images,
                 images too large, or labels that do not match the images.
         """
-        images, notes = _to_unit_images(x)
+        images, notes = unit_images(x)
         labels = None if y is None else _to_labels(y, len(images))
         if not 0 < test_fraction < 1:
             raise ValueError(f"test_fraction must be between 0 and 1; got {test_fraction}.")
@@ -110,10 +110,45 @@ class Dataset:
                    images[test], None if labels is None else labels[test], tuple(notes))
 
 
-def _to_unit_images(x) -> tuple[np.ndarray, list[str]]:
+def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
+    """Numeric, finite, non-constant values of any shape to float32 in [0, 1], and what was done.
+
+    uint8 is divided by 255; other values already in [0, 1] are kept; anything else is min-max
+    scaled.
+
+    Raises:
+        ValueError: non-numeric or non-finite values, no values, or all values equal.
+    """
     x = np.asarray(x)
-    if x.dtype.kind not in "uif":
-        raise ValueError(f"Images must be numbers; got an array of dtype {x.dtype}.")
+    if x.dtype.kind not in "buif":
+        raise ValueError(f"Images must be numbers; got values of type {x.dtype} (object arrays "
+                         "and text are not accepted).")
+    if x.size == 0:
+        raise ValueError("There are no images (zero rows).")
+    if not np.isfinite(x).all():
+        raise ValueError("Images contain NaN or infinite values; remove or replace them.")
+    low, high = x.min(), x.max()
+    if low == high:
+        raise ValueError("All pixels of all images have the same value; there is nothing to "
+                         "learn.")
+    if x.dtype == np.uint8:
+        return np.ascontiguousarray(x, dtype=np.float32) / 255.0, ["divided uint8 pixels by 255"]
+    images = x.astype(np.float32)
+    if 0.0 <= low and high <= 1.0:
+        return np.ascontiguousarray(images), []
+    scaled = (images - np.float32(low)) / (np.float32(high) - np.float32(low))
+    return np.clip(scaled, 0.0, 1.0), [f"scaled values from [{float(low):g}, {float(high):g}] "
+                                       "to [0, 1]"]
+
+
+def unit_images(x) -> tuple[np.ndarray, list[str]]:
+    """Validate images shaped (n, height, width) and scale them with `scale_to_unit`.
+
+    Raises:
+        ValueError: wrong rank, fewer than 2 or more than `MAX_IMAGES` images, more than
+            `MAX_PIXELS_PER_IMAGE` pixels, or any of `scale_to_unit`'s reasons.
+    """
+    x = np.asarray(x)
     if x.ndim != 3:
         raise ValueError(f"Images must be shaped (n, height, width); got shape {x.shape}.")
     n, height, width = x.shape
@@ -124,21 +159,7 @@ def _to_unit_images(x) -> tuple[np.ndarray, list[str]]:
             f"At most {MAX_IMAGES} images of at most {MAX_PIXELS_PER_IMAGE} pixels each are "
             f"accepted; got {n} images of {height}x{width}."
         )
-    if not np.isfinite(x).all():
-        raise ValueError("Images contain NaN or infinite values; remove or replace them.")
-    notes = []
-    if x.dtype == np.uint8:
-        images = x.astype(np.float32) / 255.0
-        notes.append("divided uint8 pixels by 255")
-    else:
-        images = x.astype(np.float32)
-        low, high = float(images.min()), float(images.max())
-        if low < 0.0 or high > 1.0:
-            if high == low:
-                raise ValueError("All pixels have the same value; there is nothing to learn.")
-            images = (images - low) / (high - low)
-            notes.append(f"scaled values from [{low:g}, {high:g}] to [0, 1]")
-    return np.ascontiguousarray(images), notes
+    return scale_to_unit(x)
 
 
 def _to_labels(y, n: int) -> np.ndarray:

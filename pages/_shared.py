@@ -16,6 +16,7 @@ import streamlit as st
 import aelib
 
 SETTING_PREFIX = "cfg_"
+WIDGET_PREFIX = "_widget_"
 DEFAULT_DATASET = "bundled"
 TRAIN_PAGE = "pages/train.py"
 PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"
@@ -36,12 +37,29 @@ def keep_keras_state() -> None:
         script_runner._clean_problem_modules = lambda: None
 
 
-def keep_settings() -> None:
-    """Keep settings widgets' values when their page is not shown (Streamlit drops the state of
-    widgets that were not rendered in a run; re-assigning makes it plain session state)."""
-    for key in list(st.session_state):
-        if isinstance(key, str) and key.startswith(SETTING_PREFIX):
-            st.session_state[key] = st.session_state[key]
+def kept(setting: str, default) -> str:
+    """The widget key for a setting that must survive page changes, seeded with its value.
+
+    Streamlit drops a widget's state when its page is not shown, so the value itself lives in
+    plain session state under `setting` (see `remember`), and the widget's own key is seeded
+    from it whenever the widget comes back.
+    """
+    widget = WIDGET_PREFIX + setting
+    if widget not in st.session_state:
+        st.session_state[widget] = st.session_state.get(setting, default)
+    return widget
+
+
+def remember(setting: str, value):
+    """Keep a widget's `value` as the setting's value; returns it."""
+    st.session_state[setting] = value
+    return value
+
+
+def set_setting(setting: str, value) -> None:
+    """Change a setting from code (a callback, a button): its widget picks the value up."""
+    st.session_state[setting] = value
+    st.session_state.pop(WIDGET_PREFIX + setting, None)
 
 
 @st.cache_resource(show_spinner="Loading the dataset...")
@@ -53,14 +71,37 @@ def _load_shared_dataset(name: str):
     return data
 
 
+UPLOAD = "upload"
+
+
 def dataset_name() -> str:
     """The dataset this session picked (the bundled MNIST sample until it picks another)."""
     return st.session_state.get(f"{SETTING_PREFIX}dataset", DEFAULT_DATASET)
 
 
+def dataset_choices() -> dict[str, str]:
+    """Datasets this session can pick: the built-in ones, and its own upload if it has one."""
+    choices = dict(aelib.DATASETS)
+    upload = st.session_state.get("upload_dataset")
+    if upload is not None:
+        choices[UPLOAD] = f"Your upload ({upload.source.removeprefix('your upload ')})"
+    return choices
+
+
 def get_dataset(name: str | None = None):
-    """The session's dataset (or the one named), loaded once per process, shared read-only."""
-    return _load_shared_dataset(name or dataset_name())
+    """The session's dataset (or the one named): a built-in one, loaded once per process and
+    shared read-only, or this session's own upload, which only this session sees."""
+    name = name or dataset_name()
+    upload = st.session_state.get("upload_dataset")
+    if name == UPLOAD or (upload is not None and name == upload.name):
+        if upload is None:
+            raise ValueError("The uploaded dataset is gone (uploads last one session): "
+                             "upload it again on Home.")
+        return upload
+    if name not in aelib.DATASETS:
+        raise ValueError(f"The dataset {name!r} was an upload from another session; upload "
+                         "it again on Home to use it.")
+    return _load_shared_dataset(name)
 
 
 def workspace() -> str:
@@ -143,36 +184,37 @@ def test_codes(job):
     return memo("test_codes", lambda: job.ae.encode(job.data.x_test))
 
 
-def spec_widget(spec, key: str, label: str | None = None):
-    """A widget for one `aelib.ParamSpec`; returns its value, not yet validated.
-
-    Lists are typed as comma-separated numbers; the spec's validation explains mistakes.
+def spec_widget(spec, setting: str, label: str | None = None):
+    """A widget for one `aelib.ParamSpec`, kept across pages as `setting`; returns its value,
+    not yet validated. Lists are typed as comma-separated numbers; the spec's validation
+    explains mistakes.
     """
     label = label or spec.name.replace("_", " ")
     default = ", ".join(map(str, spec.default)) if spec.kind == "int_list" else spec.default
-    st.session_state.setdefault(key, default)
-    helptext = f"{spec.help} Allowed: {spec.allowed()}."
+    key, helptext = kept(setting, default), f"{spec.help} Allowed: {spec.allowed()}."
     if spec.kind == "choice":
-        return st.selectbox(label, spec.choices, key=key, help=helptext)
+        return remember(setting, st.selectbox(label, spec.choices, key=key, help=helptext))
     if spec.kind == "int_list":
-        text = st.text_input(label, key=key, help=helptext)
+        text = remember(setting, st.text_input(label, key=key, help=helptext))
         try:
             return tuple(int(part) for part in text.split(",") if part.strip())
         except ValueError:
             return text  # invalid: the spec's validation words the error
     if spec.kind == "int":
-        return st.number_input(label, min_value=int(spec.low), max_value=int(spec.high), step=1,
-                               key=key, help=helptext)
-    return st.number_input(label, min_value=float(spec.low), max_value=float(spec.high),
-                           step=(spec.default or 1.0) / 10, format="%.1e" if spec.log_scale
-                           else "%.2f", key=key, help=helptext)
+        return remember(setting, st.number_input(
+            label, min_value=int(spec.low), max_value=int(spec.high), step=1, key=key,
+            help=helptext))
+    return remember(setting, st.number_input(
+        label, min_value=float(spec.low), max_value=float(spec.high),
+        step=(spec.default or 1.0) / 10, format="%.1e" if spec.log_scale else "%.2f", key=key,
+        help=helptext))
 
 
 def render_sidebar() -> None:
     """The sidebar on every page: the dataset in use and the state of the session's model."""
     with st.sidebar:
         st.caption("Dataset")
-        st.write(aelib.DATASETS[dataset_name()])
+        st.write(dataset_choices().get(dataset_name(), dataset_name()))
         job = current_job()
         st.caption("Model")
         if job is None:

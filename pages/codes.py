@@ -8,12 +8,15 @@ from pages._shared import memo, require_model, test_codes
 
 KNN_TRAIN_IMAGES = 5000
 TSNE_POINTS = 2000
+MIN_TSNE_POINTS = 10
 
 
 def compute_tsne(codes):
-    """The t-SNE map, with a spinner: it takes a few seconds, once per model."""
+    """The t-SNE map, with a spinner: it takes a few seconds, once per model. Small test sets
+    get a smaller perplexity (it must stay below the number of points)."""
+    perplexity = min(30.0, (min(len(codes), TSNE_POINTS) - 1) / 3)
     with st.spinner("Computing the t-SNE map (once per model)..."):
-        return analysis.tsne_map(codes, max_points=TSNE_POINTS, seed=0)
+        return analysis.tsne_map(codes, max_points=TSNE_POINTS, perplexity=perplexity, seed=0)
 
 
 def knn_scores(ae, data, codes):
@@ -47,6 +50,10 @@ right.plotly_chart(figures.activation_histogram(stats))
 st.plotly_chart(figures.code_images(codes[:10], title="Codes of the first ten test images"))
 
 st.subheader("t-SNE map of the test codes")
+if len(codes) < MIN_TSNE_POINTS:
+    st.info(f"A t-SNE map needs at least {MIN_TSNE_POINTS} test images; this dataset has "
+            f"{len(codes)}.")
+    st.stop()
 tsne = memo("tsne", lambda: compute_tsne(codes))
 st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
            "those images.")

@@ -2,8 +2,42 @@
 
 import streamlit as st
 
+import numpy as np
+
 import aelib
-from pages._shared import SETTING_PREFIX, get_dataset, model_summary
+from pages._shared import (DEFAULT_DATASET, SETTING_PREFIX, UPLOAD, dataset_choices,
+                           get_dataset, kept, model_summary, remember, set_setting)
+
+
+def upload_panel() -> None:
+    """The uploader: check the file, preview it, and make it the session's dataset on request."""
+    st.caption("A .npz (arrays x and y), a .csv (one image per row, optional label column) or "
+               "a .zip of PNG/JPEG images (one folder per label, optional). Images are "
+               "converted to 28x28 grayscale. Your upload stays in your session only.")
+    upload = st.file_uploader("Your images", type=["npz", "csv", "zip"], key="data_upload")
+    if upload is None:
+        return
+    try:
+        data = aelib.load_upload(upload.name, upload.getvalue())
+    except ValueError as error:
+        st.error(f"{upload.name}: {error}")
+        return
+    images = np.concatenate([data.x_train, data.x_test])
+    labels = "none" if not data.has_labels else ", ".join(
+        map(str, np.unique(np.concatenate([data.y_train, data.y_test]))))
+    st.plotly_chart(aelib.figures.image_rows({"preview": images[:10]}),
+                    config={"displayModeBar": False})
+    st.write(f"**{len(images):,} images** of {data.image_shape[0]}x{data.image_shape[1]}, "
+             f"values {images.min():.2f} to {images.max():.2f}, labels: {labels}.")
+    st.caption("What was done: " + "; ".join(data.notes) + ".")
+    st.button("Use this dataset", icon=":material/check:", on_click=use_upload, args=(data,))
+
+
+def use_upload(data) -> None:
+    """Make the checked upload this session's dataset (a callback: it runs before the radio)."""
+    st.session_state["upload_dataset"] = data
+    set_setting(f"{SETTING_PREFIX}dataset", UPLOAD)
+
 
 st.title("Autoencoder Lab")
 st.markdown(
@@ -19,10 +53,14 @@ st.markdown(
 left, right = st.columns([2, 3])
 with left:
     st.subheader("1. Dataset")
-    st.radio("Images to learn from", list(aelib.DATASETS), format_func=aelib.DATASETS.get,
-             key=f"{SETTING_PREFIX}dataset",
+    choices, setting = dataset_choices(), f"{SETTING_PREFIX}dataset"
+    remember(setting, st.radio(
+             "Images to learn from", list(choices), format_func=choices.get,
+             key=kept(setting, DEFAULT_DATASET),
              help="The bundled sample works offline. MNIST and Fashion-MNIST download through "
-                  "keras.datasets; offline, MNIST falls back to the bundled sample.")
+                  "keras.datasets; offline, MNIST falls back to the bundled sample."))
+    with st.expander("Upload your own images", icon=":material/upload:"):
+        upload_panel()
     try:
         data = get_dataset()
     except ValueError as error:
@@ -36,7 +74,7 @@ with right:
     st.write("Start with the simplest model, a single dense layer with a 32-number code, for "
              "5 epochs; you can change everything on the Train page.")
     if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:"):
-        st.session_state[f"{SETTING_PREFIX}arch"] = "dense"
+        set_setting(f"{SETTING_PREFIX}arch", "dense")
         st.session_state["autostart"] = True
         st.switch_page("pages/train.py")
     st.plotly_chart(aelib.figures.image_rows({"sample": data.x_train[:10]}),

@@ -26,7 +26,9 @@ how = st.radio("Which test images", ["random", "chosen"], horizontal=True,
                key="recon_choice")
 if how == "random":
     seed = st.number_input("seed", min_value=0, value=0, step=1, key="recon_seed")
-    indices = np.random.default_rng(int(seed)).choice(len(data.x_test), size=10, replace=False)
+    indices = np.random.default_rng(int(seed)).choice(len(data.x_test),
+                                                      size=min(10, len(data.x_test)),
+                                                      replace=False)
 else:
     text = st.text_input("Test image indices, comma-separated", "0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
                          key="recon_indices")

@@ -134,8 +134,12 @@ if label:
     open_column, model_column, json_column, delete_column = st.columns(4)
     if record.model_path and Path(record.model_path).exists():
         if open_column.button("Open in the analysis pages", icon=":material/open_in_new:"):
-            open_run(store, record)
-            st.success(f"Run {record.id} is now the session's model.")
+            try:
+                open_run(store, record)
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                st.success(f"Run {record.id} is now the session's model.")
         model_column.download_button("Download model (.keras)",
                                      Path(record.model_path).read_bytes(),
                                      file_name=f"aelib-run-{record.id}.keras",

@@ -6,16 +6,18 @@ import pandas as pd
 import streamlit as st
 
 import aelib
-from pages._shared import (SETTING_PREFIX, current_job, get_dataset, model_summary, spec_widget,
-                           start_job)
+from pages._shared import (SETTING_PREFIX, current_job, get_dataset, kept, model_summary,
+                           remember, set_setting, spec_widget, start_job)
 
 SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
 POLL_SECONDS = 0.5
 
 st.title("Train")
 data = get_dataset()
-name = st.selectbox("Architecture", aelib.ARCHITECTURES, key=f"{SETTING_PREFIX}arch",
-                    format_func=lambda n: aelib.REGISTRY[n].title)
+arch_setting = f"{SETTING_PREFIX}arch"
+name = remember(arch_setting, st.selectbox(
+    "Architecture", aelib.ARCHITECTURES, key=kept(arch_setting, aelib.ARCHITECTURES[0]),
+    format_func=lambda n: aelib.REGISTRY[n].title))
 architecture = aelib.REGISTRY[name]
 st.caption(architecture.purpose)
 
@@ -32,10 +34,16 @@ with training_column:
     settings["learning_rate"] = spec_widget(  # each optimizer keeps its own rate
         replace(SPECS["learning_rate"], default=aelib.DEFAULT_LEARNING_RATES[optimizer]),
         f"{SETTING_PREFIX}learning_rate_{optimizer}", label="learning rate")
-    st.session_state.setdefault(f"{SETTING_PREFIX}train_size", min(8000, len(data.x_train)))
-    train_size = st.slider("training images", min_value=min(100, len(data.x_train)),
-                           max_value=len(data.x_train), key=f"{SETTING_PREFIX}train_size",
-                           help="Fewer images train faster; the test images stay the same.")
+    available, size_setting = len(data.x_train), f"{SETTING_PREFIX}train_size"
+    fewest = min(100, max(1, available // 2))
+    # Keep the chosen size within this dataset's range (the last dataset may have differed).
+    size = max(fewest, min(st.session_state.get(size_setting, 8000), available))
+    if st.session_state.get(size_setting) != size:
+        set_setting(size_setting, size)
+    train_size = available if fewest == available else remember(size_setting, st.slider(
+        "training images", min_value=fewest, max_value=available,
+        key=kept(size_setting, size),
+        help="Fewer images train faster; the test images stay the same."))
     settings["seed"] = spec_widget(SPECS["seed"], f"{SETTING_PREFIX}seed")
 
 try:

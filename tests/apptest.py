@@ -5,11 +5,21 @@ from streamlit.testing.v1 import AppTest
 TIMEOUT = 120
 
 
+WIDGET_PREFIX = "_widget_"
+
+
+def configure(at, **settings):
+    """Set settings (`cfg_*` keys and others) as a person would, widgets included."""
+    for key, value in settings.items():
+        at.session_state[key] = value
+        if key.startswith("cfg_"):
+            at.session_state[WIDGET_PREFIX + key] = value
+    return at
+
+
 def open_app(page=None, **state):
     """Run `app.py` (switching to `page` when given) in a new session; fail on any exception."""
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    for key, value in state.items():
-        at.session_state[key] = value
+    at = configure(AppTest.from_file("../app.py", default_timeout=TIMEOUT), **state)
     at.run()
     if page:
         at.switch_page(page).run()

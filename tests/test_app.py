@@ -38,7 +38,7 @@ def test_home_switching_to_digits_says_so():
 
 def test_train_page_shows_widgets_from_the_specs_and_the_layer_table():
     at = open_app("pages/train.py", cfg_arch="deep")
-    assert at.text_input(key="cfg_deep_hidden_units").value == "128, 64, 32"
+    assert at.text_input(key="_widget_cfg_deep_hidden_units").value == "128, 64, 32"
     assert "222,384 parameters" in at.expander[0].label
     assert len(at.dataframe[0].value) == 6  # three dense layers each way
     assert button(at, "Stop").disabled and not button(at, "Train").disabled

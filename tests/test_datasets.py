@@ -81,13 +81,15 @@ def test_from_arrays_min_max_scales_floats_outside_unit_range():
 
 @pytest.mark.parametrize("x, y, message", [
     (np.zeros((10, 784)), None, r"shaped \(n, height, width\)"),
-    (np.array([["a"] * 4] * 4, dtype=object).reshape(1, 4, 4), None, "must be numbers"),
+    (np.array([["a"] * 4] * 8, dtype=object).reshape(2, 4, 4), None, "must be numbers"),
     (np.full((4, 4, 4), np.nan), None, "NaN or infinite"),
     (np.zeros((1, 4, 4)), None, "at least 2 images"),
     (np.zeros((4, 100, 100)), None, "at most 4096 pixels"),
     (np.full((4, 4, 4), 7.0), None, "same value"),
-    (np.zeros((4, 4, 4)), np.arange(3), "one label per image"),
-    (np.zeros((4, 4, 4)), np.array([0.5, 1, 2, 3]), "whole numbers"),
+    (np.full((4, 4, 4), 0.5), None, "same value"),
+    (np.zeros((0, 4, 4)), None, "at least 2 images"),
+    (np.arange(64.0).reshape(4, 4, 4), np.arange(3), "one label per image"),
+    (np.arange(64.0).reshape(4, 4, 4), np.array([0.5, 1, 2, 3]), "whole numbers"),
 ])
 def test_from_arrays_rejects_bad_input(x, y, message):
     with pytest.raises(ValueError, match=message):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import TIMEOUT, button, open_app
+from tests.apptest import TIMEOUT, button, configure, open_app
 
 
 @pytest.fixture(autouse=True)
@@ -13,8 +13,7 @@ def own_runs_dir(tmp_path, monkeypatch):
 
 
 def train(at, architecture, epochs):
-    at.session_state["cfg_arch"] = architecture
-    at.session_state["cfg_epochs"] = epochs
+    configure(at, cfg_arch=architecture, cfg_epochs=epochs)
     at.switch_page("pages/train.py").run()
     button(at, "Train").click().run()
     assert not at.exception, at.exception

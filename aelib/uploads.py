@@ -1,0 +1,296 @@
+"""A person's own images, from an uploaded file: `.npz`, `.csv` or a `.zip` of PNG/JPEG.
+
+`load_upload(filename, data)` turns the bytes of an upload into a `Dataset` of 28x28 grayscale
+images in [0, 1], or raises a `ValueError` saying what is wrong and how to fix it. Everything
+happens in memory: nothing in an upload is executed (`allow_pickle=False` always), written to
+disk or kept beyond the `Dataset` returned. Archives are checked before anything is unpacked:
+member names, count, unpacked size and compression ratio (zip bombs), and each image's pixel
+count from its header before it is decoded (decompression bombs).
+
+- `.npz`: arrays `x` and optional `y`, or else the first two arrays.
+- `.csv`: one image per row, numbers only; a header row may name a `label` (or `y`, `class`)
+  column; without a header, a first column is taken as labels when the other columns make a
+  square image and it holds whole numbers.
+- `.zip`: PNG or JPEG files, optionally one folder per label (`3/img1.png`).
+Images of any shape (flat squares, (n, h, w), (n, h, w, channels)) are converted to grayscale and
+resized to 28x28, and `Dataset.notes` says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+import numpy as np
+
+from aelib.datasets import Dataset, scale_to_unit
+
+TARGET_SHAPE = (28, 28)
+IMAGE_FORMATS = {"PNG", "JPEG"}
+LABEL_COLUMNS = ("label", "y", "class", "target")
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What an upload may hold. Stated in the README; change them here.
+
+    Args:
+        max_bytes: size of the uploaded file.
+        max_unpacked_bytes: total size of an archive's members once unpacked.
+        max_compression_ratio: unpacked / packed size of any archive member.
+        max_members: files in an archive.
+        max_images: images in the dataset.
+        max_pixels_per_image: pixels of one image before resizing (decoded or in an array).
+    """
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 200
+    max_members: int = 20_000
+    max_images: int = 60_000
+    max_pixels_per_image: int = 512 * 512
+
+
+LIMITS = UploadLimits()
+
+
+def to_images(x, limits: UploadLimits = LIMITS) -> tuple[np.ndarray, list[str]]:
+    """Any numeric array of images to float32 (n, 28, 28) in [0, 1], and what was done.
+
+    Accepts (n, pixels) with a square number of pixels, (n, height, width) and
+    (n, height, width, channels) with 1, 3 (RGB) or 4 (RGBA) channels.
+
+    Raises:
+        ValueError: non-numeric or non-finite values, an unusable shape, too many images or
+            pixels, or a constant image set.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "buif":
+        raise ValueError(f"Images must be numbers; got values of type {x.dtype} (object arrays "
+                         "and text are not accepted).")
+    notes = []
+    if x.ndim == 2:
+        side = math.isqrt(x.shape[1])
+        if side * side != x.shape[1] or side == 0:
+            raise ValueError(f"Rows of {x.shape[1]} values are not square images; expected "
+                             "a square number of pixels per row such as 784 (28x28).")
+        x = x.reshape(len(x), side, side)
+        notes.append(f"read rows of {side * side} values as {side}x{side} images")
+    elif x.ndim == 4:
+        x, note = _to_grayscale(x)
+        notes.append(note)
+    elif x.ndim != 3:
+        raise ValueError(f"Images must be shaped (n, height, width), (n, height, width, "
+                         f"channels) or (n, pixels); got {x.ndim} dimensions {x.shape}.")
+    if len(x) > limits.max_images:
+        raise ValueError(f"{len(x):,} images is more than the limit of {limits.max_images:,}.")
+    if x.shape[1] * x.shape[2] > limits.max_pixels_per_image:
+        raise ValueError(f"Images of {x.shape[1]}x{x.shape[2]} pixels are larger than the "
+                         f"limit of {limits.max_pixels_per_image:,} pixels.")
+    images, scaling = scale_to_unit(x.astype(np.float32) if x.dtype.kind == "b" else x)
+    notes += scaling
+    if images.shape[1:] != TARGET_SHAPE:
+        notes.append(f"resized {images.shape[1]}x{images.shape[2]} to 28x28")
+        images = _resize(images)
+    return images, notes
+
+
+def _to_grayscale(x: np.ndarray) -> tuple[np.ndarray, str]:
+    channels = x.shape[-1]
+    if channels == 1:
+        return x[..., 0], "dropped the single channel axis"
+    if channels in (3, 4):
+        rgb = x[..., :3].astype(np.float32)
+        gray = rgb @ np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601 luma
+        return (gray.round().astype(np.uint8) if x.dtype == np.uint8 else gray,
+                "converted RGB to grayscale" + (" (alpha dropped)" if channels == 4 else ""))
+    raise ValueError(f"Images with {channels} channels are not supported; expected 1 "
+                     "(grayscale), 3 (RGB) or 4 (RGBA).")
+
+
+def _resize(images: np.ndarray) -> np.ndarray:
+    from scipy.ndimage import zoom
+
+    factors = (1, TARGET_SHAPE[0] / images.shape[1], TARGET_SHAPE[1] / images.shape[2])
+    resized = zoom(images, factors, order=1, grid_mode=True, mode="nearest")
+    return np.clip(resized, 0.0, 1.0).astype(np.float32)
+
+
+def load_upload(filename: str, data: bytes, limits: UploadLimits = LIMITS) -> Dataset:
+    """A `Dataset` from an uploaded `.npz`, `.csv` or `.zip` of PNG/JPEG images.
+
+    Args:
+        filename: the upload's name; its extension picks the format.
+        data: the file's bytes.
+        limits: what an upload may hold.
+
+    Raises:
+        ValueError: an unsupported format or any problem with the content, in words.
+    """
+    if len(data) > limits.max_bytes:
+        raise ValueError(f"The file is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
+    suffix = PurePosixPath(filename.lower()).suffix
+    readers = {".npz": _read_npz, ".csv": _read_csv, ".zip": _read_zip}
+    if suffix not in readers:
+        raise ValueError(f"'{filename}' is not a supported upload: use .npz (arrays x and y), "
+                         ".csv (one image per row) or .zip (PNG/JPEG images).")
+    x, y, notes = readers[suffix](data, limits)
+    images, conversion = to_images(x, limits)
+    dataset = Dataset.from_arrays(images, y, name=f"upload:{PurePosixPath(filename).name}",
+                                  source=f"your upload '{PurePosixPath(filename).name}'")
+    return replace(dataset, notes=(*notes, *conversion, *dataset.notes))
+
+
+def _check_archive(archive: zipfile.ZipFile, limits: UploadLimits) -> list[zipfile.ZipInfo]:
+    members = archive.infolist()
+    if len(members) > limits.max_members:
+        raise ValueError(f"The archive holds {len(members):,} files; the limit is "
+                         f"{limits.max_members:,}.")
+    total = 0
+    for member in members:
+        path = PurePosixPath(member.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or ":" in member.filename:
+            raise ValueError(f"The archive member '{member.filename}' has an absolute path or "
+                             "'..'; such archives are refused.")
+        total += member.file_size
+        if member.compress_size and member.file_size / member.compress_size > \
+                limits.max_compression_ratio and member.file_size > 1024 * 1024:
+            raise ValueError(f"'{member.filename}' unpacks {member.file_size / member.compress_size:,.0f} "
+                             "times larger than it is packed: refused as a zip bomb.")
+    if total > limits.max_unpacked_bytes:
+        raise ValueError(f"The archive unpacks to {total:,} bytes; the limit is "
+                         f"{limits.max_unpacked_bytes:,} (refused as a possible zip bomb).")
+    return members
+
+
+def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"The file is not a valid {kind} archive ({error}).") from error
+
+
+def _read_npz(data: bytes, limits: UploadLimits):
+    with _open_zip(data, ".npz") as archive:
+        _check_archive(archive, limits)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            names = list(arrays.files)
+            if not names:
+                raise ValueError("The .npz file holds no arrays.")
+            x_name = "x" if "x" in names else names[0]
+            y_name = "y" if "y" in names else (names[1] if len(names) > 1 and "x" not in names
+                                                else None)
+            x = arrays[x_name]
+            y = arrays[y_name] if y_name else None
+    except ValueError as error:
+        if "allow_pickle" in str(error) or "Object arrays" in str(error):
+            raise ValueError("The .npz file holds object (pickled) arrays, which are never "
+                             "loaded; save plain numeric arrays, e.g. np.savez(f, x=x, y=y).")
+        raise
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
+        raise ValueError(f"The .npz file could not be read ({error}).") from error
+    notes = [f"read array '{x_name}'" + (f" and labels '{y_name}'" if y_name else "")]
+    return x, y, notes
+
+
+def _read_csv(data: bytes, limits: UploadLimits):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError("The .csv file is not UTF-8 text.") from error
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    if len(rows) > limits.max_images + 1:
+        raise ValueError(f"The .csv file has {len(rows):,} rows; the limit is "
+                         f"{limits.max_images:,} images.")
+    header = None
+    if rows and not _numeric(rows[0][0]) and rows[0][0].strip() != "":
+        header, rows = [cell.strip().lower() for cell in rows[0]], rows[1:]
+    if not rows:
+        raise ValueError("The .csv file has no rows of pixel values.")
+    widths = {len(row) for row in rows}
+    if len(widths) != 1:
+        raise ValueError(f"Rows of the .csv file have different lengths {sorted(widths)[:5]}; "
+                         "every row must be one whole image.")
+    try:
+        values = np.array(rows, dtype=np.float64)
+    except ValueError as error:
+        raise ValueError(f"The .csv file has a value that is not a number ({error}).") from error
+    label_column = _label_column(header, values)
+    if label_column is None:
+        return values, None, [f"read {len(values)} rows"]
+    labels = values[:, label_column]
+    pixels = np.delete(values, label_column, axis=1)
+    return pixels, labels, [f"read {len(values)} rows, labels from column {label_column + 1}"]
+
+
+def _numeric(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _label_column(header, values) -> int | None:
+    if header is not None:
+        named = [i for i, name in enumerate(header) if name in LABEL_COLUMNS]
+        return named[0] if named else None
+    side = math.isqrt(values.shape[1] - 1)
+    first = values[:, 0]
+    if side * side == values.shape[1] - 1 and np.all(first == np.round(first)) \
+            and math.isqrt(values.shape[1]) ** 2 != values.shape[1]:
+        return 0
+    return None
+
+
+def _read_zip(data: bytes, limits: UploadLimits):
+    from PIL import Image
+
+    images, folders = [], []
+    with _open_zip(data, ".zip") as archive:
+        for member in _check_archive(archive, limits):
+            path = PurePosixPath(member.filename)
+            if member.is_dir() or path.parts[0] == "__MACOSX" or path.name.startswith("."):
+                continue  # folders and the metadata macOS adds to archives
+            if len(images) >= limits.max_images:
+                raise ValueError(f"The archive holds more than {limits.max_images:,} images.")
+            images.append(_read_image(archive.read(member), member.filename, limits, Image))
+            folders.append(path.parent.as_posix() if len(path.parts) > 1 else "")
+    if not images:
+        raise ValueError("The .zip file holds no PNG or JPEG images.")
+    notes = [f"read {len(images)} images"]
+    if len({image.shape for image in images}) > 1:
+        images = [np.asarray(Image.fromarray(image).resize(TARGET_SHAPE[::-1], Image.BILINEAR))
+                  for image in images]
+        notes.append("resized images of different sizes to 28x28")
+    labels = None
+    if all(folders) and len(set(folders)) > 1:
+        names = sorted(set(folders))
+        labels = np.array([names.index(folder) for folder in folders])
+        notes.append("labels from folders: " + ", ".join(f"{i} = {name}"
+                                                         for i, name in enumerate(names)))
+    return np.stack(images), labels, notes
+
+
+def _read_image(payload: bytes, name: str, limits: UploadLimits, Image) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(payload)) as image:
+            if image.format not in IMAGE_FORMATS:
+                raise ValueError(f"'{name}' is a {image.format or 'unknown'} file; only PNG and "
+                                 "JPEG images are accepted.")
+            width, height = image.size  # read from the header, before decoding
+            if width * height > limits.max_pixels_per_image:
+                raise ValueError(f"'{name}' is {width}x{height} pixels, more than the limit of "
+                                 f"{limits.max_pixels_per_image:,}: refused (a decompression "
+                                 "bomb or simply too large).")
+            return np.asarray(image.convert("L"), dtype=np.uint8)
+    except ValueError:
+        raise
+    except Exception as error:  # Pillow raises many types for a file that is not an image
+        raise ValueError(f"'{name}' is not a readable PNG or JPEG image "
+                         f"({type(error).__name__}).") from error

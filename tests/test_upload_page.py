@@ -1,0 +1,53 @@
+"""AppTest of uploads on Home: a good file becomes the session's dataset; every crafted bad file
+gets a clear error and the lab keeps working."""
+
+import re
+
+import pytest
+
+from tests.apptest import button, configure, open_app
+from tests.test_uploads import BAD_FILES, DIGITS, LABELS, npz
+
+
+def upload(at, name, data):
+    at.file_uploader(key="data_upload").set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_upload_is_previewed_then_used_by_every_page():
+    at = upload(open_app(), "mine.npz", npz(x=DIGITS, y=LABELS))
+    assert any("**20 images** of 28x28" in m.value for m in at.markdown)
+    assert any("divided uint8 pixels by 255" in c.value for c in at.caption)
+    button(at, "Use this dataset").click().run()
+    assert at.radio[0].value == "upload"
+    assert "Loaded: your upload 'mine.npz'" in at.success[0].value
+    configure(at, cfg_epochs=1)
+    at.switch_page("pages/train.py").run()
+    button(at, "Train").click().run()
+    job = at.session_state["job"]
+    assert job.wait(120).status == "finished" and job.data.name == "upload:mine.npz"
+    for page in ("pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
+                 "pages/generate.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.get("plotly_chart")
+
+
+def test_a_second_session_does_not_see_the_upload():
+    first = upload(open_app(), "mine.npz", npz(x=DIGITS, y=LABELS))
+    button(first, "Use this dataset").click().run()
+    second = open_app()
+    assert "upload" not in second.radio[0].options
+
+
+# The uploader itself turns away other extensions (BAD_FILES[0]); the rest reach aelib.
+@pytest.mark.parametrize("name, data, message", BAD_FILES[1:],
+                         ids=[f"{i}" for i in range(1, len(BAD_FILES))])
+def test_each_bad_file_gets_a_clear_error_and_the_lab_keeps_working(name, data, message):
+    at = upload(open_app(), name, data)
+    assert at.error and name in at.error[0].value
+    assert re.search(message, at.error[0].value)
+    assert "Use this dataset" not in [b.label for b in at.button]
+    at.switch_page("pages/train.py").run()  # still works, on the bundled sample
+    assert not at.exception and not at.error

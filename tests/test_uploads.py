@@ -1,0 +1,210 @@
+"""Uploads: every accepted format, a crafted bad file for every refusal, and properties of the
+conversion helpers."""
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from PIL import Image
+
+from aelib.uploads import UploadLimits, load_upload, to_images
+
+RNG = np.random.default_rng(0)
+DIGITS = RNG.integers(0, 256, (20, 28, 28), dtype=np.uint8)
+LABELS = np.arange(20) % 4
+
+
+def npz(**arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def png(array, fmt="PNG"):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def archive(members, compression=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return buffer.getvalue()
+
+
+def csv_text(rows, header=None):
+    lines = ([",".join(header)] if header else []) + [",".join(map(str, r)) for r in rows]
+    return "\n".join(lines).encode()
+
+
+# --- what is accepted -------------------------------------------------------------------------
+
+def test_npz_with_x_and_y():
+    data = load_upload("mine.npz", npz(x=DIGITS, y=LABELS))
+    assert data.x_train.shape[1:] == (28, 28) and len(data.x_train) + len(data.x_test) == 20
+    assert data.has_labels and set(np.concatenate([data.y_train, data.y_test])) == {0, 1, 2, 3}
+    assert data.name == "upload:mine.npz" and "your upload 'mine.npz'" == data.source
+    assert "divided uint8 pixels by 255" in data.notes
+
+
+def test_npz_first_two_arrays_and_rgb_of_another_size_are_converted():
+    rgb = RNG.integers(0, 256, (10, 32, 40, 3), dtype=np.uint8)
+    data = load_upload("colour.npz", npz(images=rgb, classes=np.arange(10) % 2))
+    assert data.x_train.shape[1:] == (28, 28) and data.has_labels
+    assert "converted RGB to grayscale" in data.notes and "resized 32x40 to 28x28" in data.notes
+    assert 0 <= data.x_train.min() and data.x_train.max() <= 1
+
+
+def test_csv_with_a_label_header():
+    rows = [[label, *image.ravel()] for label, image in zip(LABELS, DIGITS)]
+    data = load_upload("d.csv", csv_text(rows, ["label"] + [f"p{i}" for i in range(784)]))
+    assert data.has_labels and data.x_train.shape[1:] == (28, 28)
+    assert data.x_train.max() <= 1  # 0-255 floats from text were min-max scaled
+
+
+def test_csv_without_header_finds_a_label_column_and_square_rows():
+    with_labels = load_upload("a.csv", csv_text([[l, *i.ravel()] for l, i in zip(LABELS, DIGITS)]))
+    assert with_labels.has_labels
+    plain = load_upload("b.csv", csv_text([i.ravel() for i in DIGITS]))
+    assert not plain.has_labels and plain.x_train.shape[1:] == (28, 28)
+
+
+def test_zip_of_pngs_in_label_folders():
+    members = {f"{'cat' if i % 2 else 'dog'}/{i}.png": png(image) for i, image in
+               enumerate(DIGITS[:10])}
+    members["__MACOSX/._junk"] = b"\0\1"
+    data = load_upload("pets.zip", archive(members))
+    assert data.has_labels and len(data.x_train) + len(data.x_test) == 10
+    assert "labels from folders: 0 = cat, 1 = dog" in data.notes
+
+
+def test_zip_of_jpegs_of_mixed_sizes_without_labels():
+    members = {"a.jpg": png(RNG.integers(0, 256, (40, 40), dtype=np.uint8), "JPEG"),
+               "b.jpeg": png(RNG.integers(0, 256, (28, 28), dtype=np.uint8), "JPEG"),
+               "c.png": png(RNG.integers(0, 256, (20, 30), dtype=np.uint8))}
+    data = load_upload("mixed.zip", archive(members))
+    assert not data.has_labels and data.x_test.shape[1:] == (28, 28)
+    assert "resized images of different sizes to 28x28" in data.notes
+
+
+# --- what is refused: one crafted file per reason ------------------------------------------
+
+def pickled_npz():
+    buffer = io.BytesIO()
+    np.savez(buffer, x=np.array([{"a": 1}, None], dtype=object))
+    return buffer.getvalue()
+
+
+def zip_bomb():
+    return archive({"bomb.png": b"\0" * (60 * 1024 * 1024)})
+
+
+def decompression_bomb():
+    image = Image.new("L", (5000, 5000))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return archive({"big.png": buffer.getvalue()})
+
+
+BAD_FILES = [
+    ("x.txt", b"hello", "not a supported upload"),
+    ("x.npz", pickled_npz(), "object .pickled. arrays, which are never loaded"),
+    ("x.npz", b"garbage", "not a valid .npz archive"),
+    ("x.csv", csv_text([[1, 2, "a", 4]] * 3), "not a number"),
+    ("x.csv", csv_text([[1, 2, 3, 4], [1, 2]]), "different lengths"),
+    ("x.npz", npz(x=np.full((5, 4, 4), np.nan)), "NaN or infinite"),
+    ("x.npz", npz(x=np.array([1.0, np.inf, 2.0, 3.0]).reshape(1, 4)
+                  .repeat(3, 0)), "NaN or infinite"),
+    ("x.npz", npz(x=np.zeros((2, 2, 2, 2, 2))), "got 5 dimensions"),
+    ("x.npz", npz(x=np.zeros((0, 28, 28))), "zero rows"),
+    ("x.npz", npz(x=np.full((5, 28, 28), 3)), "same value"),
+    ("x.npz", npz(x=DIGITS, y=np.arange(7)), "one label per image"),
+    ("x.npz", npz(x=np.zeros((5, 3000, 3000), np.uint8)), "larger than the limit"),
+    ("x.zip", archive({"notes.txt": b"hello", "a.png": png(DIGITS[0])}),
+     "'notes.txt' is not a readable PNG or JPEG"),
+    ("x.zip", archive({"a.png": b"GIF89a-truncated"}), "'a.png' is not a readable PNG or JPEG"),
+    ("x.zip", decompression_bomb(), "decompression bomb"),
+    ("x.zip", zip_bomb(), "zip bomb"),
+    ("x.zip", archive({"../../etc/evil.png": png(DIGITS[0])}), "absolute path or '..'"),
+    ("x.zip", archive({"/abs/evil.png": png(DIGITS[0])}), "absolute path or '..'"),
+    ("x.zip", archive({}), "no PNG or JPEG images"),
+]
+
+
+@pytest.mark.parametrize("name, data, message", BAD_FILES,
+                         ids=[f"{i}-{case[2][:20]}" for i, case in enumerate(BAD_FILES)])
+def test_bad_uploads_are_refused_with_a_clear_message(name, data, message):
+    with pytest.raises(ValueError, match=message):
+        load_upload(name, data)
+
+
+def test_a_gif_in_a_zip_is_refused_as_not_png_or_jpeg():
+    buffer = io.BytesIO()
+    Image.fromarray(DIGITS[0]).save(buffer, format="GIF")
+    with pytest.raises(ValueError, match="'a.gif' is a GIF file; only PNG and JPEG"):
+        load_upload("x.zip", archive({"a.gif": buffer.getvalue()}))
+
+
+def test_too_many_rows_and_too_large_files_are_refused():
+    small = UploadLimits(max_images=10, max_bytes=10_000_000)
+    with pytest.raises(ValueError, match="20 images is more than the limit of 10"):
+        load_upload("x.npz", npz(x=DIGITS), small)
+    with pytest.raises(ValueError, match="the limit is 100"):
+        load_upload("x.npz", npz(x=DIGITS), UploadLimits(max_bytes=100))
+    many = archive({f"{i}.png": png(DIGITS[0]) for i in range(12)})
+    with pytest.raises(ValueError, match="more than 10 images|holds 12 files; the limit is 10"):
+        load_upload("x.zip", many, UploadLimits(max_images=10, max_members=10))
+
+
+# --- properties of the conversion -----------------------------------------------------------
+
+SHAPES = st.tuples(st.integers(2, 6), st.integers(2, 40), st.integers(2, 40))
+finite_images = st.one_of(
+    hnp.arrays(np.uint8, SHAPES),
+    hnp.arrays(np.int32, SHAPES, elements=st.integers(-10**6, 10**6)),
+    hnp.arrays(np.float32, SHAPES, elements=st.floats(-1e6, 1e6, width=32)),
+    hnp.arrays(np.float64, SHAPES, elements=st.floats(-1e6, 1e6)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(finite_images)
+def test_any_finite_non_constant_images_come_out_float32_28x28_in_unit_range(x):
+    if x.min() == x.max():
+        with pytest.raises(ValueError, match="same value"):
+            to_images(x)
+        return
+    images, notes = to_images(x)
+    assert images.dtype == np.float32 and images.shape == (len(x), 28, 28)
+    assert images.min() >= 0.0 and images.max() <= 1.0
+    assert isinstance(notes, list)
+
+
+@settings(max_examples=40, deadline=None)
+@given(finite_images, st.sampled_from([np.nan, np.inf, -np.inf]), st.data())
+def test_non_finite_values_always_raise(x, bad, data):
+    x = x.astype(np.float64)
+    index = tuple(data.draw(st.integers(0, n - 1)) for n in x.shape)
+    x[index] = bad
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        to_images(x)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 300).filter(lambda n: int(n ** 0.5) ** 2 != n))
+def test_flat_rows_that_are_not_square_images_raise(n, width):
+    with pytest.raises(ValueError, match="not square images"):
+        to_images(np.ones((n, width)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 5), st.sampled_from([2, 5, 6]))
+def test_unsupported_channel_counts_raise(n, channels):
+    with pytest.raises(ValueError, match=f"{channels} channels are not supported"):
+        to_images(np.ones((n, 8, 8, channels)))
