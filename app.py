@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import streamlit as st  # noqa: E402
 
-from pages._shared import keep_keras_state, render_sidebar  # noqa: E402
+from pages._shared import keep_keras_state, render_sidebar, workspace  # noqa: E402
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
@@ -25,5 +25,6 @@ PAGES = [
 
 keep_keras_state()
 page = st.navigation(PAGES)
+workspace()  # in a shared deployment, gives the visitor a private key in the URL
 render_sidebar()
 page.run()

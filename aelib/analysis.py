@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 EPSILON = 1e-7
+KNN_WORKING_MEMORY_MB = 64
 
 
 def reconstruction_errors(images: np.ndarray, reconstructions: np.ndarray,
@@ -135,11 +136,15 @@ def knn_accuracy(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.nd
                  y_test: np.ndarray, k: int = 5) -> float:
     """Accuracy of a k-nearest-neighbour classifier on codes: how much the codes keep of the
     label, without training anything on the labels."""
+    from sklearn import config_context
     from sklearn.neighbors import KNeighborsClassifier
 
     classifier = KNeighborsClassifier(n_neighbors=min(k, len(train_codes)))
     classifier.fit(np.reshape(train_codes, (len(train_codes), -1)), y_train)
-    return float(classifier.score(np.reshape(test_codes, (len(test_codes), -1)), y_test))
+    # Distances in small chunks: scikit-learn's default allows 1 GB for them, a whole free
+    # Community Cloud app's memory.
+    with config_context(working_memory=KNN_WORKING_MEMORY_MB):
+        return float(classifier.score(np.reshape(test_codes, (len(test_codes), -1)), y_test))
 
 
 def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) -> np.ndarray:

@@ -18,7 +18,7 @@ from aelib.architectures import REGISTRY, get_architecture
 from aelib.params import resolve
 
 DEFAULT_IMAGE_SHAPE = (28, 28)
-PREDICT_BATCH_SIZE = 1024
+PREDICT_BATCH_SIZE = 256  # conv activations of 1,024 images take ~50 MB a layer
 
 
 @dataclass(frozen=True)

@@ -133,12 +133,12 @@ def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
                          "learn.")
     if x.dtype == np.uint8:
         return np.ascontiguousarray(x, dtype=np.float32) / 255.0, ["divided uint8 pixels by 255"]
-    images = x.astype(np.float32)
     if 0.0 <= low and high <= 1.0:
-        return np.ascontiguousarray(images), []
-    scaled = (images - np.float32(low)) / (np.float32(high) - np.float32(low))
-    return np.clip(scaled, 0.0, 1.0), [f"scaled values from [{float(low):g}, {float(high):g}] "
-                                       "to [0, 1]"]
+        return np.ascontiguousarray(x, dtype=np.float32), []
+    # In float64: a range that float32 cannot resolve (1e-300 wide, say) must not divide by 0.
+    scaled = (x.astype(np.float64) - float(low)) / (float(high) - float(low))
+    return np.clip(scaled, 0.0, 1.0).astype(np.float32), [
+        f"scaled values from [{float(low):g}, {float(high):g}] to [0, 1]"]
 
 
 def unit_images(x) -> tuple[np.ndarray, list[str]]:

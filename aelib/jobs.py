@@ -40,6 +40,7 @@ class JobSnapshot:
         preview_epoch: the epoch `preview` was made after (0 before any).
         message: why the job stopped or failed, in words; None otherwise.
         run_id: the job's run in the store, once recorded; None without a store.
+        queue_position: while queued for a training slot, its place (1 is next).
         saved: whether the run's model, history and metrics are in the store.
     """
 
@@ -57,11 +58,63 @@ class JobSnapshot:
     message: str | None = None
     run_id: int | None = None
     saved: bool = False
+    queue_position: int | None = None
 
     @property
     def done(self) -> bool:
         """Whether the job has ended, however it ended."""
         return self.status not in ("queued", "running")
+
+
+class TrainingSlots:
+    """A limit on trainings running at once in a process, first come, first served.
+
+    Args:
+        limit: how many may run together (at least 1).
+
+    Raises:
+        ValueError: a limit below 1.
+    """
+
+    def __init__(self, limit: int):
+        if int(limit) < 1:
+            raise ValueError(f"The training limit must be at least 1; got {limit}.")
+        self.limit = int(limit)
+        self._condition = threading.Condition()
+        self._waiting: list = []
+        self._running = 0
+
+    def acquire(self, holder, cancelled: threading.Event) -> bool:
+        """Wait for a free slot in turn; False if `cancelled` is set first."""
+        with self._condition:
+            self._waiting.append(holder)
+            try:
+                while self._waiting[0] is not holder or self._running >= self.limit:
+                    if cancelled.is_set():
+                        return False
+                    self._condition.wait(0.1)
+                self._running += 1
+                return True
+            finally:
+                self._waiting.remove(holder)
+                self._condition.notify_all()
+
+    def release(self) -> None:
+        """Give a slot back."""
+        with self._condition:
+            self._running -= 1
+            self._condition.notify_all()
+
+    def position(self, holder) -> int | None:
+        """`holder`'s place in the queue (1 is next), or None when it is not waiting."""
+        with self._condition:
+            return self._waiting.index(holder) + 1 if holder in self._waiting else None
+
+    @property
+    def running(self) -> int:
+        """Trainings holding a slot now."""
+        with self._condition:
+            return self._running
 
 
 class TrainingJob:
@@ -73,6 +126,7 @@ class TrainingJob:
         settings: keyword arguments for `aelib.train` (epochs, batch_size, optimizer, ...).
         preview_images: images to reconstruct after every epoch, shaped (n, height, width).
         store: a `RunStore` to record the run in, or None.
+        slots: a `TrainingSlots` limit to wait for before training, or None.
 
     Example:
         >>> job = TrainingJob(ae, data, {"epochs": 5}, data.x_test[:10]).start()  # doctest: +SKIP
@@ -80,11 +134,12 @@ class TrainingJob:
     """
 
     def __init__(self, ae: Autoencoder, data: Dataset, settings: dict,
-                 preview_images: np.ndarray, store=None):
+                 preview_images: np.ndarray, store=None, slots: TrainingSlots | None = None):
         self.ae = ae
         self.data = data
         self.settings = dict(settings)
         self.store = store
+        self.slots = slots
         self.preview_images = np.asarray(preview_images, dtype=np.float32)
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -106,9 +161,9 @@ class TrainingJob:
         return job
 
     def start(self) -> "TrainingJob":
-        """Start training on a background thread; returns the job."""
+        """Start the job's thread: it waits for a training slot (if limited), then trains.
+        Returns the job."""
         self._started = time.perf_counter()
-        self._update(status="running")
         self._thread.start()
         return self
 
@@ -132,9 +187,10 @@ class TrainingJob:
 
     def snapshot(self) -> JobSnapshot:
         """The job's state now."""
+        position = self.slots.position(self) if self.slots is not None else None
         with self._lock:
             end = self._finished_at or time.perf_counter()
-            return replace(self._snapshot, seconds=end - self._started)
+            return replace(self._snapshot, seconds=end - self._started, queue_position=position)
 
     def _update(self, **changes) -> None:
         with self._lock:
@@ -143,6 +199,19 @@ class TrainingJob:
                 self._finished_at = time.perf_counter()
 
     def _run(self) -> None:
+        if self.slots is not None and not self.slots.acquire(self, self._stop):
+            self._update(status="cancelled", message="cancelled while waiting for a free "
+                                                     "training slot")
+            return
+        self._started = time.perf_counter()
+        self._update(status="running")
+        try:
+            self._train_and_save()
+        finally:
+            if self.slots is not None:
+                self.slots.release()
+
+    def _train_and_save(self) -> None:
         run_id = None
         try:
             if self.store is not None:

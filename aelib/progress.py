@@ -72,7 +72,8 @@ ProgressEvent = EpochStarted | BatchProgress | EpochEnded | TrainingFinished
 
 
 class ProgressCallback(keras.callbacks.Callback):
-    """Forwards training progress to `on_progress`, honours `stop`, ends on a non-finite loss.
+    """Forwards training progress to `on_progress`, honours `stop`, and ends on a non-finite
+    loss with the weights of the last epoch that ended finite.
 
     Args:
         epochs: the number of epochs `fit` will run.
@@ -95,6 +96,10 @@ class ProgressCallback(keras.callbacks.Callback):
         self._epoch_started = self._started
         self._next_batch_event = 0.0
         self._epoch = 0
+        self._good_weights = None
+
+    def on_train_begin(self, logs=None):
+        self._good_weights = self.model.get_weights()
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch + 1
@@ -117,9 +122,12 @@ class ProgressCallback(keras.callbacks.Callback):
         self.on_progress(EpochEnded(self._epoch, self.epochs, logs,
                                     time.perf_counter() - self._epoch_started))
         if not math.isfinite(logs.get("loss", 0.0)):
-            self._end(f"the loss became {logs['loss']} in epoch {self._epoch}; "
-                      "try a lower learning rate")
-        elif self.stop.is_set():
+            self.model.set_weights(self._good_weights)  # the last epoch that ended finite
+            self._end(f"the loss became {logs['loss']} in epoch {self._epoch}; the weights "
+                      f"after epoch {self._epoch - 1} are kept; try a lower learning rate")
+            return
+        self._good_weights = self.model.get_weights()
+        if self.stop.is_set():
             self._end("stopped on request")
 
     def on_train_end(self, logs=None):

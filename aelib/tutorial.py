@@ -35,7 +35,7 @@ TUTORIAL_RUNS = (
 
 
 def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | None = None,
-                  seed: int = 0, store=None) -> list[TrainingJob]:
+                  seed: int = 0, store=None, slots=None) -> list[TrainingJob]:
     """Jobs for the tutorial's four image experiments, not yet started.
 
     Args:
@@ -44,12 +44,13 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
         train_size: training images to use; None for all of `data.x_train`.
         seed: seed of weights and batch order.
         store: a `RunStore` to record the runs in, or None.
+        slots: a `TrainingSlots` limit each job waits for, or None.
     """
     subset = data.subset(train_size, None, seed=seed)
     return [
         TrainingJob(build(run.architecture, seed=seed), subset,
                     {"epochs": epochs or run.epochs, "batch_size": run.batch_size,
                      "optimizer": "adam", "seed": seed},
-                    subset.x_test[:10], store=store)
+                    subset.x_test[:10], store=store, slots=slots)
         for run in TUTORIAL_RUNS
     ]

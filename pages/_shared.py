@@ -20,6 +20,8 @@ WIDGET_PREFIX = "_widget_"
 DEFAULT_DATASET = "bundled"
 TRAIN_PAGE = "pages/train.py"
 PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"
+MAX_TRAININGS = "AELIB_MAX_TRAININGS"
+DEFAULT_MAX_TRAININGS = 2
 WORKSPACE_PARAM = "workspace"
 WORKSPACE_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -127,6 +129,13 @@ def run_store():
     return aelib.RunStore(workspace=workspace())
 
 
+@st.cache_resource
+def training_slots():
+    """The process-wide limit on trainings at once (`AELIB_MAX_TRAININGS`, default 2): shared
+    by every session, it holds no one's data."""
+    return aelib.jobs.TrainingSlots(int(os.environ.get(MAX_TRAININGS, DEFAULT_MAX_TRAININGS)))
+
+
 def current_job():
     """The session's training job (the current model), or None."""
     return st.session_state.get("job")
@@ -139,7 +148,8 @@ def start_job(ae, data, settings: dict) -> None:
         old.stop()
     st.session_state["results"] = {}
     st.session_state["job"] = aelib.TrainingJob(ae, data, settings, data.x_test[:10],
-                                                store=run_store()).start()
+                                                store=run_store(),
+                                                slots=training_slots()).start()
 
 
 def open_job(job) -> None:
@@ -222,9 +232,10 @@ def render_sidebar() -> None:
             return
         snapshot = job.snapshot()
         title = aelib.REGISTRY[job.ae.architecture].title
-        state = {"running": f"training, {snapshot.fraction:.0%}",
+        state = {"queued": f"waiting to train (place {snapshot.queue_position})",
+                 "running": f"training, {snapshot.fraction:.0%}",
                  "finished": "trained", "stopped": "stopped early, kept",
-                 "failed": "failed"}[snapshot.status]
+                 "failed": "failed", "cancelled": "cancelled"}[snapshot.status]
         st.write(f"{title}: {state}")
         if snapshot.history.get("val_loss"):
             st.write(f"val loss {snapshot.history['val_loss'][-1]:.4f} "

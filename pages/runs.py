@@ -13,7 +13,7 @@ import aelib
 from aelib import figures
 from aelib.runs import METRIC_NAMES
 from aelib.tutorial import TUTORIAL_RUNS, tutorial_jobs
-from pages._shared import TRAIN_PAGE, get_dataset, open_job, run_store
+from pages._shared import TRAIN_PAGE, get_dataset, open_job, run_store, training_slots
 
 POLL_SECONDS = 1.0
 
@@ -73,7 +73,8 @@ with st.expander("Reproduce the tutorial", expanded="tutorial_queue" in st.sessi
     queue = st.session_state.get("tutorial_queue")
     if st.button("Reproduce the tutorial", type="primary", icon=":material/play_arrow:",
                  disabled=queue is not None and not queue.done):
-        jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size, store=store)
+        jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size, store=store,
+                             slots=training_slots())
         st.session_state["tutorial_queue"] = aelib.JobQueue(jobs).start()
         st.rerun()
     queue = st.session_state.get("tutorial_queue")

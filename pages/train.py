@@ -89,6 +89,13 @@ def live_panel() -> None:
                 "you can visit other pages meanwhile.")
         return
     snapshot = job.snapshot()
+    if snapshot.status == "queued":
+        st.info(f"Other people are training: yours waits for a free slot, place "
+                f"{snapshot.queue_position} in the queue. Press **Stop** to cancel.")
+        return
+    if snapshot.status == "cancelled":
+        st.info("Cancelled before it started. Press **Train** to try again.")
+        return
     st.progress(snapshot.fraction, text=progress_text(snapshot))
     saved = f" Saved as run {snapshot.run_id}." if snapshot.saved else ""
     if snapshot.status == "finished":

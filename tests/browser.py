@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+TIMEOUT_MS = 60_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -62,3 +65,47 @@ def running_app(env: dict | None = None, timeout: float = 60.0):
 def launch_chromium(playwright):
     """Headless Debian Chromium (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def require_chromium():
+    """Skip the calling test module without Debian's Chromium (fail instead when
+    AELIB_REQUIRE_BROWSER=1, as in CI); returns `playwright.sync_api`."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("AELIB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver",
+                        pytrace=False)
+        pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")
+
+
+def shot(page, name):
+    """Save a screenshot of `page` as docs/screenshots/NAME.png, for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(500)  # let plotly finish drawing
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def go_to(page, title, heading=None):
+    """Click the sidebar link `title` and wait for the page's heading."""
+    page.get_by_role("link", name=re.compile(title)).first.click()
+    page.get_by_role("heading", name=heading or title, exact=True).wait_for()
+
+
+def button(page, label):
+    """The button labelled `label` (its icon name may precede the label)."""
+    return page.get_by_role("button", name=re.compile(rf"(^|\s){label}$"))
+
+
+def set_number(page, label, value):
+    """Type `value` into the number input labelled `label`."""
+    field = page.get_by_role("spinbutton", name=label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def charts(page):
+    """The Plotly charts on the page."""
+    return page.locator(".js-plotly-plot")

@@ -115,3 +115,25 @@ def test_one_click_start_on_home_trains_a_dense_model():
     assert job.ae.architecture == "dense"
     assert job.wait(TIMEOUT).status == "finished"
     assert len(job.data.x_train) == 200
+
+
+def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypatch):
+    from pages._shared import training_slots
+
+    monkeypatch.setenv("AELIB_MAX_TRAININGS", "1")
+    training_slots.clear()
+    try:
+        alice = open_app("pages/train.py", cfg_epochs=500, cfg_train_size=300, cfg_batch_size=16)
+        button(alice, "Train").click().run()
+        bob = open_app("pages/train.py", cfg_epochs=1, cfg_train_size=300)
+        button(bob, "Train").click().run()
+        assert "place 1 in the queue" in bob.info[0].value
+        assert bob.session_state["job"].snapshot().status == "queued"
+        button(alice, "Stop").click().run()
+        assert bob.session_state["job"].wait(TIMEOUT).status == "finished"
+        assert alice.session_state["job"].snapshot().status == "stopped"
+        bob.run()
+        assert "Trained 1 epochs" in bob.success[0].value
+        assert bob.session_state["job"].ae is not alice.session_state["job"].ae
+    finally:
+        training_slots.clear()

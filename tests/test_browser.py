@@ -4,24 +4,14 @@ Needs Debian's chromium (`.ci/run` installs it). Without it these tests skip, un
 AELIB_REQUIRE_BROWSER=1 (as in CI), where a missing browser is a failure.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, launch_chromium, running_app
+from tests.browser import (TIMEOUT_MS, button, charts, go_to, launch_chromium, require_chromium,
+                           running_app, set_number, shot)
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-TIMEOUT_MS = 60_000
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("AELIB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver",
-                    pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = require_chromium()
 pytestmark = pytest.mark.browser
 
 
@@ -35,32 +25,6 @@ def page():
         page.url_root = url
         yield page
         browser.close()
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)  # let plotly finish drawing
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def go_to(page, title, heading=None):
-    page.get_by_role("link", name=re.compile(title)).first.click()
-    page.get_by_role("heading", name=heading or title, exact=True).wait_for()
-
-
-def button(page, label):
-    return page.get_by_role("button", name=re.compile(rf"(^|\s){label}$"))
-
-
-def set_number(page, label, value):
-    field = page.get_by_role("spinbutton", name=label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")
-    page.wait_for_timeout(300)
-
-
-def charts(page):
-    return page.locator(".js-plotly-plot")
 
 
 def test_train_one_epoch_then_explore_then_stop_a_long_run(page):

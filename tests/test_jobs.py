@@ -1,3 +1,7 @@
+import time
+
+import pytest
+
 import aelib
 from aelib.progress import BatchProgress
 
@@ -37,3 +41,39 @@ def test_a_failing_job_says_what_went_wrong(small_data):
     snapshot = job.start().wait(60)
     assert snapshot.status == "failed"
     assert snapshot.message.startswith("Training failed: epochs=0 is not allowed")
+
+
+def test_with_one_slot_a_second_job_waits_its_turn_then_trains(small_data):
+    slots = aelib.jobs.TrainingSlots(1)
+    first = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 200, "batch_size": 16},
+                              small_data.x_test[:1], slots=slots).start()
+    second = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
+                               small_data.x_test[:1], slots=slots).start()
+    while first.snapshot().status != "running":
+        time.sleep(0.01)
+    time.sleep(0.5)
+    waiting = second.snapshot()
+    assert waiting.status == "queued" and waiting.queue_position == 1 and not waiting.done
+    assert slots.running == 1
+    first.stop()
+    assert second.wait(120).status == "finished"
+    assert first.snapshot().status == "stopped" and slots.running == 0
+
+
+def test_a_queued_job_can_be_cancelled(small_data):
+    slots = aelib.jobs.TrainingSlots(1)
+    first = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 200, "batch_size": 16},
+                              small_data.x_test[:1], slots=slots).start()
+    second = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
+                               small_data.x_test[:1], slots=slots).start()
+    second.stop()
+    snapshot = second.wait(30)
+    assert snapshot.status == "cancelled" and "waiting for a free training slot" in snapshot.message
+    assert snapshot.history == {} and first.snapshot().status == "running"
+    first.stop()
+    first.wait(60)
+
+
+def test_slots_refuse_a_limit_below_one():
+    with pytest.raises(ValueError, match="at least 1; got 0"):
+        aelib.jobs.TrainingSlots(0)

@@ -89,6 +89,10 @@ def test_non_finite_loss_stops_with_a_reason(small_data):
                          learning_rate=10.0)
     assert result.epochs_done == 1 and len(result.history["loss"]) == 1
     assert "the loss became" in result.stopped and "lower learning rate" in result.stopped
+    assert "the weights after epoch 0 are kept" in result.stopped
+    weights = ae.autoencoder.get_weights()
+    assert all(np.isfinite(w).all() for w in weights)  # the last good (here: initial) weights
+    assert np.isfinite(ae.reconstruct(small_data.x_test[:4])).all()
 
 
 def test_sparse_codes_are_sparser_than_dense_codes(bundled):

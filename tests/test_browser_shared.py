@@ -1,0 +1,65 @@
+"""Two people at once on one shared deployment, in two independent browser contexts, with the
+training limit at 1: each sees only their own model, data and runs; the second waits, then
+trains."""
+
+import re
+
+import pytest
+
+from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
+                           running_app, set_number, shot)
+
+sync_api = require_chromium()
+pytestmark = pytest.mark.browser
+SHARED = {"AELIB_MAX_TRAININGS": "1", "AELIB_PRIVATE_WORKSPACES": "1"}
+
+
+def person(browser, url):
+    page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.get_by_role("heading", name="Autoencoder Lab").wait_for()
+    return page
+
+
+def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
+    with running_app(env={**SHARED, "AELIB_RUNS_DIR": str(tmp_path)}) as (url, _), \
+            sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        alice, bob = person(browser, url), person(browser, url)
+        keys = [p.wait_for_function("() => new URLSearchParams(location.search).get('workspace')")
+                .json_value() for p in (alice, bob)]
+        assert all(re.fullmatch(r"[\w-]{16,}", key) for key in keys) and keys[0] != keys[1]  # a private workspace each, in the URL
+
+        bob.get_by_text("scikit-learn digits (8x8, upscaled)").click()
+        bob.get_by_text("Loaded: scikit-learn's bundled 8x8 digits").wait_for()
+
+        go_to(alice, "Train")
+        set_number(alice, "epochs", 300)
+        button(alice, "Train").click()
+        alice.get_by_text(re.compile(r"Epoch \d+/300")).wait_for()
+
+        go_to(bob, "Train")
+        set_number(bob, "epochs", 1)
+        button(bob, "Train").click()
+        bob.get_by_text("place 1 in the queue").wait_for()
+        shot(bob, "queued")
+
+        button(alice, "Stop").click()
+        alice.get_by_text(re.compile("Training ended early")).wait_for()
+        bob.get_by_text("Trained 1 epochs").wait_for()
+
+        assert alice.locator("section[data-testid='stSidebar']").get_by_text(
+            "MNIST sample (bundled, offline)").is_visible()
+        assert bob.locator("section[data-testid='stSidebar']").get_by_text(
+            "scikit-learn digits (8x8, upscaled)").is_visible()
+
+        go_to(alice, "Runs")
+        alice.get_by_text("Compare runs").wait_for()
+        go_to(bob, "Runs")
+        bob.get_by_text("Compare runs").wait_for()
+        assert "bundled" in alice.get_by_text(re.compile(r"run \d+ · dense · ")).first.inner_text()
+        assert "digits" in bob.get_by_text(re.compile(r"run \d+ · dense · ")).first.inner_text()
+        assert alice.get_by_text(re.compile(r"run \d+ · dense · digits")).count() == 0
+        assert bob.get_by_text(re.compile(r"run \d+ · dense · bundled")).count() == 0
+        browser.close()
