@@ -43,12 +43,18 @@ def test_a_failing_job_says_what_went_wrong(small_data):
     assert snapshot.message.startswith("Training failed: epochs=0 is not allowed")
 
 
+def long_and_short_job(data, slots):
+    """A long job and a one-epoch job, started in that order under the same slots."""
+    long = aelib.TrainingJob(aelib.build("dense"), data, {"epochs": 200, "batch_size": 16},
+                             data.x_test[:1], slots=slots).start()
+    short = aelib.TrainingJob(aelib.build("dense"), data, {"epochs": 1}, data.x_test[:1],
+                              slots=slots).start()
+    return long, short
+
+
 def test_with_one_slot_a_second_job_waits_its_turn_then_trains(small_data):
     slots = aelib.jobs.TrainingSlots(1)
-    first = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 200, "batch_size": 16},
-                              small_data.x_test[:1], slots=slots).start()
-    second = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
-                               small_data.x_test[:1], slots=slots).start()
+    first, second = long_and_short_job(small_data, slots)
     while first.snapshot().status != "running":
         time.sleep(0.01)
     time.sleep(0.5)
@@ -62,10 +68,7 @@ def test_with_one_slot_a_second_job_waits_its_turn_then_trains(small_data):
 
 def test_a_queued_job_can_be_cancelled(small_data):
     slots = aelib.jobs.TrainingSlots(1)
-    first = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 200, "batch_size": 16},
-                              small_data.x_test[:1], slots=slots).start()
-    second = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
-                               small_data.x_test[:1], slots=slots).start()
+    first, second = long_and_short_job(small_data, slots)
     second.stop()
     snapshot = second.wait(30)
     assert snapshot.status == "cancelled" and "waiting for a free training slot" in snapshot.message
