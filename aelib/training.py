@@ -88,6 +88,10 @@ def compile_model(ae: Autoencoder, optimizer: str = "adam",
     own_loss = type(ae.autoencoder).compute_loss is not keras.Model.compute_loss
     ae.autoencoder.compile(optimizer=make_optimizer(optimizer, learning_rate),
                            loss=None if own_loss else "binary_crossentropy")
+    # Create the optimizer's variables now, eagerly. Left to the first training step, they are
+    # created inside the traced train function, and TensorFlow keeps the functions it makes to
+    # initialise them for as long as the process lives: memory that grew with every model.
+    ae.autoencoder.optimizer.build(ae.autoencoder.trainable_variables)
 
 
 def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256,

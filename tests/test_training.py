@@ -1,3 +1,4 @@
+import gc
 import threading
 
 import numpy as np
@@ -132,3 +133,20 @@ def test_denoising_validates_noisy_inputs_against_clean_targets(small_data):
                             aelib.training.VALIDATION_NOISE_SEED)
     errors = aelib.analysis.reconstruction_errors(small_data.x_test, ae.reconstruct(noisy))
     assert result.history["val_loss"][-1] == pytest.approx(errors.mean(), rel=1e-3)
+
+
+def test_training_more_models_adds_no_functions_to_tensorflow(small_data):
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow's function library only")
+    from tensorflow.python.eager import context
+
+    def functions_after_training():
+        aelib.train(aelib.build("dense"), small_data, epochs=1, batch_size=128)
+        gc.collect()  # the model and its traced functions are gone
+        return len(context.context().list_function_names())
+
+    functions_after_training()
+    settled = functions_after_training()
+    assert functions_after_training() == settled == functions_after_training()
