@@ -110,6 +110,19 @@ class Dataset:
                    images[test], None if labels is None else labels[test], tuple(notes))
 
 
+def require_numbers(x) -> np.ndarray:
+    """`x` as an array of numbers (bool, int, uint or float).
+
+    Raises:
+        ValueError: object arrays, text or anything else.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "buif":
+        raise ValueError(f"Images must be numbers; got values of type {x.dtype} (object arrays "
+                         "and text are not accepted).")
+    return x
+
+
 def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
     """Numeric, finite, non-constant values of any shape to float32 in [0, 1], and what was done.
 
@@ -119,10 +132,7 @@ def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
     Raises:
         ValueError: non-numeric or non-finite values, no values, or all values equal.
     """
-    x = np.asarray(x)
-    if x.dtype.kind not in "buif":
-        raise ValueError(f"Images must be numbers; got values of type {x.dtype} (object arrays "
-                         "and text are not accepted).")
+    x = require_numbers(x)
     if x.size == 0:
         raise ValueError("There are no images (zero rows).")
     if not np.isfinite(x).all():

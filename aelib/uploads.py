@@ -26,8 +26,9 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import numpy as np
+from PIL import Image
 
-from aelib.datasets import Dataset, scale_to_unit
+from aelib.datasets import Dataset, require_numbers, scale_to_unit
 
 TARGET_SHAPE = (28, 28)
 IMAGE_FORMATS = {"PNG", "JPEG"}
@@ -68,10 +69,7 @@ def to_images(x, limits: UploadLimits = LIMITS) -> tuple[np.ndarray, list[str]]:
         ValueError: non-numeric or non-finite values, an unusable shape, too many images or
             pixels, or a constant image set.
     """
-    x = np.asarray(x)
-    if x.dtype.kind not in "buif":
-        raise ValueError(f"Images must be numbers; got values of type {x.dtype} (object arrays "
-                         "and text are not accepted).")
+    x = require_numbers(x)
     notes = []
     if x.ndim == 2:
         side = math.isqrt(x.shape[1])
@@ -157,10 +155,10 @@ def _check_archive(archive: zipfile.ZipFile, limits: UploadLimits) -> list[zipfi
             raise ValueError(f"The archive member '{member.filename}' has an absolute path or "
                              "'..'; such archives are refused.")
         total += member.file_size
-        if member.compress_size and member.file_size / member.compress_size > \
-                limits.max_compression_ratio and member.file_size > 1024 * 1024:
-            raise ValueError(f"'{member.filename}' unpacks {member.file_size / member.compress_size:,.0f} "
-                             "times larger than it is packed: refused as a zip bomb.")
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > limits.max_compression_ratio and member.file_size > 1024 * 1024:
+            raise ValueError(f"'{member.filename}' unpacks {ratio:,.0f} times larger than it is "
+                             "packed: refused as a zip bomb.")
     if total > limits.max_unpacked_bytes:
         raise ValueError(f"The archive unpacks to {total:,} bytes; the limit is "
                          f"{limits.max_unpacked_bytes:,} (refused as a possible zip bomb).")
@@ -249,8 +247,6 @@ def _label_column(header, values) -> int | None:
 
 
 def _read_zip(data: bytes, limits: UploadLimits):
-    from PIL import Image
-
     images, folders = [], []
     with _open_zip(data, ".zip") as archive:
         for member in _check_archive(archive, limits):
@@ -259,7 +255,7 @@ def _read_zip(data: bytes, limits: UploadLimits):
                 continue  # folders and the metadata macOS adds to archives
             if len(images) >= limits.max_images:
                 raise ValueError(f"The archive holds more than {limits.max_images:,} images.")
-            images.append(_read_image(archive.read(member), member.filename, limits, Image))
+            images.append(_read_image(archive.read(member), member.filename, limits))
             folders.append(path.parent.as_posix() if len(path.parts) > 1 else "")
     if not images:
         raise ValueError("The .zip file holds no PNG or JPEG images.")
@@ -277,7 +273,7 @@ def _read_zip(data: bytes, limits: UploadLimits):
     return np.stack(images), labels, notes
 
 
-def _read_image(payload: bytes, name: str, limits: UploadLimits, Image) -> np.ndarray:
+def _read_image(payload: bytes, name: str, limits: UploadLimits) -> np.ndarray:
     try:
         with Image.open(io.BytesIO(payload)) as image:
             if image.format not in IMAGE_FORMATS:
