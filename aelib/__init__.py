@@ -45,8 +45,8 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "architectures", "figures", "jobs", "progress", "params", "datasets",
-               "runs", "training", "tutorial", "uploads")
+_SUBMODULES = ("analysis", "architectures", "datasets", "distribution", "figures", "jobs",
+               "params", "progress", "runs", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -12,6 +12,8 @@ import numpy as np
 
 EPSILON = 1e-7
 KNN_WORKING_MEMORY_MB = 64
+TSNE_POINTS = 2000  # a t-SNE map of more points takes long, and shows little more
+MIN_TSNE_POINTS = 10
 
 
 def reconstruction_errors(images: np.ndarray, reconstructions: np.ndarray,
@@ -78,13 +80,17 @@ class TSNEMap:
     indices: np.ndarray  # (m,)
 
 
-def tsne_map(codes: np.ndarray, max_points: int = 2000, perplexity: float = 30.0,
+def tsne_map(codes: np.ndarray, max_points: int = TSNE_POINTS, perplexity: float | None = None,
              seed: int = 0) -> TSNEMap:
     """t-SNE of up to `max_points` codes (a seeded subsample), after PCA to 50 dimensions when
     the codes are wider.
 
+    Args:
+        perplexity: None for 30, or a third of the points when there are fewer than 91.
+
     Raises:
-        ValueError: fewer codes than perplexity needs (more than `perplexity` points).
+        ValueError: fewer than `MIN_TSNE_POINTS` codes, or fewer than `perplexity` needs (more
+            than `perplexity` points).
     """
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
@@ -93,14 +99,30 @@ def tsne_map(codes: np.ndarray, max_points: int = 2000, perplexity: float = 30.0
     rng = np.random.default_rng(seed)
     indices = np.sort(rng.choice(len(flat), size=min(max_points, len(flat)), replace=False))
     points = flat[indices]
+    if len(points) < MIN_TSNE_POINTS:
+        raise ValueError(f"A t-SNE map needs at least {MIN_TSNE_POINTS} codes; got "
+                         f"{len(points)}. Use more images.")
+    if perplexity is None:
+        perplexity = min(30.0, (len(points) - 1) / 3)
     if len(points) <= perplexity:
         raise ValueError(f"t-SNE with perplexity {perplexity} needs more than {perplexity:g} "
                          f"codes; got {len(points)}. Lower the perplexity or use more images.")
     if points.shape[1] > 50:
-        points = PCA(n_components=50, random_state=seed).fit_transform(points)
+        points = PCA(n_components=min(50, len(points)), random_state=seed).fit_transform(points)
     embedding = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed,
                      n_jobs=-1).fit_transform(points)
     return TSNEMap(embedding.astype(np.float32), indices)
+
+
+def code_analysis(ae, data) -> dict:
+    """The slow part of looking at a model's codes, to run in the background once it is trained:
+    `{"test_codes": the test images' codes, "tsne": their t-SNE map}` (no map for fewer than
+    `MIN_TSNE_POINTS` test images)."""
+    codes = ae.encode(data.x_test)
+    result = {"test_codes": codes}
+    if len(codes) >= MIN_TSNE_POINTS:
+        result["tsne"] = tsne_map(codes)
+    return result
 
 
 @dataclass(frozen=True)

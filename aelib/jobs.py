@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 
@@ -117,6 +119,10 @@ class TrainingSlots:
             return self._running
 
 
+# One background analysis at a time in the process (a t-SNE map already uses every core).
+ANALYSES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aelib-analysis")
+
+
 class TrainingJob:
     """Train an autoencoder in the background.
 
@@ -127,6 +133,8 @@ class TrainingJob:
         preview_images: images to reconstruct after every epoch, shaped (n, height, width).
         store: a `RunStore` to record the run in, or None.
         slots: a `TrainingSlots` limit to wait for before training, or None.
+        after_training: `f(ae, data) -> dict`, run in the background once training has ended
+            with a model (e.g. `aelib.analysis.code_analysis`); its result lands in `analysis`.
 
     Example:
         >>> job = TrainingJob(ae, data, {"epochs": 5}, data.x_test[:10]).start()  # doctest: +SKIP
@@ -134,13 +142,18 @@ class TrainingJob:
     """
 
     def __init__(self, ae: Autoencoder, data: Dataset, settings: dict,
-                 preview_images: np.ndarray, store=None, slots: TrainingSlots | None = None):
+                 preview_images: np.ndarray, store=None, slots: TrainingSlots | None = None,
+                 after_training: Callable[[Autoencoder, Dataset], dict] | None = None):
         self.ae = ae
         self.data = data
         self.settings = dict(settings)
         self.store = store
         self.slots = slots
         self.preview_images = np.asarray(preview_images, dtype=np.float32)
+        self.after_training = after_training
+        # What `after_training` returned ({} when there is none, or nothing was trained).
+        self.analysis: Future = Future()
+        self._analysis_queued = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
         # Replaced, never mutated, under the lock: a reader gets a consistent, unshared copy.
@@ -158,6 +171,7 @@ class TrainingJob:
         epochs = len(history.get("loss", []))
         job._update(status="finished", epoch=epochs, fraction=1.0, history=dict(history),
                     run_id=run_id, saved=run_id is not None)
+        job._analyse()  # nothing to run: no after_training
         return job
 
     def start(self) -> "TrainingJob":
@@ -170,6 +184,7 @@ class TrainingJob:
     def cancel(self) -> None:
         """End a job that has not started; it will never train."""
         self._update(status="cancelled")
+        self._analyse()
 
     def stop(self) -> None:
         """Ask training to end after the current batch; the weights so far are kept."""
@@ -202,6 +217,7 @@ class TrainingJob:
         if self.slots is not None and not self.slots.acquire(self, self._stop):
             self._update(status="cancelled", message="cancelled while waiting for a free "
                                                      "training slot")
+            self._analyse()
             return
         self._started = time.perf_counter()
         self._update(status="running")
@@ -210,6 +226,26 @@ class TrainingJob:
         finally:
             if self.slots is not None:
                 self.slots.release()
+            self._analyse()
+
+    def _analyse(self) -> None:
+        """Queue `after_training` if there is a trained model to analyse; else no analysis.
+        Only the first call (of the job thread's and `cancel`'s) does anything."""
+        with self._lock:
+            if self._analysis_queued:
+                return
+            self._analysis_queued = True
+        if self.after_training is None or not self.snapshot().history:
+            self.analysis.set_result({})
+            return
+
+        def work():
+            try:
+                self.analysis.set_result(self.after_training(self.ae, self.data))
+            except Exception as error:  # the page computes it again and shows the error there
+                self.analysis.set_exception(error)
+
+        ANALYSES.submit(work)
 
     def _train_and_save(self) -> None:
         run_id = None

@@ -7,6 +7,7 @@ datasets and model summaries (derived from hyperparameters alone) are cached pro
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import secrets
@@ -147,9 +148,9 @@ def start_job(ae, data, settings: dict) -> None:
     if old is not None:
         old.stop()
     st.session_state["results"] = {}
-    st.session_state["job"] = aelib.TrainingJob(ae, data, settings, data.x_test[:10],
-                                                store=run_store(),
-                                                slots=training_slots()).start()
+    st.session_state["job"] = aelib.TrainingJob(
+        ae, data, settings, data.x_test[:10], store=run_store(), slots=training_slots(),
+        after_training=aelib.analysis.code_analysis).start()
 
 
 def open_job(job) -> None:
@@ -189,9 +190,25 @@ def memo(name: str, compute):
     return store[name]
 
 
+def background_result(job, name: str, waiting: str | None = None):
+    """What the job's background analysis (`aelib.analysis.code_analysis`, started when training
+    ended) made under `name`; None if it made none or failed. With `waiting`, a spinner text,
+    waits for it; without, returns None unless it is ready."""
+    if not job.analysis.done():
+        if waiting is None:
+            return None
+        with st.spinner(waiting):
+            concurrent.futures.wait([job.analysis])
+    return None if job.analysis.exception() else job.analysis.result().get(name)
+
+
 def test_codes(job):
-    """The codes of the job's test images, computed once per model."""
-    return memo("test_codes", lambda: job.ae.encode(job.data.x_test))
+    """The codes of the job's test images, computed once per model (or in the background)."""
+    def compute():
+        codes = background_result(job, "test_codes")
+        return job.ae.encode(job.data.x_test) if codes is None else codes
+
+    return memo("test_codes", compute)
 
 
 def spec_widget(spec, setting: str, label: str | None = None):

@@ -4,19 +4,19 @@ import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._shared import memo, require_model, test_codes
+from pages._shared import background_result, memo, require_model, test_codes
 
 KNN_TRAIN_IMAGES = 5000
-TSNE_POINTS = 2000
-MIN_TSNE_POINTS = 10
 
 
-def compute_tsne(codes):
-    """The t-SNE map, with a spinner: it takes a few seconds, once per model. Small test sets
-    get a smaller perplexity (it must stay below the number of points)."""
-    perplexity = min(30.0, (min(len(codes), TSNE_POINTS) - 1) / 3)
+def tsne(job, codes):
+    """The t-SNE map: usually ready, computed in the background when training ended; else
+    computed now (a stored or uploaded model), with a spinner."""
+    ready = background_result(job, "tsne", waiting="Finishing the t-SNE map...")
+    if ready is not None:
+        return ready
     with st.spinner("Computing the t-SNE map (once per model)..."):
-        return analysis.tsne_map(codes, max_points=TSNE_POINTS, perplexity=perplexity, seed=0)
+        return analysis.tsne_map(codes)
 
 
 def knn_scores(ae, data, codes):
@@ -50,14 +50,14 @@ right.plotly_chart(figures.activation_histogram(stats))
 st.plotly_chart(figures.code_images(codes[:10], title="Codes of the first ten test images"))
 
 st.subheader("t-SNE map of the test codes")
-if len(codes) < MIN_TSNE_POINTS:
-    st.info(f"A t-SNE map needs at least {MIN_TSNE_POINTS} test images; this dataset has "
-            f"{len(codes)}.")
+if len(codes) < analysis.MIN_TSNE_POINTS:
+    st.info(f"A t-SNE map needs at least {analysis.MIN_TSNE_POINTS} test images; this dataset "
+            f"has {len(codes)}.")
     st.stop()
-tsne = memo("tsne", lambda: compute_tsne(codes))
+tsne_map = memo("tsne", lambda: tsne(job, codes))
 st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
            "those images.")
-event = st.plotly_chart(figures.tsne_scatter(tsne, data.y_test), on_select="rerun",
+event = st.plotly_chart(figures.tsne_scatter(tsne_map, data.y_test), on_select="rerun",
                         selection_mode=("points", "box", "lasso"), key="tsne_chart")
 chosen = [int(np.ravel(point["customdata"])[0]) for point in event.selection.points
           if "customdata" in point]

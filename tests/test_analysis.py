@@ -39,7 +39,10 @@ def test_tsne_is_seeded_subsampled_and_separates_clusters():
     gap = np.linalg.norm(a.embedding[labels].mean(0) - a.embedding[~labels].mean(0))
     assert gap > 3 * a.embedding[labels].std(0).max()
     with pytest.raises(ValueError, match="needs more than 30 codes"):
-        analysis.tsne_map(codes[:20])
+        analysis.tsne_map(codes[:20], perplexity=30)
+    assert analysis.tsne_map(codes[:20]).embedding.shape == (20, 2)  # a perplexity that fits
+    with pytest.raises(ValueError, match="at least 10 codes"):
+        analysis.tsne_map(codes[:9])
 
 
 def test_pca_baseline_with_all_components_reconstructs_exactly(small_data):

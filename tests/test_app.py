@@ -4,6 +4,8 @@ import pytest
 
 from tests.apptest import TIMEOUT, button, open_app
 
+pytestmark = pytest.mark.app
+
 ANALYSIS_PAGES = ["pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
                   "pages/generate.py"]
 
@@ -79,6 +81,14 @@ def test_analysis_pages_render_their_charts(trained_app, page, charts):
     assert not trained_app.exception, trained_app.exception
     assert len(trained_app.get("plotly_chart")) == charts
     assert not trained_app.info or "no model yet" not in trained_app.info[0].value
+
+
+def test_the_codes_page_shows_the_t_sne_map_made_in_the_background(trained_app):
+    job = trained_app.session_state["job"]
+    made = job.analysis.result(TIMEOUT)  # started when training ended, before any page asked
+    trained_app.switch_page("pages/codes.py").run()
+    assert trained_app.session_state["results"]["tsne"] is made["tsne"]
+    assert (trained_app.session_state["results"]["test_codes"] == made["test_codes"]).all()
 
 
 def test_codes_page_reports_sparsity_and_knn(trained_app):

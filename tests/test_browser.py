@@ -12,7 +12,7 @@ from tests.browser import (TIMEOUT_MS, button, charts, go_to, launch_chromium, r
                            running_app, set_number, shot)
 
 sync_api = require_chromium()
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_c
                            running_app, set_number, shot)
 
 sync_api = require_chromium()
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.app]
 SHARED = {"AELIB_MAX_TRAININGS": "1", "AELIB_PRIVATE_WORKSPACES": "1"}
 
 

@@ -1,5 +1,6 @@
 import time
 
+import numpy as np
 import pytest
 
 import aelib
@@ -21,7 +22,8 @@ def test_job_trains_in_the_background_and_reports_each_epoch(small_data):
 def test_stopping_a_job_keeps_its_history_and_says_why(small_data, monkeypatch):
     monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data,
-                            {"epochs": 50, "batch_size": 16}, small_data.x_test[:2])
+                            {"epochs": 50, "batch_size": 16, "steps_per_execution": 1},
+                            small_data.x_test[:2])
     original = job._on_progress
 
     def stop_after_first_epoch(event):
@@ -34,6 +36,29 @@ def test_stopping_a_job_keeps_its_history_and_says_why(small_data, monkeypatch):
     assert snapshot.status == "stopped" and snapshot.message == "stopped on request"
     assert len(snapshot.history["loss"]) == 2 and snapshot.preview_epoch == 2
     assert 0 < snapshot.fraction < 0.1
+
+
+def test_after_training_the_codes_and_their_t_sne_map_are_made_in_the_background(small_data):
+    job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, {"epochs": 1},
+                            small_data.x_test[:1],
+                            after_training=aelib.analysis.code_analysis).start()
+    assert not job.analysis.done()  # nothing to analyse before training
+    made = job.analysis.result(120)
+    np.testing.assert_array_equal(made["test_codes"], job.ae.encode(small_data.x_test))
+    assert made["tsne"].embedding.shape == (len(small_data.x_test), 2)
+
+
+def test_jobs_without_a_trained_model_have_an_empty_analysis(small_data):
+    failing = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 0},
+                                small_data.x_test[:1], after_training=aelib.analysis.code_analysis)
+    assert failing.start().analysis.result(60) == {}
+    cancelled = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
+                                  small_data.x_test[:1],
+                                  after_training=aelib.analysis.code_analysis)
+    cancelled.cancel()
+    assert cancelled.analysis.result(1) == {}
+    stored = aelib.TrainingJob.finished(aelib.build("dense"), small_data, {"loss": [0.3]})
+    assert stored.analysis.result(1) == {}
 
 
 def test_a_failing_job_says_what_went_wrong(small_data):

@@ -6,6 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import TIMEOUT, button, configure, open_app
 
+pytestmark = pytest.mark.app
+
 
 @pytest.fixture(autouse=True)
 def own_runs_dir(tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
 import gc
 import threading
 
+import keras
 import numpy as np
 import pytest
 
@@ -39,7 +40,7 @@ def test_progress_events_arrive_in_order(small_data, monkeypatch):
     monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     events = []
     aelib.train(aelib.build("dense"), small_data, epochs=2, batch_size=64,
-                on_progress=events.append)
+                on_progress=events.append, steps_per_execution=1)
     kinds = [type(e) for e in events]
     assert kinds[0] is EpochStarted and kinds[-1] is TrainingFinished
     assert kinds.count(EpochStarted) == kinds.count(EpochEnded) == 2
@@ -51,6 +52,35 @@ def test_progress_events_arrive_in_order(small_data, monkeypatch):
     ended = [e for e in events if isinstance(e, EpochEnded)]
     assert set(ended[0].logs) == {"loss", "val_loss"} and ended[0].seconds > 0
     assert events[-1].epochs_done == 2 and events[-1].stopped is None
+
+
+def test_several_steps_per_call_report_per_call_and_train_the_same(small_data, monkeypatch):
+    monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+    events = []
+    several = aelib.train(aelib.build("dense", seed=0), small_data, epochs=2, batch_size=64,
+                          on_progress=events.append, steps_per_execution=4)
+    one = aelib.train(aelib.build("dense", seed=0), small_data, epochs=2, batch_size=64,
+                      steps_per_execution=1)
+    assert [e.batch for e in events if isinstance(e, BatchProgress)] == [4, 4]  # 8 steps, 2 calls
+    assert several.history["loss"] == pytest.approx(one.history["loss"], rel=1e-4)
+    assert several.history["val_loss"] == pytest.approx(one.history["val_loss"], rel=1e-4)
+
+
+def test_on_a_cpu_the_dense_family_runs_an_epoch_per_call_and_the_others_fewer_steps():
+    if aelib.distribution.has_accelerator():
+        pytest.skip("on an accelerator every model runs 32 steps per call")
+    pick = aelib.training.default_steps_per_execution
+    assert [pick(name, 32) for name in ("dense", "sparse", "deep", "vae")] == [32] * 4
+    assert pick("dense", 8) == 8 and pick("dense", 500) == 32
+    assert [pick(name, 32) for name in ("conv", "denoising", "lstm")] == [8] * 3
+    assert pick("conv", 3) == 3 and pick("dense", 32, data_parallel=True) == (
+        1 if keras.backend.backend() == "tensorflow" else 32)
+
+
+@pytest.mark.parametrize("steps", [0, 2.5])
+def test_bad_steps_per_execution_raise_a_clear_error(steps, small_data):
+    with pytest.raises(ValueError, match="steps_per_execution must be a whole number"):
+        aelib.train(aelib.build("dense"), small_data, steps_per_execution=steps)
 
 
 def test_batch_events_are_throttled(small_data):
@@ -77,7 +107,7 @@ def test_stop_ends_training_within_one_batch_and_keeps_the_weights(small_data):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
         result = aelib.train(ae, small_data, epochs=20, batch_size=16, on_progress=on_progress,
-                             stop=stop)
+                             stop=stop, steps_per_execution=1)
     assert result.stopped == "stopped on request"
     assert result.epochs_done == 1 and batches_seen == [1]
     assert len(result.history["loss"]) == 1

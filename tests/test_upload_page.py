@@ -8,6 +8,8 @@ import pytest
 from tests.apptest import button, configure, open_app
 from tests.test_uploads import BAD_FILES, DIGITS, LABELS, npz
 
+pytestmark = pytest.mark.app
+
 
 def upload(at, name, data):
     at.file_uploader(key="data_upload").set_value((name, data, "application/octet-stream")).run()

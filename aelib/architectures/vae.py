@@ -55,7 +55,7 @@ class VariationalAutoencoder(keras.Model):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         reconstruction_loss = ops.mean(keras.losses.binary_crossentropy(y, y_pred))
-        kl_loss = ops.sum(self.losses)
+        kl_loss = ops.sum(ops.stack(self.losses))
         num_pixels = ops.cast(ops.shape(y)[-1], "float32")
         total_loss = reconstruction_loss + self.beta * kl_loss / num_pixels
         self.loss_tracker.update_state(total_loss)
