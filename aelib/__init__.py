@@ -46,7 +46,7 @@ _EXPORTS = {
     "TrainingFinished": "aelib.progress",
 }
 _SUBMODULES = ("analysis", "architectures", "datasets", "distribution", "figures", "jobs",
-               "params", "progress", "runs", "training", "tutorial", "uploads")
+               "links", "params", "progress", "runs", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

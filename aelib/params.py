@@ -49,6 +49,32 @@ class ParamSpec:
             return f"1 to {self.max_length} whole numbers, each {span}"
         return ("a whole number " if self.kind == "int" else "a number ") + span
 
+    def to_text(self, value: Any) -> str:
+        """`value` as text (a URL parameter, a text box), so that `from_text` gives it back."""
+        if self.kind == "int_list":
+            return ",".join(str(int(v)) for v in value)
+        return repr(value) if self.kind == "float" else str(value)
+
+    def from_text(self, text: str) -> Any:
+        """Parse and validate text written by `to_text` (or a person).
+
+        Raises:
+            ValueError: text that is not a value of this spec.
+        """
+        text = str(text).strip()
+        try:
+            if self.kind == "int_list":
+                value = tuple(int(part) for part in text.split(",") if part.strip())
+            elif self.kind == "int":
+                value = int(text)
+            elif self.kind == "float":
+                value = float(text)
+            else:
+                value = text
+        except ValueError:
+            raise self._error(text) from None
+        return self.validate(value)
+
     def validate(self, value: Any) -> Any:
         """Return `value` converted to this spec's type, or raise `ValueError` if not allowed."""
         if self.kind == "choice":

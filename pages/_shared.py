@@ -11,6 +11,7 @@ import concurrent.futures
 import os
 import re
 import secrets
+import urllib.parse
 
 import streamlit as st
 
@@ -235,6 +236,50 @@ def spec_widget(spec, setting: str, label: str | None = None):
         label, min_value=float(spec.low), max_value=float(spec.high),
         step=(spec.default or 1.0) / 10, format="%.1e" if spec.log_scale else "%.2f", key=key,
         help=helptext))
+
+
+LINK_QUERY = "link_query"  # the query parameters this session last read or wrote
+
+
+def setting_values(setup) -> dict:
+    """An `aelib.links.Setup` as this lab's settings (`cfg_*` keys), in the widgets' forms."""
+    name = setup.architecture
+    specs = {spec.name: spec for spec in aelib.REGISTRY[name].params}
+    hparams = {f"{SETTING_PREFIX}{name}_{key}": ", ".join(map(str, value))
+               if specs[key].kind == "int_list" else value
+               for key, value in setup.hparams.items()}
+    training = dict(setup.training)
+    rate = training.pop("learning_rate")
+    return {f"{SETTING_PREFIX}arch": name, f"{SETTING_PREFIX}dataset": setup.dataset,
+            f"{SETTING_PREFIX}train_size": setup.train_size,
+            f"{SETTING_PREFIX}learning_rate_{training['optimizer']}": rate,
+            **hparams, **{f"{SETTING_PREFIX}{key}": value for key, value in training.items()}}
+
+
+def apply_link() -> list[str]:
+    """If the page was opened from an experiment link (or its URL was edited by hand), make
+    that setup this session's settings. Returns notices on values that fell back to defaults."""
+    query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
+    if not query or query == st.session_state.get(LINK_QUERY):
+        return []
+    setup, notices = aelib.links.from_query(query)
+    for setting, value in setting_values(setup).items():
+        set_setting(setting, value)
+    st.session_state[LINK_QUERY] = query
+    return notices
+
+
+def share_link(setup) -> str:
+    """Put `setup` in the page's URL and return the whole link, to copy and send."""
+    query = aelib.links.to_query(setup)
+    for key in list(st.query_params):
+        if key not in query and key != WORKSPACE_PARAM:
+            del st.query_params[key]
+    if {key: st.query_params.get(key) for key in query} != query:
+        st.query_params.update(query)
+    st.session_state[LINK_QUERY] = query
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urllib.parse.urlencode(query)}"
 
 
 def render_sidebar() -> None:

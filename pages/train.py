@@ -6,13 +6,16 @@ import pandas as pd
 import streamlit as st
 
 import aelib
-from pages._shared import (SETTING_PREFIX, current_job, get_dataset, kept, model_summary,
-                           remember, set_setting, spec_widget, start_job)
+from pages._shared import (SETTING_PREFIX, UPLOAD, apply_link, current_job, dataset_name,
+                           get_dataset, kept, model_summary, remember, set_setting, share_link,
+                           spec_widget, start_job)
 
 SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
 POLL_SECONDS = 0.5
 
 st.title("Train")
+for notice in apply_link():
+    st.warning(f"This experiment link had a value that could not be used: {notice}")
 data = get_dataset()
 arch_setting = f"{SETTING_PREFIX}arch"
 name = remember(arch_setting, st.selectbox(
@@ -52,6 +55,17 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
+
+with st.expander("Share this experiment", icon=":material/link:"):
+    if dataset_name() == UPLOAD:
+        st.caption("Experiments on an uploaded dataset cannot be shared by link: the data "
+                   "stays in your session.")
+    else:
+        link = share_link(aelib.links.Setup(name, hparams, settings, dataset_name(), train_size))
+        st.code(link, language=None, wrap_lines=True)
+        st.caption("This link holds the dataset, the architecture, every setting and the "
+                   "seed: whoever opens it gets this setup, and training it gives the same "
+                   "loss curve.")
 
 with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape "
                  f"{summary.code_shape}", expanded=current_job() is None):

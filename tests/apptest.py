@@ -17,9 +17,11 @@ def configure(at, **settings):
     return at
 
 
-def open_app(page=None, **state):
-    """Run `app.py` (switching to `page` when given) in a new session; fail on any exception."""
+def open_app(page=None, query=None, **state):
+    """Run `app.py` (switching to `page` when given, with URL query parameters `query`) in a
+    new session; fail on any exception."""
     at = configure(AppTest.from_file("../app.py", default_timeout=TIMEOUT), **state)
+    at.query_params.update(query or {})
     at.run()
     if page:
         at.switch_page(page).run()

@@ -107,6 +107,34 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     assert not at.exception
 
 
+LINK = {"arch": "sparse", "data": "bundled", "train_size": "300", "encoding_dim": "16",
+        "l1": "0.001", "epochs": "2", "batch_size": "64", "optimizer": "rmsprop",
+        "learning_rate": "0.002", "seed": "7"}
+
+
+def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
+    curves = []
+    for _ in range(2):  # two people open the same link
+        at = open_app("pages/train.py", query=LINK)
+        assert at.selectbox[0].value == "sparse" and not at.warning
+        numbers = {widget.label: widget.value for widget in at.number_input}
+        assert numbers == {"encoding dim": 16, "l1": 0.001, "epochs": 2, "batch size": 64,
+                           "learning rate": 0.002, "seed": 7}
+        assert at.selectbox[1].value == "rmsprop" and at.slider[0].value == 300
+        assert dict(at.query_params) == LINK and at.code[0].value.endswith(
+            "?" + "&".join(f"{key}={value}" for key, value in LINK.items()))
+        button(at, "Train").click().run()
+        curves.append(at.session_state["job"].wait(TIMEOUT).history["loss"])
+    assert len(curves[0]) == 2 and curves[0] == curves[1]
+
+
+def test_a_tampered_link_falls_back_to_defaults_with_a_notice():
+    at = open_app("pages/train.py", query={**LINK, "encoding_dim": "99999", "arch": "sparse"})
+    assert "encoding_dim=99999 is not allowed" in at.warning[0].value
+    assert at.number_input[0].value == 32 and at.number_input[1].value == 0.001
+    assert at.query_params["encoding_dim"] == "32"  # the page's URL now holds the fixed setup
+
+
 def test_script_runs_leave_keras_state_alone_for_other_sessions():
     import keras
 
