@@ -46,7 +46,8 @@ _EXPORTS = {
     "TrainingFinished": "aelib.progress",
 }
 _SUBMODULES = ("analysis", "architectures", "datasets", "distribution", "figures", "jobs",
-               "links", "params", "progress", "runs", "training", "tutorial", "uploads")
+               "links", "params", "progress", "runs", "snippets", "training", "tutorial",
+               "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

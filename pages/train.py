@@ -56,21 +56,32 @@ except ValueError as error:
     st.error(str(error))
     st.stop()
 
-with st.expander("Share this experiment", icon=":material/link:"):
-    if dataset_name() == UPLOAD:
-        st.caption("Experiments on an uploaded dataset cannot be shared by link: the data "
-                   "stays in your session.")
-    else:
-        link = share_link(aelib.links.Setup(name, hparams, settings, dataset_name(), train_size))
-        st.code(link, language=None, wrap_lines=True)
-        st.caption("This link holds the dataset, the architecture, every setting and the "
-                   "seed: whoever opens it gets this setup, and training it gives the same "
-                   "loss curve.")
-
 with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape "
                  f"{summary.code_shape}", expanded=current_job() is None):
     st.dataframe(pd.DataFrame([asdict(row) for row in summary.layers]), hide_index=True,
                  width="stretch")
+
+uploaded = dataset_name() == UPLOAD
+setup = aelib.links.Setup(name, hparams, settings, "bundled" if uploaded else dataset_name(),
+                          train_size)
+with st.expander("Share this experiment", icon=":material/link:"):
+    if uploaded:
+        st.caption("Experiments on an uploaded dataset cannot be shared by link: the data "
+                   "stays in your session.")
+    else:
+        st.code(share_link(setup), language=None, wrap_lines=True)
+        st.caption("This link holds the dataset, the architecture, every setting and the "
+                   "seed: whoever opens it gets this setup, and training it gives the same "
+                   "loss curve.")
+with st.expander("Show the code", icon=":material/code:"):
+    keras_tab, aelib_tab = st.tabs(["Keras 3 script", "aelib"])
+    keras_tab.code(aelib.snippets.keras_script(setup, data.image_shape), language="python")
+    keras_tab.caption("The same layers and parameter count, compiled and trained with plain "
+                      "`fit` as the tutorial did: a standalone script, copy it and run it.")
+    aelib_tab.code(aelib.snippets.aelib_lines(setup), language="python")
+    if uploaded:
+        aelib_tab.caption("The code loads the bundled sample; for your upload use "
+                   "`data = aelib.load_upload(filename, open(filename, 'rb').read())`.")
 
 job = current_job()
 running = job is not None and job.active

@@ -123,6 +123,9 @@ def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
         assert at.selectbox[1].value == "rmsprop" and at.slider[0].value == 300
         assert dict(at.query_params) == LINK and at.code[0].value.endswith(
             "?" + "&".join(f"{key}={value}" for key, value in LINK.items()))
+        keras_code, aelib_code = at.code[1].value, at.code[2].value  # "Show the code"
+        assert "keras.optimizers.RMSprop(learning_rate=0.002)" in keras_code
+        assert "aelib.build('sparse', seed=7, encoding_dim=16, l1=0.001)" in aelib_code
         button(at, "Train").click().run()
         curves.append(at.session_state["job"].wait(TIMEOUT).history["loss"])
     assert len(curves[0]) == 2 and curves[0] == curves[1]

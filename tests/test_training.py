@@ -178,5 +178,6 @@ def test_training_more_models_adds_no_functions_to_tensorflow(small_data):
         return len(context.context().list_function_names())
 
     functions_after_training()
-    settled = functions_after_training()
-    assert functions_after_training() == settled == functions_after_training()
+    counts = [functions_after_training() for _ in range(4)]
+    # Functions of earlier tests' models may still be collected meanwhile: the count may fall.
+    assert counts[-1] <= counts[0], counts

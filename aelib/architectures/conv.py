@@ -52,6 +52,28 @@ def _pooled(size: tuple[int, int]) -> tuple[int, int]:
     return (math.ceil(size[0] / 2), math.ceil(size[1] / 2))
 
 
+def decoder_plan(filters, image_shape: tuple[int, int]):
+    """The decoder's (filters, padding) per Conv2D + UpSampling2D level, and the rows and
+    columns a final Cropping2D must cut (zeros when none is needed).
+
+    A level drops its padding ("valid") where the upsampled size would overshoot the encoder's
+    size at that level by two pixels: for (16, 8, 8) on 28x28, 4 -> 8 -> 16 -> 14 -> 28.
+    """
+    sizes = [tuple(image_shape)]
+    for _ in filters:
+        sizes.append(_pooled(sizes[-1]))  # 28 -> 14 -> 7 -> 4
+    levels, current = [], sizes[-1]
+    for level in reversed(range(len(filters))):
+        target = sizes[level + 1]
+        padding = "valid" if (current[0] - target[0], current[1] - target[1]) == (2, 2) \
+            else "same"
+        if padding == "valid":
+            current = target
+        levels.append((filters[level], padding))
+        current = (current[0] * 2, current[1] * 2)
+    return levels, (current[0] - image_shape[0], current[1] - image_shape[1])
+
+
 def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
     """Make (autoencoder, encoder, decoder) for `conv` or `denoising` hyperparameters."""
     filters = hparams["filters"]
@@ -63,29 +85,20 @@ def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
                                    kernel_initializer=init.glorot(), name=name)
 
     inputs = keras.Input(shape=(*image_shape, 1), name="image")  # (batch, 28, 28, 1)
-    sizes = [tuple(image_shape)]
     x = inputs
     for i, num_filters in enumerate(filters):
         x = conv(num_filters, name=f"encode_conv_{i}")(x)
         x = keras.layers.MaxPooling2D((2, 2), padding="same", name=f"encode_pool_{i}")(x)
-        sizes.append(_pooled(sizes[-1]))  # 28 -> 14 -> 7 -> 4
     encoder = keras.Model(inputs, x, name="encoder")  # (batch, 4, 4, 8) by default
 
     code_inputs = keras.Input(shape=tuple(encoder.output.shape[1:]), name="code_in")
-    y, current = code_inputs, sizes[-1]
-    for level in reversed(range(len(filters))):
-        target = sizes[level + 1]
-        overshoot = (current[0] - target[0], current[1] - target[1])
-        padding = "valid" if overshoot == (2, 2) else "same"
-        y = conv(filters[level], padding=padding, name=f"decode_conv_{level}")(y)
-        if padding == "valid":
-            current = target
+    levels, crop = decoder_plan(filters, image_shape)
+    y = code_inputs
+    for level, (num_filters, padding) in zip(reversed(range(len(filters))), levels):
+        y = conv(num_filters, padding=padding, name=f"decode_conv_{level}")(y)
         y = keras.layers.UpSampling2D((2, 2), name=f"decode_up_{level}")(y)
-        current = (current[0] * 2, current[1] * 2)
-    if current != tuple(image_shape):
-        y = keras.layers.Cropping2D(
-            ((0, current[0] - image_shape[0]), (0, current[1] - image_shape[1])), name="crop"
-        )(y)
+    if crop != (0, 0):
+        y = keras.layers.Cropping2D(((0, crop[0]), (0, crop[1])), name="crop")(y)
     outputs = conv(1, activation="sigmoid", name="image_out")(y)  # (batch, 28, 28, 1)
     decoder = keras.Model(code_inputs, outputs, name="decoder")
 

@@ -1,0 +1,150 @@
+"""Show the code: for a setup, the equivalent short Keras 3 script and the `aelib` lines.
+
+The Keras script is what the model is without aelib: the layers spelled out (the same layers,
+sizes and parameter count that `aelib.build` makes), `compile` and `fit` in the tutorial's style.
+Only the data comes from aelib (the bundled MNIST sample works offline); the comment next to it
+gives the tutorial's `keras.datasets` line. Both texts run as they are.
+"""
+
+from __future__ import annotations
+
+from aelib.architectures import REGISTRY
+from aelib.architectures.conv import decoder_plan
+from aelib.links import Setup
+
+OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adadelta": "Adadelta"}
+INPUT_SHAPES = {"flat": "(-1, {pixels})", "image": "(-1, {h}, {w}, 1)", "sequence": "(-1, {h}, {w})"}
+
+
+def aelib_lines(setup: Setup) -> str:
+    """The setup as `aelib` calls: build, data, train."""
+    hparams = "".join(f", {name}={value!r}" for name, value in setup.hparams.items())
+    training = ", ".join(f"{name}={value!r}" for name, value in setup.training.items())
+    return (f"import aelib\n\n"
+            f"ae = aelib.build({setup.architecture!r}, seed={setup.training['seed']}{hparams})\n"
+            f"data = aelib.load_dataset({setup.dataset!r}).subset({setup.train_size}, None, "
+            f"seed={setup.training['seed']})\n"
+            f"result = aelib.train(ae, data, {training})\n")
+
+
+def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
+    """A standalone Keras 3 script that builds, compiles and trains the setup's model, then
+    prints its parameter count and final validation loss."""
+    architecture = REGISTRY[setup.architecture]
+    training, hparams = setup.training, setup.hparams
+    h, w = image_shape
+    shape = INPUT_SHAPES[architecture.input_mode].format(pixels=h * w, h=h, w=w)
+    model = _MODEL_LINES[architecture.module](hparams, h, w)
+    noisy = ""
+    if hparams.get("noise_factor"):
+        noisy = (f"# The tutorial's noise, fixed once (aelib draws fresh noise every batch):\n"
+                 f"rng = np.random.default_rng({training['seed']})\n"
+                 f"x_train_in = np.clip(x_train + {hparams['noise_factor']!r} * "
+                 f"rng.normal(size=x_train.shape), 0, 1).astype('float32')\n"
+                 f"x_test_in = np.clip(x_test + {hparams['noise_factor']!r} * "
+                 f"rng.normal(size=x_test.shape), 0, 1).astype('float32')\n")
+    inputs = ("x_train_in", "x_test_in") if noisy else ("x_train", "x_test")
+    loss = "" if setup.architecture == "vae" else ', loss="binary_crossentropy"'
+    imports = "import keras\n" + ("import numpy as np\n" if noisy else "") + \
+        "from keras import layers" + (", ops" if setup.architecture == "vae" else "")
+    return f'''"""{architecture.title} autoencoder in plain Keras 3, as aelib builds and trains it."""
+{imports}
+
+import aelib  # only for the data: the bundled MNIST sample, offline
+
+keras.utils.set_random_seed({training['seed']})
+# Online, as the tutorial did: (x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
+data = aelib.load_dataset({setup.dataset!r}).subset({setup.train_size}, None, seed={training['seed']})
+x_train = data.x_train.reshape{shape}  # pixels in [0, 1]
+x_test = data.x_test.reshape{shape}
+{noisy}
+{model}
+autoencoder.compile(optimizer=keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}(learning_rate={training['learning_rate']!r}){loss})
+history = autoencoder.fit({inputs[0]}, x_train, epochs={training['epochs']}, batch_size={training['batch_size']},
+                          shuffle=True, validation_data=({inputs[1]}, x_test))
+print("parameters:", autoencoder.count_params())
+print("val_loss:", history.history["val_loss"][-1])
+'''
+
+
+def _dense_lines(hparams, h, w):
+    units = hparams.get("hidden_units") or (hparams["encoding_dim"],)
+    l1 = hparams.get("l1", 0.0)
+    regularizer = f", activity_regularizer=keras.regularizers.L1({l1!r})" if l1 > 0 else ""
+    lines = [f"inputs = keras.Input(shape=({h * w},))", "x = inputs"]
+    lines += [f'x = layers.Dense({n}, activation="relu")(x)' for n in units[:-1]]
+    lines += [f'code = layers.Dense({units[-1]}, activation="relu"{regularizer})(x)', "x = code"]
+    lines += [f'x = layers.Dense({n}, activation="relu")(x)' for n in reversed(units[:-1])]
+    lines += [f'outputs = layers.Dense({h * w}, activation="sigmoid")(x)',
+              "autoencoder = keras.Model(inputs, outputs)"]
+    return "\n".join(lines)
+
+
+def _conv_lines(hparams, h, w):
+    lines = [f"inputs = keras.Input(shape=({h}, {w}, 1))", "x = inputs"]
+    for n in hparams["filters"]:
+        lines += [f'x = layers.Conv2D({n}, 3, activation="relu", padding="same")(x)',
+                  'x = layers.MaxPooling2D(2, padding="same")(x)']
+    lines.append("# the code: x")
+    levels, crop = decoder_plan(hparams["filters"], (h, w))
+    for n, padding in levels:
+        lines += [f'x = layers.Conv2D({n}, 3, activation="relu", padding="{padding}")(x)',
+                  "x = layers.UpSampling2D(2)(x)"]
+    if crop != (0, 0):
+        lines.append(f"x = layers.Cropping2D(((0, {crop[0]}), (0, {crop[1]})))(x)")
+    lines += ['outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same")(x)',
+              "autoencoder = keras.Model(inputs, outputs)"]
+    return "\n".join(lines)
+
+
+def _lstm_lines(hparams, h, w):
+    return "\n".join([
+        f"inputs = keras.Input(shape=({h}, {w}))  # an image as a sequence of {h} rows",
+        f"code = layers.LSTM({hparams['latent_dim']})(inputs)",
+        f"x = layers.RepeatVector({h})(code)",
+        f"x = layers.LSTM({hparams['decoder_units']}, return_sequences=True)(x)",
+        f'outputs = layers.Dense({w}, activation="sigmoid")(x)',
+        "autoencoder = keras.Model(inputs, outputs)",
+    ])
+
+
+def _vae_lines(hparams, h, w):
+    pixels, latent, hidden = h * w, hparams["latent_dim"], hparams["intermediate_dim"]
+    return f'''inputs = keras.Input(shape=({pixels},))
+hidden = layers.Dense({hidden}, activation="relu")(inputs)
+encoder = keras.Model(inputs, [layers.Dense({latent})(hidden), layers.Dense({latent})(hidden)])
+z = keras.Input(shape=({latent},))
+decoder = keras.Model(z, layers.Dense({pixels}, activation="sigmoid")(
+    layers.Dense({hidden}, activation="relu")(z)))
+
+
+class VAE(keras.Model):
+    """Loss per pixel: reconstruction + beta * KL / pixels, KL with the log-variance."""
+
+    def __init__(self, encoder, decoder, beta):
+        super().__init__()
+        self.encoder, self.decoder, self.beta = encoder, decoder, beta
+        self.noise = keras.random.SeedGenerator(0)
+
+    def call(self, x, training=False):
+        z_mean, z_log_var = self.encoder(x)
+        if training:
+            eps = keras.random.normal(ops.shape(z_mean), seed=self.noise)
+            z = z_mean + ops.exp(0.5 * z_log_var) * eps
+        else:
+            z = z_mean
+        kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+        self.add_loss(ops.mean(kl))
+        return self.decoder(z)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        reconstruction = ops.mean(keras.losses.binary_crossentropy(y, y_pred))
+        return reconstruction + self.beta * ops.sum(ops.stack(self.losses)) / {pixels}
+
+
+autoencoder = VAE(encoder, decoder, beta={hparams["beta"]!r})
+autoencoder.build((None, {pixels}))'''
+
+
+_MODEL_LINES = {"dense": _dense_lines, "conv": _conv_lines, "lstm": _lstm_lines,
+                "vae": _vae_lines}
