@@ -110,6 +110,8 @@ def _lstm_lines(hparams, h, w):
 
 def _vae_lines(hparams, h, w):
     pixels, latent, hidden = h * w, hparams["latent_dim"], hparams["intermediate_dim"]
+    tutorial = hparams.get("loss_weighting") == "tutorial"
+    kl_scale = "  # the tutorial's weighting" if tutorial else f" / {pixels}"
     return f'''inputs = keras.Input(shape=({pixels},))
 hidden = layers.Dense({hidden}, activation="relu")(inputs)
 encoder = keras.Model(inputs, [layers.Dense({latent})(hidden), layers.Dense({latent})(hidden)])
@@ -119,7 +121,7 @@ decoder = keras.Model(z, layers.Dense({pixels}, activation="sigmoid")(
 
 
 class VAE(keras.Model):
-    """Loss per pixel: reconstruction + beta * KL / pixels, KL with the log-variance."""
+    """Reconstruction loss per pixel plus beta times the KL term (with the log-variance)."""
 
     def __init__(self, encoder, decoder, beta):
         super().__init__()
@@ -139,7 +141,7 @@ class VAE(keras.Model):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         reconstruction = ops.mean(keras.losses.binary_crossentropy(y, y_pred))
-        return reconstruction + self.beta * ops.sum(ops.stack(self.losses)) / {pixels}
+        return reconstruction + self.beta * ops.sum(ops.stack(self.losses)){kl_scale}
 
 
 autoencoder = VAE(encoder, decoder, beta={hparams["beta"]!r})

@@ -92,3 +92,5 @@ for i, name in enumerate(aelib.ARCHITECTURES):
         st.caption(f"{summary.total_parameters:,} parameters · code "
                    f"{'x'.join(map(str, summary.code_shape))} · reads "
                    f"{aelib.architectures.INPUT_MODES[arch.input_mode]}")
+        with st.expander("The tutorial, corrected"):
+            st.markdown(arch.tutorial)

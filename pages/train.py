@@ -23,6 +23,9 @@ name = remember(arch_setting, st.selectbox(
     format_func=lambda n: aelib.REGISTRY[n].title))
 architecture = aelib.REGISTRY[name]
 st.caption(architecture.purpose)
+with st.expander("What the classic tutorial did here, and what aelib fixed",
+                 icon=":material/history_edu:"):
+    st.markdown(architecture.tutorial)
 
 model_column, training_column = st.columns(2)
 with model_column:

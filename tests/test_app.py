@@ -32,6 +32,23 @@ def test_home_shows_the_dataset_and_seven_cards():
     assert len(at.get("plotly_chart")) == 1
 
 
+def test_every_architecture_card_tells_what_the_tutorial_got_wrong():
+    at = open_app()
+    notes = [e for e in at.expander if e.label == "The tutorial, corrected"]
+    assert len(notes) == 7
+    text = " ".join(block.value for e in notes for block in e.markdown)
+    for fact in ("`10e-5` is 1e-4", "Adadelta's learning rate was 1.0", "never trained",
+                 "log-variance", "784 times too much", "same noise every epoch"):
+        assert fact in text
+
+
+def test_the_vae_can_train_with_the_tutorials_loss_weighting():
+    at = open_app("pages/train.py", cfg_arch="vae")
+    weighting = at.selectbox(key="_widget_cfg_vae_loss_weighting")
+    assert weighting.value == "corrected" and weighting.options == ["corrected", "tutorial"]
+    assert "784 times too much" in at.expander[0].markdown[0].value  # the tutorial's story
+
+
 def test_home_switching_to_digits_says_so():
     at = open_app()
     at.radio[0].set_value("digits").run()
@@ -41,7 +58,7 @@ def test_home_switching_to_digits_says_so():
 def test_train_page_shows_widgets_from_the_specs_and_the_layer_table():
     at = open_app("pages/train.py", cfg_arch="deep")
     assert at.text_input(key="_widget_cfg_deep_hidden_units").value == "128, 64, 32"
-    assert "222,384 parameters" in at.expander[0].label
+    assert any("222,384 parameters" in e.label for e in at.expander)
     assert len(at.dataframe[0].value) == 6  # three dense layers each way
     assert button(at, "Stop").disabled and not button(at, "Train").disabled
 

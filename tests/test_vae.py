@@ -63,3 +63,21 @@ def test_saves_and_loads_as_keras_file_and_evaluates(tmp_path, small_data):
     assert set(scores) == {"loss", "reconstruction_loss", "kl_loss"}
     assert scores["loss"] == pytest.approx(
         scores["reconstruction_loss"] + 0.5 * scores["kl_loss"] / 784, rel=1e-4)
+
+
+def test_the_tutorials_loss_weighting_collapses_the_latent_space(bundled):
+    data = bundled.subset(2000, 200, seed=0)
+    kl, spread = {}, {}
+    for weighting in ("corrected", "tutorial"):
+        ae = aelib.build("vae", seed=0, loss_weighting=weighting)
+        kl[weighting] = aelib.train(ae, data, epochs=3, batch_size=64).history["kl_loss"][-1]
+        manifold, _ = aelib.analysis.latent_grid(ae, size=7)
+        spread[weighting] = manifold.reshape(49, -1).std(axis=0).mean()  # digits differ?
+    assert kl["tutorial"] < kl["corrected"] / 10  # KL weighed 784 times too much: ~0 nats
+    assert spread["tutorial"] < spread["corrected"] / 2  # the manifold is one blurry digit
+
+
+def test_the_loss_weighting_survives_a_model_file(tmp_path):
+    ae = aelib.build("vae", loss_weighting="tutorial")
+    path = aelib.save_model_file(ae, tmp_path / "vae.keras")
+    assert aelib.load_model_file(path).autoencoder.loss_weighting == "tutorial"

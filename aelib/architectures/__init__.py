@@ -31,6 +31,8 @@ class Architecture:
         input_mode: how it reads an (height, width) image; a key of `INPUT_MODES`.
         params: its hyperparameters.
         module: the module in `aelib.architectures` whose `build_models` makes it.
+        tutorial: Markdown: what the classic tutorial did, where its code is wrong or stale
+            for today's Keras, and what aelib does instead.
     """
 
     name: str
@@ -39,6 +41,7 @@ class Architecture:
     input_mode: str
     params: tuple[ParamSpec, ...]
     module: str
+    tutorial: str = ""
 
     def build_models(self, hparams: dict, image_shape: tuple[int, int], seed: int):
         """Make the (autoencoder, encoder, decoder) Keras models from validated `hparams`."""
@@ -50,6 +53,8 @@ _ENCODING_DIM = ParamSpec(
     "encoding_dim", 32, "Size of the code: 784 pixels are squeezed into this many numbers.",
     low=1, high=512,
 )
+_STALE_API = ("**Stale:** its code is Keras 1 (`Model(input=..., output=...)`, `nb_epoch`, "
+              "`border_mode`), which today's Keras rejects; aelib is Keras 3 throughout.")
 _LEARNED_FILTERS = "Filters per convolution of the encoder, first to last; the decoder mirrors them."
 
 REGISTRY: dict[str, Architecture] = {
@@ -63,6 +68,12 @@ REGISTRY: dict[str, Architecture] = {
             input_mode="flat",
             params=(_ENCODING_DIM,),
             module="dense",
+            tutorial=("**The tutorial:** `Dense(32, activation='relu')` then `Dense(784, "
+                      "activation='sigmoid')`, binary cross-entropy, `optimizer='adadelta'`, 50 "
+                      "epochs of batch 256.\n\n**Wrong today:** Adadelta's learning rate was 1.0 "
+                      "in Keras 1 and 2; Keras 3 defaults it to 0.001, so the tutorial's line "
+                      "barely trains. **Our fix:** Adam by default, and Adadelta gets 1.0 when "
+                      "chosen.\n\n" + _STALE_API),
         ),
         Architecture(
             name="sparse",
@@ -78,6 +89,12 @@ REGISTRY: dict[str, Architecture] = {
                 ),
             ),
             module="dense",
+            tutorial=("**The tutorial:** the dense model with `activity_regularizer="
+                      "regularizers.l1(10e-5)`, trained 100 epochs; codes averaged 3.33 against "
+                      "7.30 without the penalty.\n\n**Wrong:** `10e-5` is 1e-4, not 1e-5 (10 "
+                      "times 1e-5). **Our fix:** the default `l1` is 1e-4, what the code really "
+                      "used, and the Codes page measures the mean activation as the tutorial "
+                      "did.\n\n" + _STALE_API),
         ),
         Architecture(
             name="deep",
@@ -92,6 +109,10 @@ REGISTRY: dict[str, Architecture] = {
                 ),
             ),
             module="dense",
+            tutorial=("**The tutorial:** 128-64-32 dense layers and their mirror, 100 epochs, "
+                      "loss about 0.097.\n\n**Our fix:** nothing in the "
+                      "model; it is rebuilt as is, with seeded weights so runs repeat.\n\n"
+                      + _STALE_API),
         ),
         Architecture(
             name="conv",
@@ -104,6 +125,12 @@ REGISTRY: dict[str, Architecture] = {
                           high=128, max_length=3),
             ),
             module="conv",
+            tutorial=("**The tutorial:** Conv2D 16-8-8 with max pooling to a 4x4x8 code, "
+                      "upsampling back, the decoder's last hidden convolution unpadded to land "
+                      "on 28x28; 50 epochs, loss about 0.094, watched in TensorBoard.\n\n"
+                      "**Our fix:** the same decoder for any filters and image size (the "
+                      "unpadded convolution goes where the sizes overshoot); progress and curves "
+                      "live in the app instead of TensorBoard.\n\n" + _STALE_API),
         ),
         Architecture(
             name="denoising",
@@ -119,6 +146,12 @@ REGISTRY: dict[str, Architecture] = {
                           high=2.0),
             ),
             module="conv",
+            tutorial=("**The tutorial:** noise added once to the training images "
+                      "(`x + 0.5 * np.random.normal(...)`, clipped), 32-32 filters, 100 "
+                      "epochs.\n\n**Wrong:** one fixed noisy copy means the model sees the "
+                      "same noise every epoch and can learn it by heart. **Our fix:** fresh noise "
+                      "for every batch (a training-only layer), validated on a fixed noisy copy "
+                      "of the test images against the clean ones.\n\n" + _STALE_API),
         ),
         Architecture(
             name="lstm",
@@ -133,6 +166,13 @@ REGISTRY: dict[str, Architecture] = {
                           "maps them to pixel values.", low=1, high=512),
             ),
             module="lstm",
+            tutorial=("**The tutorial:** a sketch, `LSTM(latent_dim)`, `RepeatVector`, "
+                      "`LSTM(input_dim, return_sequences=True)`, with `timesteps`, `input_dim` and "
+                      "`latent_dim` left undefined: it was never trained on anything.\n\n"
+                      "**Wrong:** the decoder LSTM outputs tanh values in [-1, 1] for pixels in "
+                      "[0, 1]. **Our fix:** an image is read as 28 rows, a dense sigmoid layer "
+                      "maps each decoder step to a row, and it trains like the others.\n\n"
+                      + _STALE_API),
         ),
         Architecture(
             name="vae",
@@ -148,8 +188,23 @@ REGISTRY: dict[str, Architecture] = {
                 ParamSpec("beta", 1.0, "Weight of the KL term against the reconstruction term "
                           "(1 is the true ELBO; more gives smoother, blurrier latents).",
                           kind="float", low=0.0, high=100.0),
+                ParamSpec("loss_weighting", "corrected", "corrected: reconstruction and KL "
+                          "both per image (the ELBO). tutorial: the classic tutorial's "
+                          "per-pixel reconstruction plus per-image KL, which weighs the KL 784 "
+                          "times too much: blurry digits, a collapsed latent plane.",
+                          kind="choice", choices=("corrected", "tutorial")),
             ),
             module="vae",
+            tutorial=("**The tutorial:** an encoder to `z_mean` and `z_log_sigma`, sampling "
+                      "`z_mean + K.exp(z_log_sigma) * epsilon`, loss `binary_crossentropy(x, "
+                      "x_decoded_mean) + kl_loss`.\n\n**Wrong:** (1) the KL term treats "
+                      "`z_log_sigma` as a log-variance while the sampling treats it as a log "
+                      "standard deviation; (2) the reconstruction term is a mean over 784 pixels "
+                      "but the KL term is per image, so the KL weighs 784 times too much. "
+                      "**Our fix:** a log-variance everywhere (`exp(0.5 * log_var)` in "
+                      "sampling) and both terms per image. Set `loss_weighting` to `tutorial` "
+                      "to train the old way: the KL drops to ~0 and the manifold on the "
+                      "Generate page turns into one blurry digit.\n\n" + _STALE_API),
         ),
     )
 }

@@ -4,7 +4,8 @@ The loss is the negative ELBO with the correct log-variance KL term,
 `KL = -0.5 * sum(1 + log_var - mean^2 - exp(log_var))`, weighted by `beta`. It is reported per
 pixel (divided by the number of pixels) so that `loss` and `reconstruction_loss` sit on the same
 scale as the other models' binary cross-entropy; `kl_loss` is reported in nats per image. Dividing
-by a constant does not move the optimum. Written with `keras.ops` and `keras.random` only, so it
+by a constant does not move the optimum. `loss_weighting="tutorial"` trains with the classic
+tutorial's sum instead (per-pixel reconstruction plus per-image KL), to see what it did. Written with `keras.ops` and `keras.random` only, so it
 trains on every Keras backend, saves as `.keras` and evaluates on validation data with both terms.
 """
 
@@ -29,14 +30,19 @@ class VariationalAutoencoder(keras.Model):
         decoder: model from `z` to pixels in [0, 1].
         beta: weight of the KL term.
         seed: seed of the sampling noise.
+        loss_weighting: "corrected" (the ELBO: KL and reconstruction both per image) or
+            "tutorial" (the classic tutorial's per-pixel reconstruction plus per-image KL, which
+            weighs the KL term as many times too much as there are pixels).
     """
 
-    def __init__(self, encoder, decoder, beta: float = 1.0, seed: int | None = None, **kwargs):
+    def __init__(self, encoder, decoder, beta: float = 1.0, seed: int | None = None,
+                 loss_weighting: str = "corrected", **kwargs):
         super().__init__(**kwargs)
         self.encoder = encoder
         self.decoder = decoder
         self.beta = beta
         self.seed = seed
+        self.loss_weighting = loss_weighting
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
@@ -57,7 +63,8 @@ class VariationalAutoencoder(keras.Model):
         reconstruction_loss = ops.mean(keras.losses.binary_crossentropy(y, y_pred))
         kl_loss = ops.sum(ops.stack(self.losses))
         num_pixels = ops.cast(ops.shape(y)[-1], "float32")
-        total_loss = reconstruction_loss + self.beta * kl_loss / num_pixels
+        kl_weight = self.beta if self.loss_weighting == "tutorial" else self.beta / num_pixels
+        total_loss = reconstruction_loss + kl_weight * kl_loss
         self.loss_tracker.update_state(total_loss)
         self.reconstruction_loss_tracker.update_state(reconstruction_loss)
         self.kl_loss_tracker.update_state(kl_loss)
@@ -74,6 +81,7 @@ class VariationalAutoencoder(keras.Model):
             "decoder": keras.saving.serialize_keras_object(self.decoder),
             "beta": self.beta,
             "seed": self.seed,
+            "loss_weighting": self.loss_weighting,
         }
 
     @classmethod
@@ -111,7 +119,9 @@ def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
     decoder = keras.Model(code_inputs, outputs, name="decoder")
 
     vae = VariationalAutoencoder(gaussian_encoder, decoder, beta=hparams["beta"],
-                                 seed=init.next_seed(), name="autoencoder")
+                                 seed=init.next_seed(),
+                                 loss_weighting=hparams.get("loss_weighting", "corrected"),
+                                 name="autoencoder")
     vae.build((None, num_pixels))
     return vae, mean_encoder(vae), decoder
 
