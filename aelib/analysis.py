@@ -114,14 +114,25 @@ def tsne_map(codes: np.ndarray, max_points: int = TSNE_POINTS, perplexity: float
     return TSNEMap(embedding.astype(np.float32), indices)
 
 
+def tsne_trustworthiness(codes: np.ndarray, tsne: TSNEMap, n_neighbors: int = 5) -> float:
+    """How far the map keeps neighbours neighbours (scikit-learn's `trustworthiness`): 1 when
+    every point's nearest neighbours on the map are also near it in code space."""
+    from sklearn.manifold import trustworthiness
+
+    flat = np.asarray(codes, dtype=np.float32).reshape(len(codes), -1)[tsne.indices]
+    return float(trustworthiness(flat, tsne.embedding, n_neighbors=min(n_neighbors,
+                                                                     len(flat) // 2 - 1)))
+
+
 def code_analysis(ae, data) -> dict:
     """The slow part of looking at a model's codes, to run in the background once it is trained:
-    `{"test_codes": the test images' codes, "tsne": their t-SNE map}` (no map for fewer than
-    `MIN_TSNE_POINTS` test images)."""
+    `{"test_codes": the test images' codes, "tsne": their t-SNE map, "trustworthiness": the
+    map's}` (no map for fewer than `MIN_TSNE_POINTS` test images)."""
     codes = ae.encode(data.x_test)
     result = {"test_codes": codes}
     if len(codes) >= MIN_TSNE_POINTS:
         result["tsne"] = tsne_map(codes)
+        result["trustworthiness"] = tsne_trustworthiness(codes, result["tsne"])
     return result
 
 
@@ -167,6 +178,31 @@ def knn_accuracy(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.nd
     # Community Cloud app's memory.
     with config_context(working_memory=KNN_WORKING_MEMORY_MB):
         return float(classifier.score(np.reshape(test_codes, (len(test_codes), -1)), y_test))
+
+
+def knn_comparison(ae, data, n_train: int = 5000, k: int = 5, seed: int = 0) -> dict:
+    """k-NN accuracy on the test images from three representations of the same size budget:
+    the model's codes, PCA codes with as many components, and the raw pixels.
+
+    Raises:
+        ValueError: a dataset without labels.
+    """
+    from sklearn.decomposition import PCA
+
+    if not data.has_labels:
+        raise ValueError("k-NN accuracy needs labelled images; this dataset has none.")
+    train = data.subset(n_train, None, seed=seed)
+    pixels_train = train.x_train.reshape(len(train.x_train), -1)
+    pixels_test = data.x_test.reshape(len(data.x_test), -1)
+    components = int(min(ae.code_size, *pixels_train.shape))
+    pca = PCA(n_components=components, random_state=seed).fit(pixels_train)
+    pairs = {
+        "codes": (ae.encode(train.x_train), ae.encode(data.x_test)),
+        "pca": (pca.transform(pixels_train), pca.transform(pixels_test)),
+        "pixels": (pixels_train, pixels_test),
+    }
+    return {name: knn_accuracy(train_x, train.y_train, test_x, data.y_test, k)
+            for name, (train_x, test_x) in pairs.items()}
 
 
 def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) -> np.ndarray:

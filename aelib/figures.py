@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 GAP = 2  # pixels between images in a mosaic
+PICK_TRACE = "click to decode"  # the latent plane's grid of points to select
 LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -133,10 +134,41 @@ def tsne_scatter(tsne, labels: np.ndarray | None = None,
 
 
 def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
-                   title: str = "Latent plane of the test images") -> go.Figure:
-    """The first two latent dimensions of each code, coloured by label."""
+                   title: str = "Latent plane of the test images",
+                   pick_grid: int = 0) -> go.Figure:
+    """The first two latent dimensions of each code, coloured by label. With `pick_grid` > 0,
+    a faint `pick_grid` x `pick_grid` grid of points (the trace named `PICK_TRACE`) covers the
+    plane, so that clicking anywhere selects a point to decode."""
     flat = np.asarray(codes).reshape(len(codes), -1)[:, :2]
-    return _label_scatter(flat, labels, np.arange(len(flat)), title, ("z[0]", "z[1]"))
+    fig = _label_scatter(flat, labels, np.arange(len(flat)), title, ("z[0]", "z[1]"))
+    if pick_grid:
+        low, high = flat.min(axis=0), flat.max(axis=0)
+        xs, ys = np.meshgrid(np.linspace(low[0], high[0], pick_grid),
+                             np.linspace(low[1], high[1], pick_grid))
+        fig.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", name=PICK_TRACE,
+                                 marker=dict(size=9, color="grey", opacity=0.12),
+                                 hovertemplate="decode (%{x:.2f}, %{y:.2f})<extra></extra>"))
+        fig.update_layout(dragmode="select", clickmode="event+select")
+    return fig
+
+
+def vae_loss_terms(history: Mapping[str, Sequence[float]],
+                   title: str = "The VAE's two loss terms") -> go.Figure:
+    """Reconstruction (per pixel) and KL (nats per image) side by side, training and
+    validation: the two pull against each other, on scales too different for one axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("reconstruction (per pixel)",
+                                                        "KL divergence (nats per image)"))
+    for column, term in enumerate(("reconstruction_loss", "kl_loss"), start=1):
+        for name in (term, f"val_{term}"):
+            values = history.get(name) or []
+            fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=list(values),
+                                     mode="lines+markers", name=name), row=1, col=column)
+        fig.update_xaxes(title_text="epoch", row=1, col=column)
+    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=70, b=10),
+                      legend=dict(orientation="h", y=-0.3))
+    return fig
 
 
 def unit_activity(stats, title: str = "Mean activation per code unit") -> go.Figure:

@@ -6,9 +6,6 @@ import streamlit as st
 from aelib import analysis, figures
 from pages._shared import background_result, memo, require_model, test_codes
 
-KNN_TRAIN_IMAGES = 5000
-
-
 def tsne(job, codes):
     """The t-SNE map: usually ready, computed in the background when training ended; else
     computed now (a stored or uploaded model), with a spinner."""
@@ -19,14 +16,10 @@ def tsne(job, codes):
         return analysis.tsne_map(codes)
 
 
-def knn_scores(ae, data, codes):
-    """5-NN accuracy on the codes and, for comparison, on the raw pixels."""
-    train = data.subset(KNN_TRAIN_IMAGES, None, seed=0)
-    return {
-        "codes": analysis.knn_accuracy(ae.encode(train.x_train), train.y_train, codes,
-                                       data.y_test),
-        "pixels": analysis.knn_accuracy(train.x_train, train.y_train, data.x_test, data.y_test),
-    }
+def trustworthiness(job, codes, tsne_map):
+    """The map's trustworthiness: made in the background with the map, else computed now."""
+    ready = background_result(job, "trustworthiness")
+    return analysis.tsne_trustworthiness(codes, tsne_map) if ready is None else ready
 
 
 st.title("Codes")
@@ -55,6 +48,11 @@ if len(codes) < analysis.MIN_TSNE_POINTS:
             f"has {len(codes)}.")
     st.stop()
 tsne_map = memo("tsne", lambda: tsne(job, codes))
+trust = memo("trustworthiness", lambda: trustworthiness(job, codes, tsne_map))
+st.metric("Trustworthiness of the map", f"{trust:.3f}",
+          help="scikit-learn's `trustworthiness` (5 neighbours): 1.0 when each point's nearest "
+               "neighbours on the map are also its neighbours in code space; far-apart points "
+               "on the map may still be close in codes.")
 st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
            "those images.")
 event = st.plotly_chart(figures.tsne_scatter(tsne_map, data.y_test), on_select="rerun",
@@ -69,10 +67,11 @@ if chosen:
 
 if data.has_labels:
     st.subheader("How much do the codes know?")
-    accuracy = memo("knn", lambda: knn_scores(ae, data, codes))
-    code_column, pixel_column = st.columns(2)
+    accuracy = memo("knn", lambda: analysis.knn_comparison(ae, data))
+    code_column, pca_column, pixel_column = st.columns(3)
     code_column.metric(f"5-NN accuracy on {ae.code_size}-number codes", f"{accuracy['codes']:.1%}")
-    pixel_column.metric(f"5-NN accuracy on {data.x_test[0].size} raw pixels",
-                        f"{accuracy['pixels']:.1%}")
-    st.caption("A k-nearest-neighbour classifier on the codes, never trained on labels: how "
-               "much of the digit's identity the code keeps.")
+    pca_column.metric(f"on {ae.code_size} PCA components", f"{accuracy['pca']:.1%}")
+    pixel_column.metric(f"on {data.x_test[0].size} raw pixels", f"{accuracy['pixels']:.1%}")
+    st.caption("A k-nearest-neighbour classifier (5,000 training images), never trained on "
+               "labels: how much of the digit's identity each representation keeps. PCA with "
+               "as many numbers as the code is the linear autoencoder to beat.")

@@ -14,8 +14,11 @@ ae, data = job.ae, job.data
 if ae.architecture == "vae":
     codes = test_codes(job)
     st.subheader("The latent plane")
+    st.plotly_chart(figures.vae_loss_terms(job.snapshot().history))
     plane, manifold = st.columns(2)
-    plane.plotly_chart(figures.latent_scatter(codes, data.y_test))
+    event = plane.plotly_chart(figures.latent_scatter(codes, data.y_test, pick_grid=31),
+                               on_select="rerun", selection_mode="points", key="latent_plane")
+    plane.caption("Click anywhere on the plane (or on a digit) to decode that point below.")
     span = manifold.slider("Manifold range (Gaussian quantiles)", 0.55, 0.99, 0.95, 0.01,
                            key="manifold_span",
                            help="The grid runs from the 1 - range to the range quantile of a "
@@ -24,10 +27,17 @@ if ae.architecture == "vae":
     manifold.plotly_chart(figures.latent_manifold(images, values))
 
     st.subheader("Decode a point")
+    clicked = event.selection.points[-1] if event.selection.points else None
+    if clicked is not None:  # a click on the plane moves the first two sliders there
+        xy = (float(np.clip(clicked["x"], -3, 3)), float(np.clip(clicked["y"], -3, 3)))
+        if st.session_state.get("clicked_point") != xy:
+            st.session_state["clicked_point"] = xy
+            st.session_state["z_0"], st.session_state["z_1"] = (round(v, 2) for v in xy)
     point = np.zeros((1, ae.code_size), np.float32)
     sliders = st.columns(min(ae.code_size, 4))
     for i in range(min(ae.code_size, 4)):
-        point[0, i] = sliders[i].slider(f"z[{i}]", -3.0, 3.0, 0.0, 0.05, key=f"z_{i}")
+        st.session_state.setdefault(f"z_{i}", 0.0)  # the value lives in session state
+        point[0, i] = sliders[i].slider(f"z[{i}]", -3.0, 3.0, step=0.05, key=f"z_{i}")
     if ae.code_size > 4:
         st.caption(f"The other {ae.code_size - 4} latent dimensions stay at 0.")
     st.plotly_chart(figures.image_rows({"decoded": ae.decode(point)}), key="decoded_point")

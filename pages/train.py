@@ -137,6 +137,8 @@ def live_panel() -> None:
     charts, previews = st.columns([2, 3])
     if snapshot.history:
         charts.plotly_chart(aelib.figures.loss_curves(snapshot.history))
+        if "kl_loss" in snapshot.history:  # the VAE: its two terms apart
+            charts.plotly_chart(aelib.figures.vae_loss_terms(snapshot.history))
     if snapshot.preview is not None:
         previews.plotly_chart(aelib.figures.reconstruction_grid(
             job.preview_images, snapshot.preview,

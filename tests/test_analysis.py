@@ -80,3 +80,22 @@ def test_latent_grid_covers_gaussian_quantiles():
     np.testing.assert_allclose(images[0, 0], top_left, atol=1e-6)
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         analysis.latent_grid(aelib.build("vae", latent_dim=1))
+
+
+def test_trustworthiness_is_high_for_a_faithful_map_and_low_for_a_shuffled_one():
+    rng = np.random.default_rng(0)
+    codes = rng.normal(size=(200, 8)).astype(np.float32)
+    faithful = analysis.TSNEMap(codes[:, :2] * 10, np.arange(200))
+    assert analysis.tsne_trustworthiness(codes[:, :2], faithful) == pytest.approx(1.0)
+    shuffled = analysis.TSNEMap(rng.normal(size=(200, 2)).astype(np.float32), np.arange(200))
+    assert analysis.tsne_trustworthiness(codes, shuffled) < 0.7
+
+
+def test_knn_comparison_scores_codes_pca_and_pixels(small_data):
+    ae = aelib.build("dense", seed=0, encoding_dim=16)
+    aelib.train(ae, small_data, epochs=3, batch_size=64)
+    scores = analysis.knn_comparison(ae, small_data, n_train=512)
+    assert set(scores) == {"codes", "pca", "pixels"}
+    assert all(0.3 < score <= 1 for score in scores.values())  # chance is 0.1
+    with pytest.raises(ValueError, match="needs labelled images"):
+        analysis.knn_comparison(ae, aelib.Dataset.from_arrays(small_data.x_train))

@@ -108,20 +108,27 @@ def test_the_codes_page_shows_the_t_sne_map_made_in_the_background(trained_app):
     assert (trained_app.session_state["results"]["test_codes"] == made["test_codes"]).all()
 
 
-def test_codes_page_reports_sparsity_and_knn(trained_app):
+def test_codes_page_reports_sparsity_trustworthiness_and_knn(trained_app):
     trained_app.switch_page("pages/codes.py").run()
-    labels = [m.label for m in trained_app.metric]
-    assert labels[0] == "Mean activation" and float(trained_app.metric[0].value) > 0
-    assert any(label.startswith("5-NN accuracy on 32-number codes") for label in labels)
+    metrics = {m.label: m.value for m in trained_app.metric}
+    assert float(metrics["Mean activation"]) > 0
+    assert 0.5 < float(metrics["Trustworthiness of the map"]) <= 1.0
+    accuracy = [metrics["5-NN accuracy on 32-number codes"], metrics["on 32 PCA components"],
+                metrics["on 784 raw pixels"]]
+    assert all(0.1 < float(value.rstrip("%")) / 100 <= 1 for value in accuracy)
 
 
 def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     at = train_one_epoch("vae")
     at.switch_page("pages/generate.py").run()
     assert not at.exception, at.exception
-    assert len(at.get("plotly_chart")) == 4  # plane, manifold, decoded point, interpolation
+    charts = at.get("plotly_chart")  # loss terms, plane, manifold, decoded point, interpolation
+    assert len(charts) == 5
+    assert "reconstruction (per pixel)" in charts[0].proto.spec
+    assert "click to decode" in charts[1].proto.spec  # the grid that makes the plane clickable
+    decoded = charts[3].proto.spec
     at.slider(key="z_0").set_value(1.5).run()
-    assert not at.exception
+    assert not at.exception and at.get("plotly_chart")[3].proto.spec != decoded
 
 
 LINK = {"arch": "sparse", "data": "bundled", "train_size": "300", "encoding_dim": "16",

@@ -62,3 +62,22 @@ def test_latent_manifold_and_scatter():
     scatter = figures.latent_scatter(np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1]))
     assert [t.name for t in scatter.data] == ["0", "1"]
     assert list(scatter.data[1].x) == [2.0, 6.0]
+
+
+def test_vae_loss_terms_draw_reconstruction_and_kl_apart():
+    history = {"reconstruction_loss": [0.3, 0.2], "val_reconstruction_loss": [0.31, 0.21],
+               "kl_loss": [2.0, 5.0], "val_kl_loss": [2.1, 5.2], "loss": [0.31, 0.22]}
+    fig = figures.vae_loss_terms(history)
+    assert [trace.name for trace in fig.data] == ["reconstruction_loss", "val_reconstruction_loss",
+                                                  "kl_loss", "val_kl_loss"]
+    assert fig.data[0].xaxis == "x" and fig.data[2].xaxis == "x2"  # two panels, two scales
+    assert list(fig.data[2].y) == [2.0, 5.0]
+
+
+def test_the_latent_plane_can_carry_a_grid_to_click_on():
+    codes = np.array([[-1.0, 0.0], [2.0, 3.0]], np.float32)
+    plain = figures.latent_scatter(codes, np.array([0, 1]))
+    grid = figures.latent_scatter(codes, np.array([0, 1]), pick_grid=5)
+    assert len(grid.data) == len(plain.data) + 1 and grid.data[-1].name == figures.PICK_TRACE
+    assert len(grid.data[-1].x) == 25
+    assert min(grid.data[-1].x) == -1.0 and max(grid.data[-1].y) == 3.0  # spans the codes
