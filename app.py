@@ -20,6 +20,7 @@ PAGES = [
     st.Page("pages/codes.py", title="Codes", icon=":material/scatter_plot:"),
     st.Page("pages/denoising.py", title="Denoising", icon=":material/blur_off:"),
     st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
+    st.Page("pages/anomalies.py", title="Anomalies", icon=":material/report:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
 ]
 

@@ -45,8 +45,8 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "architectures", "datasets", "distribution", "figures", "jobs",
-               "links", "params", "progress", "runs", "snippets", "training", "tutorial",
+_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "figures",
+               "jobs", "links", "params", "progress", "runs", "snippets", "training", "tutorial",
                "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

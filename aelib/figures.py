@@ -199,6 +199,21 @@ def error_histogram(errors: Mapping[str, np.ndarray],
     return fig
 
 
+def roc_curve(report, title: str | None = None) -> go.Figure:
+    """The ROC curve of an `aelib.anomaly.AnomalyReport`, with the chance diagonal."""
+    fig = go.Figure([
+        go.Scatter(x=report.false_positive_rate, y=report.true_positive_rate, mode="lines",
+                   name=f"reconstruction error (AUC {report.auc:.3f})"),
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance (AUC 0.5)",
+                   line=dict(dash="dash", color="grey")),
+    ])
+    fig.update_layout(title=title or "ROC: anomalies found against normal images flagged",
+                      xaxis_title="false positive rate (normal images flagged)",
+                      yaxis_title="true positive rate (anomalies found)", height=380,
+                      margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
 def latent_manifold(images: np.ndarray, values: np.ndarray,
                     title: str = "Digits decoded across the latent plane") -> go.Figure:
     """The tutorial's 15x15 manifold: images shaped (size, size, h, w) from

@@ -1,5 +1,6 @@
 """AppTest: every page of the real app script, empty and with a model trained for one epoch."""
 
+import numpy as np
 import pytest
 
 from tests.apptest import TIMEOUT, button, open_app
@@ -202,3 +203,16 @@ def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypa
         assert bob.session_state["job"].ae is not alice.session_state["job"].ae
     finally:
         training_slots.clear()
+
+
+def test_anomalies_page_trains_on_normal_digits_and_shows_the_roc():
+    at = open_app("pages/anomalies.py", anomaly_epochs=2)
+    assert at.multiselect(key="anomaly_classes").value == [0]
+    button(at, "Train on the normal classes").click().run()
+    job = at.session_state["anomaly_job"]
+    assert not np.isin(job.data.y_train, [0]).any()
+    assert job.wait(TIMEOUT).status == "finished"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.metric[0].label == "AUC, classes 0 as anomalies" and float(at.metric[0].value) > 0.6
+    assert len(at.get("plotly_chart")) == 3  # ROC, score histogram, most anomalous images

@@ -2,6 +2,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+import aelib
 from aelib import analysis, figures
 
 IMAGES = np.random.default_rng(0).random((10, 28, 28), dtype=np.float32)
@@ -81,3 +82,12 @@ def test_the_latent_plane_can_carry_a_grid_to_click_on():
     assert len(grid.data) == len(plain.data) + 1 and grid.data[-1].name == figures.PICK_TRACE
     assert len(grid.data[-1].x) == 25
     assert min(grid.data[-1].x) == -1.0 and max(grid.data[-1].y) == 3.0  # spans the codes
+
+
+def test_roc_curve_draws_the_report_and_chance():
+    report = aelib.anomaly.AnomalyReport(np.array([0.9, 0.1]), np.array([True, False]),
+                                         np.array([0.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0]),
+                                         1.0, np.array([0, 1]))
+    fig = figures.roc_curve(report)
+    assert fig.data[0].name == "reconstruction error (AUC 1.000)"
+    assert list(fig.data[0].y) == [0.0, 1.0, 1.0] and list(fig.data[1].x) == [0, 1]

@@ -1,0 +1,79 @@
+"""Anomaly detection, the practical use the tutorial mentions: train an autoencoder on normal
+images only, then score every image by how badly it is reconstructed.
+
+`normal_only` drops the anomalous classes from the training images (the test images stay whole);
+`anomaly_report` scores the test images and measures how well the score separates the held-out
+classes: the ROC curve, its area (AUC, 0.5 is chance) and the most anomalous images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from aelib.analysis import reconstruction_errors
+from aelib.datasets import Dataset
+
+
+@dataclass(frozen=True)
+class AnomalyReport:
+    """How well reconstruction error finds the held-out classes among the test images.
+
+    Args:
+        scores: per test image, its reconstruction error (higher: more anomalous).
+        is_anomaly: per test image, whether its label is one of the held-out classes.
+        false_positive_rate, true_positive_rate: the ROC curve, one point per threshold.
+        auc: area under that curve: 1 when every anomaly scores above every normal image.
+        ranking: test-image indices, most anomalous first.
+    """
+
+    scores: np.ndarray
+    is_anomaly: np.ndarray
+    false_positive_rate: np.ndarray
+    true_positive_rate: np.ndarray
+    auc: float
+    ranking: np.ndarray
+
+
+def _check_labels(data: Dataset, anomalous) -> list[int]:
+    if not data.has_labels:
+        raise ValueError("Anomaly detection here needs labelled images, to know which classes "
+                         "to hold out; this dataset has none.")
+    anomalous = sorted({int(label) for label in anomalous})
+    present = set(np.unique(data.y_train).tolist())
+    if not anomalous or not set(anomalous) <= present or set(anomalous) == present:
+        raise ValueError(f"Choose one or more classes to hold out as anomalies, and leave some "
+                         f"normal ones: the labels are {sorted(present)}; got {anomalous}.")
+    return anomalous
+
+
+def normal_only(data: Dataset, anomalous) -> Dataset:
+    """`data` with the training images of the `anomalous` classes removed.
+
+    Raises:
+        ValueError: no labels, or a choice of classes that leaves nothing normal or nothing out.
+    """
+    anomalous = _check_labels(data, anomalous)
+    keep = ~np.isin(data.y_train, anomalous)
+    return Dataset(name=data.name, source=f"{data.source}, without classes "
+                   f"{', '.join(map(str, anomalous))} in training",
+                   x_train=data.x_train[keep], y_train=data.y_train[keep],
+                   x_test=data.x_test, y_test=data.y_test, notes=data.notes)
+
+
+def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
+    """Score `data`'s test images with `ae` (trained on `normal_only(data, anomalous)`).
+
+    Raises:
+        ValueError: as `normal_only`, or a test set holding only one kind of image.
+    """
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    is_anomaly = np.isin(data.y_test, _check_labels(data, anomalous))
+    if is_anomaly.all() or not is_anomaly.any():
+        raise ValueError("The test images must hold both anomalies and normal images.")
+    scores = reconstruction_errors(data.x_test, ae.reconstruct(data.x_test))
+    false_positive_rate, true_positive_rate, _ = roc_curve(is_anomaly, scores)
+    return AnomalyReport(scores, is_anomaly, false_positive_rate, true_positive_rate,
+                         float(roc_auc_score(is_anomaly, scores)), np.argsort(-scores))

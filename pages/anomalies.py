@@ -1,0 +1,83 @@
+"""Anomalies: train on some digits only, then find the others by their reconstruction error."""
+
+import numpy as np
+import streamlit as st
+
+import aelib
+from aelib.anomaly import anomaly_report, normal_only
+from pages._shared import get_dataset, training_slots
+
+POLL_SECONDS = 0.5
+JOB, REPORT = "anomaly_job", "anomaly_report"
+
+st.title("Anomalies")
+st.write("An autoencoder reconstructs well what it was trained on. Train one on *normal* "
+         "digits only, and the held-out digits come back worse: their reconstruction error "
+         "becomes an anomaly score. How well it separates them is the ROC curve's area (AUC; "
+         "0.5 is chance).")
+data = get_dataset()
+if not data.has_labels:
+    st.info("This needs labelled images, to know which digits to hold out; the current "
+            "dataset has none. Pick another on Home.")
+    st.stop()
+
+labels = sorted(np.unique(data.y_train).tolist())
+left, middle, right = st.columns(3)
+held_out = left.multiselect("Anomalies: classes left out of training", labels,
+                            default=labels[:1], key="anomaly_classes")
+name = middle.selectbox("Architecture", aelib.ARCHITECTURES, key="anomaly_arch",
+                        format_func=lambda n: aelib.REGISTRY[n].title)
+epochs = right.number_input("Epochs", 1, 100, 5, key="anomaly_epochs")
+job = st.session_state.get(JOB)
+running = job is not None and job.active
+if st.button("Train on the normal classes", type="primary", disabled=running,
+             icon=":material/play_arrow:"):
+    try:
+        normal = normal_only(data, held_out)
+    except ValueError as error:
+        st.error(str(error))
+        st.stop()
+    ae = aelib.build(name, seed=0, image_shape=data.image_shape)
+    st.session_state[JOB] = aelib.TrainingJob(
+        ae, normal, {"epochs": int(epochs)}, data.x_test[:0], slots=training_slots()).start()
+    st.session_state[REPORT] = None
+    st.session_state["anomaly_held_out"] = list(held_out)
+    st.rerun()
+
+
+def report_panel() -> None:
+    """Progress while the model trains; then the ROC curve and the most anomalous images."""
+    job = st.session_state.get(JOB)
+    if job is None:
+        st.info("Pick the anomalies and press **Train on the normal classes**.")
+        return
+    snapshot = job.snapshot()
+    if not snapshot.done:
+        st.progress(snapshot.fraction, text=f"Training on the normal classes: epoch "
+                                            f"{max(snapshot.epoch, 1)}/{snapshot.epochs}")
+        return
+    if not snapshot.history:
+        st.error(snapshot.message or "Training ended before any epoch.")
+        return
+    held = st.session_state["anomaly_held_out"]
+    if st.session_state.get(REPORT) is None:
+        st.session_state[REPORT] = anomaly_report(job.ae, data, held)
+        st.rerun()  # the whole page, so the button shows that training ended
+    report = st.session_state[REPORT]
+    st.metric(f"AUC, classes {', '.join(map(str, held))} as anomalies", f"{report.auc:.3f}",
+              help="The chance that a random anomaly scores above a random normal image.")
+    curve, scores = st.columns(2)
+    curve.plotly_chart(aelib.figures.roc_curve(report))
+    scores.plotly_chart(aelib.figures.error_histogram(
+        {"normal": report.scores[~report.is_anomaly], "anomalies":
+         report.scores[report.is_anomaly]}, title="Anomaly score (reconstruction error)"))
+    top = report.ranking[:12]
+    st.plotly_chart(aelib.figures.image_rows(
+        {"most anomalous": data.x_test[top], "reconstructed": job.ae.reconstruct(
+            data.x_test[top])}, column_labels=[f"{data.y_test[i]} #{i}" for i in top],
+        title="The 12 test images with the highest scores (label #index)"))
+    st.caption("Digits with little ink, like 1, are easy to reconstruct even unseen: "
+               "reconstruction error finds the unusual, which is not always the unseen.")
+
+
+st.fragment(report_panel, run_every=POLL_SECONDS if running else None)()
