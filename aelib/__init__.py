@@ -45,9 +45,9 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "figures",
-               "jobs", "links", "params", "progress", "runs", "snippets", "training", "tutorial",
-               "uploads")
+_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
+               "figures", "jobs", "links", "params", "progress", "runs", "snippets", "training",
+               "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

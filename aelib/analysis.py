@@ -205,6 +205,13 @@ def knn_comparison(ae, data, n_train: int = 5000, k: int = 5, seed: int = 0) -> 
             for name, (train_x, test_x) in pairs.items()}
 
 
+def nearest_codes(codes: np.ndarray, query: np.ndarray, k: int = 8) -> np.ndarray:
+    """Indices of the `k` codes nearest to `query` (Euclidean), nearest first."""
+    flat = np.asarray(codes, dtype=np.float32).reshape(len(codes), -1)
+    distances = np.linalg.norm(flat - np.asarray(query, dtype=np.float32).reshape(1, -1), axis=1)
+    return np.argsort(distances, kind="stable")[:k]
+
+
 def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) -> np.ndarray:
     """Images decoded along the straight line between the codes of two images, ends included.
 

@@ -135,12 +135,18 @@ def tsne_scatter(tsne, labels: np.ndarray | None = None,
 
 def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
                    title: str = "Latent plane of the test images",
-                   pick_grid: int = 0) -> go.Figure:
+                   pick_grid: int = 0, marked: np.ndarray | None = None) -> go.Figure:
     """The first two latent dimensions of each code, coloured by label. With `pick_grid` > 0,
     a faint `pick_grid` x `pick_grid` grid of points (the trace named `PICK_TRACE`) covers the
-    plane, so that clicking anywhere selects a point to decode."""
+    plane, so that clicking anywhere selects a point to decode. `marked`, a code, is drawn as
+    a large star (e.g. a drawn digit's place)."""
     flat = np.asarray(codes).reshape(len(codes), -1)[:, :2]
     fig = _label_scatter(flat, labels, np.arange(len(flat)), title, ("z[0]", "z[1]"))
+    if marked is not None:
+        point = np.ravel(marked)[:2]
+        fig.add_trace(go.Scatter(x=[point[0]], y=[point[1]], mode="markers", name="yours",
+                                 marker=dict(symbol="star", size=22, color="black",
+                                             line=dict(color="white", width=2))))
     if pick_grid:
         low, high = flat.min(axis=0), flat.max(axis=0)
         xs, ys = np.meshgrid(np.linspace(low[0], high[0], pick_grid),

@@ -4,7 +4,7 @@ import streamlit as st
 
 import aelib
 from aelib import analysis, figures
-from pages._shared import require_model
+from pages._shared import draw_a_digit, require_model
 
 st.title("Denoising")
 job = require_model()
@@ -28,3 +28,6 @@ denoised_column.metric("Error after the model (MSE to clean)", f"{after:.4f}",
 st.plotly_chart(figures.image_rows(
     {"noisy": noisy[:10], "denoised": denoised[:10], "clean": data.x_test[:10]},
     title=f"First ten test images, noise factor {noise_factor:.2f}"))
+
+st.subheader("Draw a digit, add the noise, denoise it")
+draw_a_digit(job, key="denoise_canvas", noise_factor=noise_factor)

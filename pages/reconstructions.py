@@ -5,7 +5,7 @@ import streamlit as st
 
 import aelib
 from aelib import analysis, figures
-from pages._shared import memo, require_model, test_codes
+from pages._shared import draw_a_digit, memo, require_model, test_codes
 
 st.title("Reconstructions")
 job = require_model()
@@ -51,3 +51,6 @@ st.plotly_chart(figures.reconstruction_grid(data.x_test[worst], reconstructions[
                                             errors[worst], title="Highest error first"))
 
 st.plotly_chart(figures.error_histogram({"model": errors, "PCA": pca.errors}))
+
+st.subheader("Draw a digit")
+draw_a_digit(job, key="recon_canvas")
