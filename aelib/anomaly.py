@@ -36,12 +36,12 @@ class AnomalyReport:
     ranking: np.ndarray
 
 
-def _check_labels(data: Dataset, anomalous) -> list[int]:
+def _check_labels(data: Dataset, anomalous, labels: str = "y_train") -> list[int]:
     if not data.has_labels:
         raise ValueError("Anomaly detection here needs labelled images, to know which classes "
                          "to hold out; this dataset has none.")
     anomalous = sorted({int(label) for label in anomalous})
-    present = set(np.unique(data.y_train).tolist())
+    present = set(np.unique(getattr(data, labels)).tolist())
     if not anomalous or not set(anomalous) <= present or set(anomalous) == present:
         raise ValueError(f"Choose one or more classes to hold out as anomalies, and leave some "
                          f"normal ones: the labels are {sorted(present)}; got {anomalous}.")
@@ -63,14 +63,16 @@ def normal_only(data: Dataset, anomalous) -> Dataset:
 
 
 def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
-    """Score `data`'s test images with `ae` (trained on `normal_only(data, anomalous)`).
+    """Score `data`'s test images with `ae` (trained on `normal_only(data, anomalous)`; that
+    dataset itself will do, its test images are whole).
 
     Raises:
-        ValueError: as `normal_only`, or a test set holding only one kind of image.
+        ValueError: as `normal_only` (for the test labels), or a test set holding only one kind
+            of image.
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    is_anomaly = np.isin(data.y_test, _check_labels(data, anomalous))
+    is_anomaly = np.isin(data.y_test, _check_labels(data, anomalous, "y_test"))
     if is_anomaly.all() or not is_anomaly.any():
         raise ValueError("The test images must hold both anomalies and normal images.")
     scores = reconstruction_errors(data.x_test, ae.reconstruct(data.x_test))

@@ -61,7 +61,7 @@ def report_panel() -> None:
         return
     held = st.session_state["anomaly_held_out"]
     if st.session_state.get(REPORT) is None:
-        st.session_state[REPORT] = anomaly_report(job.ae, data, held)
+        st.session_state[REPORT] = anomaly_report(job.ae, job.data, held)
         st.rerun()  # the whole page, so the button shows that training ended
     report = st.session_state[REPORT]
     st.metric(f"AUC, classes {', '.join(map(str, held))} as anomalies", f"{report.auc:.3f}",
@@ -71,10 +71,10 @@ def report_panel() -> None:
     scores.plotly_chart(aelib.figures.error_histogram(
         {"normal": report.scores[~report.is_anomaly], "anomalies":
          report.scores[report.is_anomaly]}, title="Anomaly score (reconstruction error)"))
-    top = report.ranking[:12]
+    top, tested = report.ranking[:12], job.data
     st.plotly_chart(aelib.figures.image_rows(
-        {"most anomalous": data.x_test[top], "reconstructed": job.ae.reconstruct(
-            data.x_test[top])}, column_labels=[f"{data.y_test[i]} #{i}" for i in top],
+        {"most anomalous": tested.x_test[top], "reconstructed": job.ae.reconstruct(
+            tested.x_test[top])}, column_labels=[f"{tested.y_test[i]} #{i}" for i in top],
         title="The 12 test images with the highest scores (label #index)"))
     st.caption("Digits with little ink, like 1, are easy to reconstruct even unseen: "
                "reconstruction error finds the unusual, which is not always the unseen.")
