@@ -71,8 +71,8 @@ REGISTRY: dict[str, Architecture] = {
             tutorial=("**The tutorial:** `Dense(32, activation='relu')` then `Dense(784, "
                       "activation='sigmoid')`, binary cross-entropy, `optimizer='adadelta'`, 50 "
                       "epochs of batch 256.\n\n**Wrong today:** Adadelta's learning rate was 1.0 "
-                      "in Keras 1 and 2; Keras 3 defaults it to 0.001, so the tutorial's line "
-                      "barely trains. **Our fix:** Adam by default, and Adadelta gets 1.0 when "
+                      "in the Keras the tutorial used; today's Keras defaults it to 0.001, so "
+                      "the tutorial's line barely trains. **Our fix:** Adam by default, and Adadelta gets 1.0 when "
                       "chosen.\n\n" + _STALE_API),
         ),
         Architecture(
