@@ -24,6 +24,7 @@ from aelib.distribution import data_parallel_scope, has_accelerator
 from aelib.noise import add_noise
 from aelib.params import ParamSpec, resolve
 from aelib.progress import ProgressCallback, ProgressEvent
+from aelib.tensorflow_leak import release_custom_gradients
 
 # Adadelta gets the learning rate the tutorial's Keras had; Keras 3's 0.001 barely moves it.
 DEFAULT_LEARNING_RATES = {"adam": 1e-3, "rmsprop": 1e-3, "sgd": 1e-2, "adadelta": 1.0}
@@ -198,14 +199,18 @@ def _fit(ae, data, settings, batches, on_progress, stop) -> TrainResult:
     progress = ProgressCallback(settings["epochs"], batches, on_progress, stop)
 
     started = time.perf_counter()
-    history = ae.autoencoder.fit(
-        shuffled_batches(x_train, settings["batch_size"], settings["epochs"], settings["seed"]),
-        epochs=settings["epochs"], steps_per_epoch=batches,
-        validation_data=(x_val, y_val) if len(x_val) else None,
-        validation_batch_size=settings["batch_size"],
-        shuffle=False,  # the seeded batches are already shuffled
-        callbacks=[progress], verbose=0,
-    )
+    try:
+        history = ae.autoencoder.fit(
+            shuffled_batches(x_train, settings["batch_size"], settings["epochs"],
+                             settings["seed"]),
+            epochs=settings["epochs"], steps_per_epoch=batches,
+            validation_data=(x_val, y_val) if len(x_val) else None,
+            validation_batch_size=settings["batch_size"],
+            shuffle=False,  # the seeded batches are already shuffled
+            callbacks=[progress], verbose=0,
+        )
+    finally:
+        release_custom_gradients(ae.autoencoder)  # else TensorFlow keeps the traced graph
     return TrainResult(
         history={name: [float(v) for v in values] for name, values in history.history.items()},
         epochs_done=progress.epochs_done,
