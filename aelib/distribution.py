@@ -21,7 +21,7 @@ def available_devices() -> list[str]:
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        # Logical devices: virtual CPUs count, and TensorFlow's CPU stands aside when a GPU is there.
+        # Logical devices: virtual CPUs count; with a GPU there, TensorFlow's CPU stands aside.
         gpus = tf.config.list_logical_devices("GPU")
         return [f"gpu:{i}" for i in range(len(gpus))] or \
             [f"cpu:{i}" for i in range(len(tf.config.list_logical_devices("CPU")))]

@@ -13,7 +13,8 @@ from aelib.architectures.conv import decoder_plan
 from aelib.links import Setup
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adadelta": "Adadelta"}
-INPUT_SHAPES = {"flat": "(-1, {pixels})", "image": "(-1, {h}, {w}, 1)", "sequence": "(-1, {h}, {w})"}
+INPUT_SHAPES = {"flat": "(-1, {pixels})", "image": "(-1, {h}, {w}, 1)",
+                "sequence": "(-1, {h}, {w})"}
 
 
 def aelib_lines(setup: Setup) -> str:
@@ -47,20 +48,25 @@ def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
     loss = "" if setup.architecture == "vae" else ', loss="binary_crossentropy"'
     imports = "import keras\n" + ("import numpy as np\n" if noisy else "") + \
         "from keras import layers" + (", ops" if setup.architecture == "vae" else "")
-    return f'''"""{architecture.title} autoencoder in plain Keras 3, as aelib builds and trains it."""
+    seed = training["seed"]
+    optimizer = (f"keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}"
+                 f"(learning_rate={training['learning_rate']!r})")
+    sizes = f"epochs={training['epochs']}, batch_size={training['batch_size']}"
+    title = f"{architecture.title} autoencoder in plain Keras 3, as aelib builds and trains it."
+    return f'''"""{title}"""
 {imports}
 
 import aelib  # only for the data: the bundled MNIST sample, offline
 
-keras.utils.set_random_seed({training['seed']})
+keras.utils.set_random_seed({seed})
 # Online, as the tutorial did: (x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
-data = aelib.load_dataset({setup.dataset!r}).subset({setup.train_size}, None, seed={training['seed']})
+data = aelib.load_dataset({setup.dataset!r}).subset({setup.train_size}, None, seed={seed})
 x_train = data.x_train.reshape{shape}  # pixels in [0, 1]
 x_test = data.x_test.reshape{shape}
 {noisy}
 {model}
-autoencoder.compile(optimizer=keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}(learning_rate={training['learning_rate']!r}){loss})
-history = autoencoder.fit({inputs[0]}, x_train, epochs={training['epochs']}, batch_size={training['batch_size']},
+autoencoder.compile(optimizer={optimizer}{loss})
+history = autoencoder.fit({inputs[0]}, x_train, {sizes},
                           shuffle=True, validation_data=({inputs[1]}, x_test))
 print("parameters:", autoencoder.count_params())
 print("val_loss:", history.history["val_loss"][-1])

@@ -1,4 +1,4 @@
-"""Seconds for the Codes page's t-SNE step (`aelib.analysis.tsne_map`) on 1,000 / 2,000 / 5,000 codes.
+"""Seconds for the Codes page's t-SNE step (`aelib.analysis.tsne_map`) on 1,000 to 5,000 codes.
 
 The codes are those of a dense autoencoder (32 numbers each) trained for 5 epochs on the bundled
 MNIST sample; the map is of the first N training images' codes. Prints the median of several runs

@@ -72,8 +72,8 @@ REGISTRY: dict[str, Architecture] = {
                       "activation='sigmoid')`, binary cross-entropy, `optimizer='adadelta'`, 50 "
                       "epochs of batch 256.\n\n**Wrong today:** Adadelta's learning rate was 1.0 "
                       "in the Keras the tutorial used; today's Keras defaults it to 0.001, so "
-                      "the tutorial's line barely trains. **Our fix:** Adam by default, and Adadelta gets 1.0 when "
-                      "chosen.\n\n" + _STALE_API),
+                      "the tutorial's line barely trains. **Our fix:** Adam by default, and "
+                      "Adadelta gets 1.0 when chosen.\n\n" + _STALE_API),
         ),
         Architecture(
             name="sparse",

@@ -5,8 +5,9 @@ The loss is the negative ELBO with the correct log-variance KL term,
 pixel (divided by the number of pixels) so that `loss` and `reconstruction_loss` sit on the same
 scale as the other models' binary cross-entropy; `kl_loss` is reported in nats per image. Dividing
 by a constant does not move the optimum. `loss_weighting="tutorial"` trains with the classic
-tutorial's sum instead (per-pixel reconstruction plus per-image KL), to see what it did. Written with `keras.ops` and `keras.random` only, so it
-trains on every Keras backend, saves as `.keras` and evaluates on validation data with both terms.
+tutorial's sum instead (per-pixel reconstruction plus per-image KL), to see what it did. Written
+with `keras.ops` and `keras.random` only, so it trains on every Keras backend, saves as `.keras`
+and evaluates on validation data with both terms.
 """
 
 from __future__ import annotations
