@@ -180,9 +180,11 @@ def knn_accuracy(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.nd
         return float(classifier.score(np.reshape(test_codes, (len(test_codes), -1)), y_test))
 
 
-def knn_comparison(ae, data, n_train: int = 5000, k: int = 5, seed: int = 0) -> dict:
+def knn_comparison(ae, data, n_train: int = 5000, k: int = 5, seed: int = 0,
+                   test_codes: np.ndarray | None = None) -> dict:
     """k-NN accuracy on the test images from three representations of the same size budget:
-    the model's codes, PCA codes with as many components, and the raw pixels.
+    the model's codes, PCA codes with as many components, and the raw pixels. Pass the test
+    images' codes as `test_codes` when they are at hand.
 
     Raises:
         ValueError: a dataset without labels.
@@ -197,7 +199,8 @@ def knn_comparison(ae, data, n_train: int = 5000, k: int = 5, seed: int = 0) -> 
     components = int(min(ae.code_size, *pixels_train.shape))
     pca = PCA(n_components=components, random_state=seed).fit(pixels_train)
     pairs = {
-        "codes": (ae.encode(train.x_train), ae.encode(data.x_test)),
+        "codes": (ae.encode(train.x_train),
+                  ae.encode(data.x_test) if test_codes is None else test_codes),
         "pca": (pca.transform(pixels_train), pca.transform(pixels_test)),
         "pixels": (pixels_train, pixels_test),
     }

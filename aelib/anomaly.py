@@ -36,12 +36,12 @@ class AnomalyReport:
     ranking: np.ndarray
 
 
-def _check_labels(data: Dataset, anomalous, labels: str = "y_train") -> list[int]:
-    if not data.has_labels:
+def _check_labels(labels: np.ndarray | None, anomalous) -> list[int]:
+    if labels is None:
         raise ValueError("Anomaly detection here needs labelled images, to know which classes "
                          "to hold out; this dataset has none.")
     anomalous = sorted({int(label) for label in anomalous})
-    present = set(np.unique(getattr(data, labels)).tolist())
+    present = set(np.unique(labels).tolist())
     if not anomalous or not set(anomalous) <= present or set(anomalous) == present:
         raise ValueError(f"Choose one or more classes to hold out as anomalies, and leave some "
                          f"normal ones: the labels are {sorted(present)}; got {anomalous}.")
@@ -54,7 +54,7 @@ def normal_only(data: Dataset, anomalous) -> Dataset:
     Raises:
         ValueError: no labels, or a choice of classes that leaves nothing normal or nothing out.
     """
-    anomalous = _check_labels(data, anomalous)
+    anomalous = _check_labels(data.y_train, anomalous)
     keep = ~np.isin(data.y_train, anomalous)
     return Dataset(name=data.name, source=f"{data.source}, without classes "
                    f"{', '.join(map(str, anomalous))} in training",
@@ -72,7 +72,7 @@ def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    is_anomaly = np.isin(data.y_test, _check_labels(data, anomalous, "y_test"))
+    is_anomaly = np.isin(data.y_test, _check_labels(data.y_test, anomalous))
     if is_anomaly.all() or not is_anomaly.any():
         raise ValueError("The test images must hold both anomalies and normal images.")
     scores = reconstruction_errors(data.x_test, ae.reconstruct(data.x_test))

@@ -90,15 +90,18 @@ def code_images(codes: np.ndarray, title: str | None = "Codes as images") -> go.
     return _image_figure(images[None], title=title, zmax=top, cell_px=48)
 
 
+def _epoch_trace(history: Mapping[str, Sequence[float]], name: str) -> go.Scatter:
+    """A line of one history entry over epochs counted from 1 (empty if it is missing)."""
+    values = history.get(name) or []
+    return go.Scatter(x=list(range(1, len(values) + 1)), y=list(values), mode="lines+markers",
+                      name=name)
+
+
 def loss_curves(history: Mapping[str, Sequence[float]],
                 names: Sequence[str] = ("loss", "val_loss"),
                 title: str = "Loss per epoch") -> go.Figure:
     """One line per history entry in `names` that exists, over epochs counted from 1."""
-    fig = go.Figure()
-    for name in names:
-        values = history.get(name) or []
-        fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=list(values),
-                                 mode="lines+markers", name=name))
+    fig = go.Figure([_epoch_trace(history, name) for name in names])
     fig.update_layout(title=title, xaxis_title="epoch", yaxis_title="loss", height=320,
                       margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.25))
     return fig
@@ -168,9 +171,7 @@ def vae_loss_terms(history: Mapping[str, Sequence[float]],
                                                         "KL divergence (nats per image)"))
     for column, term in enumerate(("reconstruction_loss", "kl_loss"), start=1):
         for name in (term, f"val_{term}"):
-            values = history.get(name) or []
-            fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=list(values),
-                                     mode="lines+markers", name=name), row=1, col=column)
+            fig.add_trace(_epoch_trace(history, name), row=1, col=column)
         fig.update_xaxes(title_text="epoch", row=1, col=column)
     fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=70, b=10),
                       legend=dict(orientation="h", y=-0.3))

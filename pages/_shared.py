@@ -191,25 +191,27 @@ def memo(name: str, compute):
     return store[name]
 
 
-def background_result(job, name: str, waiting: str | None = None):
-    """What the job's background analysis (`aelib.analysis.code_analysis`, started when training
-    ended) made under `name`; None if it made none or failed. With `waiting`, a spinner text,
-    waits for it; without, returns None unless it is ready."""
-    if not job.analysis.done():
-        if waiting is None:
-            return None
-        with st.spinner(waiting):
-            concurrent.futures.wait([job.analysis])
-    return None if job.analysis.exception() else job.analysis.result().get(name)
+def analysed(job, name: str, compute, waiting: str | None = None):
+    """`memo(name, compute)`, but taking what the job's background analysis
+    (`aelib.analysis.code_analysis`, started when training ended) made under the same name when
+    it made it. With `waiting`, a spinner text, waits for that analysis to finish; without,
+    computes at once unless it is ready."""
+    def from_background_or_compute():
+        background = job.analysis
+        if not background.done() and waiting is not None:
+            with st.spinner(waiting):
+                concurrent.futures.wait([background])
+        if background.done() and background.exception() is None \
+                and name in background.result():
+            return background.result()[name]
+        return compute()
+
+    return memo(name, from_background_or_compute)
 
 
 def test_codes(job):
     """The codes of the job's test images, computed once per model (or in the background)."""
-    def compute():
-        codes = background_result(job, "test_codes")
-        return job.ae.encode(job.data.x_test) if codes is None else codes
-
-    return memo("test_codes", compute)
+    return analysed(job, "test_codes", lambda: job.ae.encode(job.data.x_test))
 
 
 CANVAS_PIXELS = 280

@@ -4,22 +4,14 @@ import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._shared import background_result, memo, require_model, test_codes
+from pages._shared import analysed, memo, require_model, test_codes
 
-def tsne(job, codes):
-    """The t-SNE map: usually ready, computed in the background when training ended; else
-    computed now (a stored or uploaded model), with a spinner."""
-    ready = background_result(job, "tsne", waiting="Finishing the t-SNE map...")
-    if ready is not None:
-        return ready
+
+def compute_tsne(codes):
+    """The t-SNE map of a model whose map was not made in the background (a stored or uploaded
+    one), with a spinner."""
     with st.spinner("Computing the t-SNE map (once per model)..."):
         return analysis.tsne_map(codes)
-
-
-def trustworthiness(job, codes, tsne_map):
-    """The map's trustworthiness: made in the background with the map, else computed now."""
-    ready = background_result(job, "trustworthiness")
-    return analysis.tsne_trustworthiness(codes, tsne_map) if ready is None else ready
 
 
 st.title("Codes")
@@ -47,8 +39,9 @@ if len(codes) < analysis.MIN_TSNE_POINTS:
     st.info(f"A t-SNE map needs at least {analysis.MIN_TSNE_POINTS} test images; this dataset "
             f"has {len(codes)}.")
     st.stop()
-tsne_map = memo("tsne", lambda: tsne(job, codes))
-trust = memo("trustworthiness", lambda: trustworthiness(job, codes, tsne_map))
+tsne_map = analysed(job, "tsne", lambda: compute_tsne(codes),
+                    waiting="Finishing the t-SNE map...")
+trust = analysed(job, "trustworthiness", lambda: analysis.tsne_trustworthiness(codes, tsne_map))
 st.metric("Trustworthiness of the map", f"{trust:.3f}",
           help="scikit-learn's `trustworthiness` (5 neighbours): 1.0 when each point's nearest "
                "neighbours on the map are also its neighbours in code space; far-apart points "
@@ -67,7 +60,7 @@ if chosen:
 
 if data.has_labels:
     st.subheader("How much do the codes know?")
-    accuracy = memo("knn", lambda: analysis.knn_comparison(ae, data))
+    accuracy = memo("knn", lambda: analysis.knn_comparison(ae, data, test_codes=codes))
     code_column, pca_column, pixel_column = st.columns(3)
     code_column.metric(f"5-NN accuracy on {ae.code_size}-number codes", f"{accuracy['codes']:.1%}")
     pca_column.metric(f"on {ae.code_size} PCA components", f"{accuracy['pca']:.1%}")
