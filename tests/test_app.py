@@ -43,7 +43,7 @@ def test_every_architecture_card_tells_what_the_tutorial_got_wrong():
         assert fact in text
 
 
-def test_the_vae_can_train_with_the_tutorials_loss_weighting():
+def test_the_train_page_offers_the_vae_the_tutorials_loss_weighting():
     at = open_app("pages/train.py", cfg_arch="vae")
     weighting = at.selectbox(key="_widget_cfg_vae_loss_weighting")
     assert weighting.value == "corrected" and weighting.options == ["corrected", "tutorial"]
