@@ -32,22 +32,25 @@ _EXPORTS = {
     "load_upload": "aelib.uploads",
     "train": "aelib.training",
     "TrainResult": "aelib.training",
-    "TRAINING_PARAMS": "aelib.training",
-    "DEFAULT_LEARNING_RATES": "aelib.training",
+    "TRAINING_PARAMS": "aelib.settings",
+    "DEFAULT_LEARNING_RATES": "aelib.settings",
     "RunStore": "aelib.runs",
     "load_model_file": "aelib.model_files",
+    "load_model_bytes": "aelib.model_files",
     "save_model_file": "aelib.model_files",
     "TrainingJob": "aelib.jobs",
     "JobQueue": "aelib.jobs",
     "JobSnapshot": "aelib.jobs",
+    "OpenedModel": "aelib.opened",
+    "TrainingSlots": "aelib.slots",
     "EpochStarted": "aelib.progress",
     "BatchProgress": "aelib.progress",
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
 _SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
-               "figures", "jobs", "links", "params", "progress", "runs", "snippets",
-               "tensorflow_leak", "training", "tutorial", "uploads")
+               "figures", "jobs", "links", "opened", "params", "progress", "runs", "settings",
+               "slots", "snippets", "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
