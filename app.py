@@ -9,6 +9,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import streamlit as st  # noqa: E402
 
+from pages._identity import identify_browser  # noqa: E402
+from pages._model import find_running_training  # noqa: E402
 from pages._sidebar import render_sidebar  # noqa: E402
 from pages._workspace import workspace  # noqa: E402
 
@@ -42,6 +44,8 @@ PAGES = [
 keep_keras_state()
 page = st.navigation(PAGES)
 workspace()  # in a shared deployment, gives the visitor a private key in the URL
+identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs
+find_running_training()
 try:
     page.run()
 finally:  # also when the page stops early (st.stop): the sidebar shows what it just did

@@ -48,7 +48,7 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
+_SUBMODULES = ("active", "analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
                "figures", "jobs", "links", "opened", "params", "progress", "runs", "settings",
                "slots", "snippets", "tensorflow_leak", "training", "tutorial", "uploads")
 

@@ -80,7 +80,7 @@ class JobSnapshot:
             "queued": f"waiting for a training slot (place {self.queue_position or '?'})",
             "running": f"training, {self.fraction:.0%}",
             "finished": f"trained {epochs_text(self.epochs_done)}",
-            "stopped": f"stopped early after {epochs_text(self.epochs_done)}, kept",
+            "stopped": f"stopped after {epochs_text(self.epochs_done)}",
             "failed": "training failed",
             "cancelled": "cancelled before it started",
         }[self.status]

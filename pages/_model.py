@@ -10,7 +10,8 @@ import streamlit as st
 
 import aelib
 from pages import _state
-from pages._workspace import run_store, training_slots
+from pages._identity import browser_id
+from pages._workspace import active_trainings, run_store, training_slots
 
 TRAIN_PAGE = "pages/train.py"
 PREVIEW_IMAGES = 10  # test images reconstructed after every epoch
@@ -30,10 +31,25 @@ def _replace_model(model) -> None:
 
 
 def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict) -> None:
-    """Train `ae` in the background as this session's model, replacing the one in hand."""
-    _replace_model(aelib.TrainingJob(
-        ae, data, settings, data.x_test[:PREVIEW_IMAGES], store=run_store(),
-        slots=training_slots(), after_training=aelib.analysis.code_analysis).start())
+    """Train `ae` in the background as this session's model, replacing the one in hand; the
+    training is registered under this browser, so a reload finds it again."""
+    job = aelib.TrainingJob(ae, data, settings, data.x_test[:PREVIEW_IMAGES], store=run_store(),
+                            slots=training_slots(), after_training=aelib.analysis.code_analysis)
+    active_trainings().add(browser_id(), job)
+    _replace_model(job.start())
+
+
+def find_running_training() -> None:
+    """In a session without a model (a reload, a new tab, a bookmark), take up the training
+    this browser started and that is still running, with a notice saying so."""
+    if current_model() is not None:
+        return
+    running = active_trainings().of(browser_id(), purpose="model")
+    if running:
+        st.session_state[_state.MODEL] = running[-1]
+        st.session_state[_state.RESULTS] = {}
+        st.toast("Your training is still running: it is back on the Train page.",
+                 icon=":material/model_training:")
 
 
 def open_model(model: aelib.OpenedModel) -> None:

@@ -22,6 +22,9 @@ RESULTS = "results"
 DATASET_ERROR = "dataset_error"
 # The person's own `aelib.Dataset`, from Home's uploader: this session only.
 UPLOADED_DATASET = "uploaded_dataset"
+# This browser's id (see `_identity`), and the key of the component that writes its cookie.
+BROWSER_ID = "browser_id"
+BROWSER_COOKIE = "browser_cookie"
 # Whose runs this session sees (a private key in shared deployments, see `_workspace`).
 WORKSPACE = "workspace"
 # The experiment link's query parameters this session last read or wrote.

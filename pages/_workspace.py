@@ -47,3 +47,11 @@ def training_slots() -> aelib.TrainingSlots:
     """The process-wide limit on trainings at once (`AELIB_MAX_TRAININGS`, default 2): shared
     by every session, it holds no one's data."""
     return aelib.TrainingSlots(int(os.environ.get(MAX_TRAININGS, DEFAULT_MAX_TRAININGS)))
+
+
+@st.cache_resource
+def active_trainings() -> aelib.active.ActiveTrainings:
+    """The trainings running in this process, by the browser that started them, so that a
+    person finds theirs again after a reload. Process-wide, but it holds them weakly: once a
+    training ends, it keeps nothing of anyone's."""
+    return aelib.active.ActiveTrainings()

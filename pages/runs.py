@@ -13,7 +13,8 @@ from aelib.tutorial import comparison_rows, tutorial_jobs
 from pages import _state
 from pages._data import dataset_name, get_dataset
 from pages._model import TRAIN_PAGE, open_model
-from pages._workspace import run_store, training_slots
+from pages._identity import browser_id
+from pages._workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
 ANALYSIS_PAGE = "pages/reconstructions.py"
@@ -82,6 +83,8 @@ with st.expander("Reproduce the tutorial", expanded=_state.TUTORIAL_QUEUE in st.
                  disabled=queue is not None and not queue.done):
         jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size, store=store,
                              slots=training_slots())
+        for job in jobs:
+            active_trainings().add(browser_id(), job, purpose="tutorial")
         st.session_state[_state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
         st.rerun()
     queue = st.session_state.get(_state.TUTORIAL_QUEUE)
@@ -144,6 +147,10 @@ if label:
          for group, values in details.items() for key, value in values.items()]),
         hide_index=True, width="stretch")
     open_column, model_column, json_column, delete_column = st.columns(4)
+    training = active_trainings().owns_run(browser_id(), record.id)
+    if training is not None and open_column.button("Stop", icon=":material/stop:"):
+        training.stop()  # it ends after its current call and saves what it learned
+        st.rerun()
     if record.model_path and Path(record.model_path).exists():
         if open_column.button("Open in the analysis pages", icon=":material/open_in_new:"):
             try:
@@ -158,6 +165,7 @@ if label:
     json_column.download_button("Settings and history (.json)", record.to_json(),
                                 file_name=f"aelib-run-{record.id}.json",
                                 icon=":material/data_object:", width="stretch")
-    if delete_column.button("Delete", icon=":material/delete:"):
+    if delete_column.button("Delete", icon=":material/delete:",
+                            disabled=record.status == "running"):
         store.delete(record.id)
         st.rerun()

@@ -194,7 +194,7 @@ def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypa
         button(alice, "Train").click().run()
         bob = open_app("pages/train.py", cfg_epochs=1, cfg_train_size_bundled=300)
         button(bob, "Train").click().run()
-        assert "place 1 in the queue" in bob.info[0].value
+        assert "(place 1)" in bob.info[0].value
         assert bob.session_state["model"].snapshot().status == "queued"
         button(alice, "Stop").click().run()
         assert bob.session_state["model"].wait(TIMEOUT).status == "finished"

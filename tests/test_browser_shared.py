@@ -42,7 +42,7 @@ def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
         go_to(bob, "Train")
         set_number(bob, "epochs", 1)
         button(bob, "Train").click()
-        bob.get_by_text("place 1 in the queue").wait_for()
+        bob.get_by_text(re.compile(r"place 1\)")).wait_for()
         shot(bob, "queued")
 
         button(alice, "Stop").click()
