@@ -3,9 +3,13 @@
     streamlit run app.py
 """
 
+import logging
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+# TensorFlow's "triggered tf.function retracing" warnings: every new model traces its own
+# functions, which is expected here and harmless; they only fill the terminal.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 import streamlit as st  # noqa: E402
 

@@ -21,19 +21,21 @@ ANALYSIS_PAGE = "pages/reconstructions.py"
 METRIC_LABELS = {"test_loss": "test loss", "pca_loss": "PCA loss (same code size)",
                  "code_mean": "code mean", "inactive_fraction": "inactive units",
                  "knn_accuracy": "5-NN accuracy"}
-TABLE_COLUMNS = {
-    "run": st.column_config.NumberColumn("run", format="%d"),
-    "architecture": "architecture", "dataset": "dataset", "status": "status",
-    "epochs": st.column_config.NumberColumn("epochs", format="%d"),
-    "seconds": st.column_config.NumberColumn("seconds", format="%.1f"),
-    "test_loss": st.column_config.NumberColumn(METRIC_LABELS["test_loss"], format="%.4f"),
-    "pca_loss": st.column_config.NumberColumn(METRIC_LABELS["pca_loss"], format="%.4f"),
-    "code_mean": st.column_config.NumberColumn(METRIC_LABELS["code_mean"], format="%.3f"),
-    "inactive_fraction": st.column_config.NumberColumn(METRIC_LABELS["inactive_fraction"],
-                                                       format="percent"),
-    "knn_accuracy": st.column_config.NumberColumn(METRIC_LABELS["knn_accuracy"],
-                                                  format="percent"),
-}
+TABLE_COLUMNS = {"run": "run", "architecture": "architecture", "dataset": "dataset",
+                 "status": "status", "epochs": "epochs", "seconds": "seconds",
+                 **METRIC_LABELS}
+TABLE_FORMATS = {"seconds": "{:.1f}", "test_loss": "{:.4f}", "pca_loss": "{:.4f}",
+                 "code_mean": "{:.3f}", "inactive_fraction": "{:.0%}",
+                 "knn_accuracy": "{:.1%}"}
+
+
+def runs_table(rows: list[dict]):
+    """The runs as a table a person reads: plain headers, numbers formatted, nothing shown
+    where a value is not known yet (a running run's metrics)."""
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).astype(
+        {name: float for name in TABLE_FORMATS})
+    formats = {TABLE_COLUMNS[name]: text for name, text in TABLE_FORMATS.items()}
+    return table.rename(columns=TABLE_COLUMNS).style.format(formats, na_rep="")
 
 
 def open_run(store: aelib.RunStore, record) -> None:
@@ -118,8 +120,8 @@ chosen_datasets = datasets.multiselect("Datasets", sorted({r.dataset for r in re
 shown = [r for r in records
          if (not chosen_architectures or r.architecture in chosen_architectures)
          and (not chosen_datasets or r.dataset in chosen_datasets)]
-st.dataframe(pd.DataFrame(store.compare([r.id for r in shown])), hide_index=True,
-             width="stretch", column_config=TABLE_COLUMNS)
+st.dataframe(runs_table(store.compare([r.id for r in shown])), hide_index=True,
+             width="stretch")
 
 by_label = {r.label: r for r in shown}
 picked = st.multiselect("Compare runs", list(by_label), default=list(by_label)[:2],

@@ -40,7 +40,7 @@ def test_two_runs_compared_and_still_there_after_a_reload():
     assert sorted(table["run"]) == sorted([first, second])
     assert set(table["architecture"]) == {"dense", "deep"}
     assert table.set_index("run").loc[second, "epochs"] == 2
-    assert table["test_loss"].notna().all() and table["knn_accuracy"].notna().all()
+    assert table["test loss"].notna().all() and table["5-NN accuracy"].notna().all()
     assert len(reloaded.get("plotly_chart")) == 2  # overlaid curves and the metric bars
 
     reloaded.multiselect(key="runs_architectures").set_value(["deep"]).run()
