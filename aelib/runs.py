@@ -1,7 +1,7 @@
 """The run store: every training kept in an embedded SQLite database, with its model file.
 
     store = RunStore()                       # AELIB_RUNS_DIR, else the user's data directory
-    run_id = store.save(ae, data, settings, result, metrics)
+    run_id = store.save(ae, data, settings, result.history, metrics=metrics)
     store.list(); store.load(run_id); store.compare([1, 2]); store.delete(run_id)
 
 A run records the architecture, hyperparameters, training settings, dataset and its source,
