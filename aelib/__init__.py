@@ -44,10 +44,13 @@ _EXPORTS = {
     "BatchProgress": "aelib.progress",
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
+    "sweep": "aelib.sweeps",
+    "Sweep": "aelib.sweeps",
 }
 _SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
                "figures", "jobs", "links", "params", "progress", "runs", "snippets",
-               "tensorflow_leak", "training", "tutorial", "uploads")
+               "sweep_figures", "sweep_links", "sweep_plan", "sweeps", "tensorflow_leak",
+               "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
