@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import ray
 
 import aelib
-from aelib.datasets import Dataset
-from aelib.jobs import JobSnapshot
-from aelib.runs import RunStore
+
+if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task needs it
+    from aelib.datasets import Dataset
+    from aelib.jobs import JobSnapshot
+    from aelib.runs import RunStore
 
 REPORT_SECONDS = 0.5
 NOT_BEGUN = "cancelled: the sweep was stopped before it began"
@@ -42,22 +45,20 @@ class SweepMonitor:
     """Progress from the tasks to the driver, and the stop switch back; one per sweep."""
 
     def __init__(self):
-        self._fresh: dict[int, JobSnapshot] = {}
+        self._fresh: dict[int, JobSnapshot | None] = {}
         self._begun: set[int] = set()
         self._stopping = False
 
-    def begin(self, index: int) -> bool:
-        """Whether run `index` may train (False once the sweep is stopped)."""
+    def report(self, index: int, snapshot: JobSnapshot | None) -> bool:
+        """Keep run `index`'s latest snapshot (None: it has just begun); returns whether the
+        sweep is stopping. A run that begins after the stop is not kept: it is cancelled."""
         if not self._stopping:
             self._begun.add(index)
-        return not self._stopping
-
-    def report(self, index: int, snapshot: JobSnapshot) -> bool:
-        """Keep run `index`'s latest snapshot; returns whether the sweep is stopping."""
-        self._fresh[index] = snapshot
+        if index in self._begun:
+            self._fresh[index] = snapshot
         return self._stopping
 
-    def drain(self) -> dict[int, JobSnapshot]:
+    def drain(self) -> dict[int, JobSnapshot | None]:
         """The snapshots reported since the last call, by run index."""
         fresh, self._fresh = self._fresh, {}
         return fresh
@@ -69,21 +70,35 @@ class SweepMonitor:
 
 
 @ray.remote(max_retries=0)
-def train_point(monitor, index: int, point, data: Dataset, preview_images: np.ndarray):
-    """One run of a sweep, on a worker: None if the sweep stopped before it began, else its
-    final snapshot, weights and metrics."""
-    if not ray.get(monitor.begin.remote(index)):
-        return None
-    from aelib.analysis import run_metrics
-    from aelib.jobs import TrainingJob
+def train_point(monitor, index: int, point: dict, data: Dataset, preview_images: np.ndarray):
+    """One run of a sweep, on a worker (`point`: a `RunPoint`'s fields): its final snapshot,
+    weights and metrics.
 
-    training_data = point.training_data(data)
-    ae = point.make_model(data.image_shape)
-    job = TrainingJob(ae, training_data, point.training, preview_images).start()
-    while job.active:
-        job.wait(REPORT_SECONDS)
-        if ray.get(monitor.report.remote(index, job.snapshot())):
+    It never waits on Ray: a task blocked in `ray.get` lends its CPUs to other tasks, and more
+    trainings than CPUs would run at once. Replies come back as futures instead.
+    """
+    reply = monitor.report.remote(index, None).future()  # first of all: it began
+    job = None
+    try:
+        from aelib.analysis import run_metrics
+        from aelib.jobs import TrainingJob
+        from aelib.sweep_plan import RunPoint
+
+        point = RunPoint(**point)
+        training_data = point.training_data(data)
+        ae = point.make_model(data.image_shape)
+        job = TrainingJob(ae, training_data, point.training, preview_images).start()
+        while job.active:
+            job.wait(REPORT_SECONDS)
+            if reply.done():
+                if reply.result():
+                    job.stop()
+                reply = monitor.report.remote(index, job.snapshot()).future()
+    except KeyboardInterrupt:  # ray.cancel: the sweep was stopped before this run began
+        if job is not None:
             job.stop()
+            job.wait()
+        raise
     snapshot = job.snapshot()
     return {"snapshot": snapshot, "weights": ae.autoencoder.get_weights(),
             "metrics": run_metrics(ae, training_data) if snapshot.history else {}}
@@ -150,7 +165,7 @@ class RayEngine:
         monitor = SweepMonitor.remote()
         task = train_point.options(num_cpus=self.cpus_per_run, num_gpus=gpus)
         data_ref = ray.put(data)
-        pending = {task.remote(monitor, index, point, data_ref, preview_images): index
+        pending = {task.remote(monitor, index, asdict(point), data_ref, preview_images): index
                    for index, point in enumerate(points)}
         runs = _DriverRuns(points, data, store, report)
         stopped = False
@@ -167,6 +182,7 @@ class RayEngine:
                     for ref, index in pending.items():
                         if index not in begun:
                             ray.cancel(ref)
+                            runs.cancelled.add(index)
                     stopped = True
         finally:
             for ref in pending:  # only when the driver itself failed
@@ -181,9 +197,14 @@ class _DriverRuns:
         self.points, self.data, self.store, self.report = points, data, store, report
         self.models: dict = {}
         self.run_ids: dict[int, int] = {}
+        self.cancelled: set[int] = set()  # runs cancelled before they began
 
-    def progress(self, index: int, snapshot: JobSnapshot) -> None:
+    def progress(self, index: int, snapshot: JobSnapshot | None) -> None:
         """A task's progress: record its run when it begins, then pass the snapshot on."""
+        from aelib.jobs import JobSnapshot
+
+        if snapshot is None:
+            snapshot = JobSnapshot(status="running", epochs=self.points[index].training["epochs"])
         if index not in self.run_ids:
             point = self.points[index]
             self.models[index] = point.make_model(self.data.image_shape)
@@ -194,9 +215,11 @@ class _DriverRuns:
 
     def finish(self, index: int, ref) -> None:
         """A task has returned (or failed, or was cancelled): save what it sent back."""
+        from aelib.jobs import JobSnapshot
+
         epochs = self.points[index].training["epochs"]
         try:
-            result = ray.get(ref)
+            result = None if index in self.cancelled else ray.get(ref)
         except ray.exceptions.TaskCancelledError:
             result = None
         except ray.exceptions.RayError as error:
