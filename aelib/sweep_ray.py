@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task 
     from aelib.runs import RunStore
 
 REPORT_SECONDS = 0.5
-NOT_BEGUN = "cancelled: the sweep was stopped before it began"
 _connected: list[str] = []  # the address this process connected to (Ray allows one per process)
 
 
@@ -175,7 +174,7 @@ class RayEngine:
                                     timeout=REPORT_SECONDS)
                 for index, snapshot in ray.get(monitor.drain.remote()).items():
                     runs.progress(index, snapshot)
-                for ref in ready:  # after the progress: a task reports before it returns
+                for ref in ready:
                     runs.finish(pending.pop(ref), ref)
                 if stop.is_set() and not stopped:
                     begun = ray.get(monitor.stop.remote())
@@ -198,45 +197,54 @@ class _DriverRuns:
         self.models: dict = {}
         self.run_ids: dict[int, int] = {}
         self.cancelled: set[int] = set()  # runs cancelled before they began
+        self.ended: set[int] = set()
 
     def progress(self, index: int, snapshot: JobSnapshot | None) -> None:
-        """A task's progress: record its run when it begins, then pass the snapshot on."""
+        """A task's progress (None: it has just begun): passed on, its run recorded first.
+        A report that arrives after its task's result is stale and dropped."""
         from aelib.jobs import JobSnapshot
 
-        if snapshot is None:
-            snapshot = JobSnapshot(status="running", epochs=self.points[index].training["epochs"])
-        if index not in self.run_ids:
-            point = self.points[index]
-            self.models[index] = point.make_model(self.data.image_shape)
-            self.run_ids[index] = self.store.start(self.models[index],
-                                                   point.training_data(self.data),
-                                                   point.training)
-        self.report(index, replace(snapshot, run_id=self.run_ids[index]))
+        if index in self.ended:
+            return
+        self._record(index)
+        self.report(index, replace(snapshot or JobSnapshot(status="running", epochs=self._epochs(
+            index)), run_id=self.run_ids[index]))
 
     def finish(self, index: int, ref) -> None:
         """A task has returned (or failed, or was cancelled): save what it sent back."""
         from aelib.jobs import JobSnapshot
 
-        epochs = self.points[index].training["epochs"]
+        self.ended.add(index)
         try:
             result = None if index in self.cancelled else ray.get(ref)
         except ray.exceptions.TaskCancelledError:
             result = None
         except ray.exceptions.RayError as error:
-            result = {"snapshot": JobSnapshot(status="failed", epochs=epochs,
+            result = {"snapshot": JobSnapshot(status="failed", epochs=self._epochs(index),
                                               message=f"Training failed on the cluster: {error}"),
                       "weights": None, "metrics": {}}
-        if result is None:
-            self.report(index, JobSnapshot(status="cancelled", epochs=epochs, message=NOT_BEGUN))
+        if result is None:  # cancelled before it began: the sweep marks it so when it ends
             return
         snapshot = result["snapshot"]
-        self.progress(index, snapshot)  # records the run if it ended between two polls
+        self._record(index)  # if it ended between two polls
         ae = self.models.pop(index)
         if result["weights"] is not None:
             ae.autoencoder.set_weights(result["weights"])
         self.store.finish(self.run_ids[index], ae, snapshot.history, snapshot.status,
                           snapshot.message, result["metrics"])
         self.report(index, replace(snapshot, run_id=self.run_ids[index], saved=True))
+
+    def _record(self, index: int) -> None:
+        """Record a run that began in the store, once, with the model the driver will save."""
+        if index not in self.run_ids:
+            point = self.points[index]
+            self.models[index] = point.make_model(self.data.image_shape)
+            self.run_ids[index] = self.store.start(self.models[index],
+                                                   point.training_data(self.data),
+                                                   point.training)
+
+    def _epochs(self, index: int) -> int:
+        return self.points[index].training["epochs"]
 
 
 def runtime_env() -> dict:

@@ -136,7 +136,7 @@ class Sweep:
             if not snapshot.done:
                 self._report(index, replace(
                     snapshot, status="failed" if status == "failed" else "cancelled",
-                    message=self.message or "cancelled: the sweep was stopped first"))
+                    message=self.message or "cancelled: the sweep was stopped before it began"))
         self.store.finish_sweep(self.id, status)
 
 
@@ -217,6 +217,23 @@ def ray_engine(address: str | None = None, cpus_per_run: float = 1.0,
     return RayEngine(address, cpus_per_run, gpus_per_run)
 
 
+def progress_rows(handle: Sweep) -> list[dict]:
+    """A table of the sweep's runs now, one row each: label, status, epoch, last validation
+    loss, seconds and its run id in the store."""
+    return [{"run": point.label, "status": snapshot.status,
+             "epoch": f"{snapshot.epoch}/{snapshot.epochs}",
+             "val loss": (snapshot.history.get("val_loss") or [None])[-1],
+             "seconds": round(snapshot.seconds, 1), "stored as": snapshot.run_id}
+            for point, snapshot in zip(handle.points, handle.snapshots())]
+
+
+def sweep_label(record: SweepRecord) -> str:
+    """"sweep 3 · dense, sparse · encoding_dim × 2 seeds · finished"."""
+    varied = " × ".join([*record.plan["grid"], f"{len(record.plan['seeds'])} seeds"])
+    return (f"sweep {record.id} · {', '.join(record.plan['architectures'])} · {varied} · "
+            f"{record.status}")
+
+
 def stored_plan(record: SweepRecord) -> SweepPlan:
     """The plan of a stored sweep."""
     return make_plan(**record.plan)
@@ -249,7 +266,17 @@ def results(plan: SweepPlan, records: Sequence[RunRecord]) -> list[dict]:
 
 
 def reconstructions(store: RunStore, plan: SweepPlan, records: Sequence[RunRecord],
-                    images: np.ndarray) -> dict[str, np.ndarray]:
-    """The same images reconstructed by each stored run that has a model: label -> images."""
-    return {run_label(plan, record): store.load(record.id).ae.reconstruct(images)
-            for record in sorted(records, key=lambda record: record.id) if record.model_path}
+                    images: np.ndarray, known: Mapping[str, np.ndarray] | None = None
+                    ) -> dict[str, np.ndarray]:
+    """The same images reconstructed by each stored run that has a model, oldest first:
+    label -> images. `known` holds reconstructions of these images made before (by label),
+    reused rather than loading those runs' models again."""
+    known = known or {}
+    made = {}
+    for record in sorted(records, key=lambda record: record.id):
+        label = run_label(plan, record)
+        if label in known:
+            made[label] = known[label]
+        elif record.model_path:
+            made[label] = store.load(record.id).ae.reconstruct(images)
+    return made

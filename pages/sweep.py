@@ -55,11 +55,7 @@ def live_panel(handle) -> None:
     snapshots = handle.snapshots()
     st.progress(handle.fraction, text=f"Sweep {handle.id}: "
                 f"{sum(s.done for s in snapshots)} of {len(snapshots)} runs ended")
-    st.dataframe(pd.DataFrame([
-        {"run": point.label, "status": s.status, "epoch": f"{s.epoch}/{s.epochs}",
-         "val loss": (s.history.get("val_loss") or [None])[-1], "seconds": round(s.seconds, 1),
-         "stored as": s.run_id} for point, s in zip(handle.points, snapshots)]),
-        hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(sweeps.progress_rows(handle)), hide_index=True, width="stretch")
     if handle.message:
         st.error(handle.message)
     histories = {point.label: s.history for point, s in zip(handle.points, snapshots)
@@ -83,11 +79,9 @@ def results_panel(record) -> None:
     st.plotly_chart(sweep_figures.metric_against_parameter(rows, plan, metric),
                     key="sweep_metric_figure")
     images = data.x_test[:SHOWN_IMAGES]
-    cache = st.session_state.setdefault("sweep_reconstructions", {})
-    missing = [r for r in records if r.model_path and sweeps.run_label(plan, r) not in cache]
-    cache.update(sweeps.reconstructions(store, plan, missing, images))
-    shown = {sweeps.run_label(plan, r): cache[sweeps.run_label(plan, r)]
-             for r in sorted(records, key=lambda r: r.id) if sweeps.run_label(plan, r) in cache}
+    made = st.session_state.setdefault(f"sweep_reconstructions_{data.name}", {})
+    shown = sweeps.reconstructions(store, plan, records, images, known=made)
+    made.update(shown)
     if shown:
         st.plotly_chart(sweep_figures.reconstructions_side_by_side(images, shown),
                         key="sweep_reconstructions")
@@ -170,8 +164,7 @@ if stop.button("Stop", disabled=not running, icon=":material/stop:"):
 st.session_state["sweep_polling"] = running
 if handle is not None:
     st.fragment(live_panel, run_every=POLL_SECONDS if running else None)(handle)
-stored = {f"sweep {r.id} · {r.status} · {', '.join(r.plan['architectures'])}": r
-          for r in store.sweeps()}
+stored = {sweeps.sweep_label(record): record for record in store.sweeps()}
 if stored:
     st.subheader("Results")
     chosen = st.selectbox("Sweep", list(stored), key="sweep_shown")
