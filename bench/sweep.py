@@ -98,11 +98,15 @@ def main():
         else:
             session_files, port = tempfile.mkdtemp(prefix="ray", dir="/tmp"), free_port()
             try:
-                subprocess.run([RAY, "start", "--head", f"--port={port}", "--num-cpus=2",
-                                "--num-gpus=0", "--node-ip-address=127.0.0.1",
-                                "--include-dashboard=false", "--disable-usage-stats",
-                                f"--temp-dir={session_files}"],
-                               check=True, capture_output=True, timeout=300)
+                started = subprocess.run([RAY, "start", "--head", f"--port={port}",
+                                          "--num-cpus=2", "--num-gpus=0",
+                                          "--node-ip-address=127.0.0.1",
+                                          "--include-dashboard=false", "--disable-usage-stats",
+                                          f"--temp-dir={session_files}"],
+                                         capture_output=True, text=True, timeout=300)
+                if started.returncode:
+                    raise SystemExit(f"ray start failed:\n{started.stdout[-3000:]}"
+                                     f"{started.stderr[-3000:]}")
                 result = run_driver("ray", f"127.0.0.1:{port}", args.epochs)
                 workers = f"{result['workers_mib']:,.0f} MiB (peaks, added up)"
             finally:

@@ -48,10 +48,12 @@ def cluster():
     session_files = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's socket paths
     port = free_port()
     try:
-        subprocess.run([RAY, "start", "--head", f"--port={port}", "--num-cpus=2",
-                        "--num-gpus=0", "--node-ip-address=127.0.0.1", "--include-dashboard=false",
-                        "--disable-usage-stats", f"--temp-dir={session_files}"],
-                       check=True, capture_output=True, timeout=300)
+        started = subprocess.run([RAY, "start", "--head", f"--port={port}", "--num-cpus=2",
+                                  "--num-gpus=0", "--node-ip-address=127.0.0.1",
+                                  "--include-dashboard=false", "--disable-usage-stats",
+                                  f"--temp-dir={session_files}"],
+                                 capture_output=True, text=True, timeout=300)
+        assert started.returncode == 0, started.stdout[-3000:] + started.stderr[-3000:]
         yield f"127.0.0.1:{port}"
     finally:
         ray.shutdown()
