@@ -22,14 +22,16 @@ import sqlite3
 import sys
 import time
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aelib.autoencoder import Autoencoder
-from aelib.datasets import Dataset
-from aelib.model_files import load_model_file, save_model_file
+if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
+    from aelib.autoencoder import Autoencoder
+    from aelib.datasets import Dataset
 
 DEFAULT_WORKSPACE = "local"
 METRIC_NAMES = ("test_loss", "pca_loss", "code_mean", "inactive_fraction", "knn_accuracy")
@@ -121,6 +123,16 @@ class RunRecord:
     def seconds(self) -> float | None:
         """Wall time of the run, None while it runs."""
         return None if self.ended_at is None else self.ended_at - self.started_at
+
+    @property
+    def label(self) -> str:
+        """"run 3 · dense · bundled", for pickers and legends."""
+        return f"run {self.id} · {self.architecture} · {self.dataset}"
+
+    def to_json(self) -> str:
+        """The run's settings, history and metrics as JSON, for a download (no file paths)."""
+        return json.dumps({k: v for k, v in asdict(self).items() if k != "model_path"},
+                          indent=2)
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,8 @@ class RunStore:
     def finish(self, run_id: int, ae: Autoencoder, history: dict, status: str = "finished",
                reason: str | None = None, metrics: dict | None = None) -> None:
         """Complete a run: save its model file, then its status, history and metrics."""
+        from aelib.model_files import save_model_file
+
         model_path = save_model_file(ae, self.path / "models" / f"run-{run_id}.keras")
         with closing(self._connect()) as db, db:
             db.execute(
@@ -284,6 +298,8 @@ class RunStore:
         Raises:
             ValueError: no such run, or it has no saved model (still running or interrupted).
         """
+        from aelib.model_files import load_model_file
+
         record = self.get(run_id)
         if not record.model_path or not Path(record.model_path).exists():
             raise ValueError(f"Run {run_id} has no saved model (it is {record.status}).")

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Mapping
 
 from aelib.architectures import REGISTRY
-from aelib.datasets import DATASETS
-from aelib.links import DATASET_KEY, DEFAULT_ARCHITECTURE, DEFAULT_DATASET
+from aelib.datasets import DATASETS, DEFAULT_DATASET
+from aelib.links import DATASET_KEY, DEFAULT_ARCHITECTURE
 from aelib.sweep_plan import (SEED, SweepPlan, make_plan, parameter_specs, values_from_text,
                               values_to_text)
 

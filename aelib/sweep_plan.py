@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
-from aelib.links import TRAIN_SIZE
 from aelib.params import ParamSpec
-from aelib.training import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
+from aelib.settings import DEFAULT_LEARNING_RATES, TRAIN_SIZE, TRAINING_PARAMS
 
 MAX_RUNS = 100
 SEED = next(spec for spec in TRAINING_PARAMS if spec.name == "seed")

@@ -21,8 +21,9 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from aelib.datasets import Dataset
-from aelib.jobs import JobSnapshot, TrainingJob, TrainingSlots
+from aelib.jobs import JobSnapshot, TrainingJob
 from aelib.runs import RunRecord, RunStore, SweepRecord
+from aelib.slots import TrainingSlots
 from aelib.sweep_plan import SweepPlan, make_plan, point_label
 
 RAY_ADDRESS = "AELIB_RAY_ADDRESS"  # where the "ray" engine sends runs unless told
@@ -218,12 +219,11 @@ def ray_engine(address: str | None = None, cpus_per_run: float = 1.0,
 
 
 def progress_rows(handle: Sweep) -> list[dict]:
-    """A table of the sweep's runs now, one row each: label, status, epoch, last validation
-    loss, seconds and its run id in the store."""
-    return [{"run": point.label, "status": snapshot.status,
-             "epoch": f"{snapshot.epoch}/{snapshot.epochs}",
+    """A table of the sweep's runs now, one row each: label, progress in words, last
+    validation loss and its run id in the store."""
+    return [{"run": point.label, "progress": snapshot.progress_text(),
              "val loss": (snapshot.history.get("val_loss") or [None])[-1],
-             "seconds": round(snapshot.seconds, 1), "stored as": snapshot.run_id}
+             "stored as": snapshot.run_id}
             for point, snapshot in zip(handle.points, handle.snapshots())]
 
 

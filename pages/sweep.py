@@ -11,42 +11,45 @@ from aelib import sweep_figures, sweep_links, sweeps
 from aelib.runs import METRIC_NAMES
 from aelib.sweep_plan import (SEED, estimate_seconds, make_plan, parameter_specs,
                               values_from_text, values_to_text)
-from pages._shared import (WORKSPACE_PARAM, get_dataset, kept, open_job, remember, run_store,
-                           set_setting, spec_widget, training_slots)
+from pages import _state
+from pages._data import get_dataset
+from pages._model import open_model
+from pages._widgets import spec_widget
+from pages._workspace import WORKSPACE_PARAM, run_store, training_slots
 
 POLL_SECONDS = 1.0
 SHOWN_IMAGES = 8
-SET_ONCE = ("epochs", "batch_size", "optimizer")  # training settings shown unless varied
-LINK_QUERY = "sweep_link_query"
+ANALYSIS_PAGE = "pages/reconstructions.py"
 
 
 def apply_sweep_link() -> list[str]:
     """Make a sweep link in the URL this page's settings; returns notices on dropped values."""
     query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
-    if sweep_links.SWEEP_KEY not in query or query == st.session_state.get(LINK_QUERY):
+    if sweep_links.SWEEP_KEY not in query or query == st.session_state.get(
+            _state.SWEEP_LINK_QUERY):
         return []
     plan, notices = sweep_links.from_query(query)
     specs = parameter_specs(plan.architectures)
-    set_setting("sweep_architectures", list(plan.architectures))
-    set_setting("sweep_vary", list(plan.grid))
-    set_setting("sweep_seeds", values_to_text(SEED, plan.seeds))
+    _state.set_setting("sweep_architectures", list(plan.architectures))
+    _state.set_setting("sweep_vary", list(plan.grid))
+    _state.set_setting("sweep_seeds", values_to_text(SEED, plan.seeds))
     for name, values in plan.grid.items():
-        set_setting(f"sweep_values_{name}", values_to_text(specs[name][0], values))
+        _state.set_setting(f"sweep_values_{name}", values_to_text(specs[name][0], values))
     for name, value in plan.settings.items():
-        set_setting(f"sweep_{name}", ", ".join(map(str, value))
-                    if specs[name][0].kind == "int_list" else value)
-    st.session_state[LINK_QUERY] = query
+        _state.set_setting(f"sweep_{name}", ", ".join(map(str, value))
+                           if specs[name][0].kind == "int_list" else value)
+    st.session_state[_state.SWEEP_LINK_QUERY] = query
     return notices
 
 
 def share(plan) -> str:
     """Put the plan in the page's URL; returns the link to copy."""
     query = sweep_links.to_query(plan)
-    if st.session_state.get(LINK_QUERY) != query:
+    if st.session_state.get(_state.SWEEP_LINK_QUERY) != query:
         for key in [key for key in st.query_params if key != WORKSPACE_PARAM]:
             del st.query_params[key]
         st.query_params.update(query)
-        st.session_state[LINK_QUERY] = query
+        st.session_state[_state.SWEEP_LINK_QUERY] = query
     return f"{(st.context.url or '').split('?')[0]}?{urllib.parse.urlencode(query)}"
 
 
@@ -62,8 +65,8 @@ def live_panel(handle) -> None:
                  if s.history}
     if histories:
         st.plotly_chart(aelib.figures.runs_loss_curves(histories), key="sweep_curves")
-    if handle.done and st.session_state.get("sweep_polling"):
-        st.session_state["sweep_polling"] = False
+    if handle.done and st.session_state.get(_state.SWEEP_POLLING):
+        st.session_state[_state.SWEEP_POLLING] = False
         st.rerun()  # the whole page: buttons and results see that the sweep ended
 
 
@@ -79,57 +82,64 @@ def results_panel(record) -> None:
     st.plotly_chart(sweep_figures.metric_against_parameter(rows, plan, metric),
                     key="sweep_metric_figure")
     images = data.x_test[:SHOWN_IMAGES]
-    made = st.session_state.setdefault(f"sweep_reconstructions_{data.name}", {})
+    made = st.session_state.setdefault(_state.SWEEP_RECONSTRUCTIONS, {}).setdefault(data.name,
+                                                                                  {})
     shown = sweeps.reconstructions(store, plan, records, images, known=made)
     made.update(shown)
     if shown:
         st.plotly_chart(sweep_figures.reconstructions_side_by_side(images, shown),
-                        key="sweep_reconstructions")
+                        key="sweep_side_by_side")
         by_label = {sweeps.run_label(plan, r): r for r in records if r.model_path}
         label = st.selectbox("Run", list(by_label), key="sweep_open_run")
         if st.button("Open in the analysis pages", icon=":material/open_in_new:"):
             chosen = by_label[label]
             loaded = store.load(chosen.id)
-            open_job(aelib.TrainingJob.finished(loaded.ae, get_dataset(chosen.dataset),
-                                                loaded.history, chosen.settings, chosen.id))
-            st.success(f"Run {chosen.id} is now the session's model: see Reconstructions, "
-                       "Codes and the other pages.")
+            open_model(aelib.OpenedModel(loaded.ae, get_dataset(chosen.dataset),
+                                         f"run {chosen.id} of sweep {record.id}",
+                                         loaded.history, run_id=chosen.id))
+            st.switch_page(ANALYSIS_PAGE)
     st.page_link("pages/runs.py", label="Every run, on Runs", icon=":material/history:")
 
 
 st.title("Sweep")
 for notice in apply_sweep_link():
     st.warning(f"This sweep link had a value that could not be used: {notice}")
-data, store = get_dataset(), run_store()
+try:
+    data = get_dataset()
+except ValueError as error:
+    st.error(f"{error} Pick another dataset on Home.")
+    st.stop()
+store = run_store()
 
-architectures = remember("sweep_architectures", st.multiselect(
-    "Architectures", aelib.ARCHITECTURES, key=kept("sweep_architectures", ["dense"]),
+architectures = _state.remember("sweep_architectures", st.multiselect(
+    "Architectures", aelib.ARCHITECTURES, key=_state.kept("sweep_architectures", ["dense"]),
     format_func=lambda name: aelib.REGISTRY[name].title))
 if not architectures:
     st.info("Choose at least one architecture.")
     st.stop()
 specs = parameter_specs(architectures)
-vary = remember("sweep_vary", st.multiselect(
+vary = _state.remember("sweep_vary", st.multiselect(
     "Vary (one or two parameters)", list(specs), max_selections=2,
-    key=kept("sweep_vary", ["encoding_dim"] if "encoding_dim" in specs else ["epochs"])))
+    key=_state.kept("sweep_vary", ["encoding_dim"] if "encoding_dim" in specs else ["epochs"])))
 grid_column, settings_column = st.columns(2)
 try:
     with grid_column:
-        grid = {name: values_from_text(specs[name], remember(f"sweep_values_{name}", st.text_input(
-            f"{name} values", key=kept(f"sweep_values_{name}", values_to_text(
+        grid = {name: values_from_text(specs[name], _state.remember(
+            f"sweep_values_{name}", st.text_input(f"{name} values", key=_state.kept(
+                f"sweep_values_{name}", values_to_text(
                 specs[name][0], [specs[name][0].default])),
             help=f"{specs[name][0].help} Separate values with commas (with semicolons between "
                  f"lists). Allowed: {specs[name][0].allowed()}."))) for name in vary}
-        seeds = values_from_text([SEED], remember("sweep_seeds", st.text_input(
-            "seeds", key=kept("sweep_seeds", "0,1"), help="Every point runs once per seed: "
+        seeds = values_from_text([SEED], _state.remember("sweep_seeds", st.text_input(
+            "seeds", key=_state.kept("sweep_seeds", "0,1"), help="Every point runs once per seed: "
             "the spread shows as error bars.")))
     with settings_column:
         settings = {name: spec_widget(specs[name][0], f"sweep_{name}") for name in specs
                     if name not in vary and name not in ("learning_rate", "train_size")}
         if "train_size" not in vary:
-            settings["train_size"] = remember("sweep_train_size", st.slider(
+            settings["train_size"] = _state.remember("sweep_train_size", st.slider(
                 "training images", 100, len(data.x_train),
-                key=kept("sweep_train_size", min(2000, len(data.x_train)))))
+                key=_state.kept("sweep_train_size", min(2000, len(data.x_train)))))
         st.caption("The learning rate is each optimizer's default unless varied; other "
                    "hyperparameters keep their defaults.")
     plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)
@@ -150,18 +160,18 @@ if address:
 with st.expander("Share this sweep", icon=":material/link:"):
     st.code(share(plan), language=None, wrap_lines=True)
 
-handle = st.session_state.get("sweep")
+handle = st.session_state.get(_state.SWEEP)
 running = handle is not None and not handle.done
 start, stop, _ = st.columns([1, 1, 6])
 if start.button("Start the sweep", type="primary", disabled=running,
                 icon=":material/play_arrow:"):
-    st.session_state["sweep"] = aelib.sweep(data, plan.architectures, plan.grid, plan.seeds,
+    st.session_state[_state.SWEEP] = aelib.sweep(data, plan.architectures, plan.grid, plan.seeds,
                                             plan.settings, store=store, engine=engine)
     st.rerun()
 if stop.button("Stop", disabled=not running, icon=":material/stop:"):
     handle.stop()
 
-st.session_state["sweep_polling"] = running
+st.session_state[_state.SWEEP_POLLING] = running
 if handle is not None:
     st.fragment(live_panel, run_every=POLL_SECONDS if running else None)(handle)
 stored = {sweeps.sweep_label(record): record for record in store.sweeps()}

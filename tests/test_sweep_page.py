@@ -9,9 +9,9 @@ from tests.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
 
-TWO_VALUES = {"sweep_architectures": ["dense"], "sweep_vary": ["encoding_dim"],
-              "sweep_values_encoding_dim": "4,8", "sweep_seeds": "0", "sweep_epochs": 1,
-              "sweep_train_size": 200}
+TWO_VALUES = {"cfg_sweep_architectures": ["dense"], "cfg_sweep_vary": ["encoding_dim"],
+              "cfg_sweep_values_encoding_dim": "4,8", "cfg_sweep_seeds": "0",
+              "cfg_sweep_epochs": 1, "cfg_sweep_train_size": 200}
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +20,8 @@ def own_runs_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("AELIB_RAY_ADDRESS", raising=False)
 
 
-def with_widgets(settings: dict) -> dict:
-    """Settings as both the kept value and its widget's key (see pages/_shared.kept)."""
-    return {**settings, **{f"_widget_{key}": value for key, value in settings.items()}}
-
-
 def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
-    at = open_app("pages/sweep.py", **with_widgets(TWO_VALUES))
+    at = open_app("pages/sweep.py", **TWO_VALUES)
     assert at.metric[0].value == "2" and at.metric[1].label == "Estimated time"
     assert not any("Ray" in caption.value for caption in at.caption)  # no Ray configured
     button(at, "Start the sweep").click().run()
@@ -46,10 +41,10 @@ def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
     assert labels[0] == "original" and len(labels) == 3
     assert "encoding_dim=4" in labels[1] and "encoding_dim=8" in labels[2]
 
-    button(at, "Open in the analysis pages").click().run()
-    assert "is now the session's model" in at.success[0].value
-    at.switch_page("pages/reconstructions.py").run()
-    assert not at.exception and len(at.get("plotly_chart")) == 3
+    button(at, "Open in the analysis pages").click().run()  # opens Reconstructions with it
+    assert not at.exception, at.exception
+    assert at.session_state["model"].run_id == snapshots[0].run_id
+    assert len(at.get("plotly_chart")) == 3
 
 
 def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
@@ -60,5 +55,5 @@ def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
                                            "seeds": "0,1,2", "epochs": "2"})
     assert not at.warning
     assert at.metric[0].value == str(2 * 2 * 3)
-    assert at.text_input(key="_widget_sweep_values_encoding_dim").value == "8,16"
-    assert at.number_input(key="_widget_sweep_epochs").value == 2
+    assert at.text_input(key="_widget_cfg_sweep_values_encoding_dim").value == "8,16"
+    assert at.number_input(key="_widget_cfg_sweep_epochs").value == 2
