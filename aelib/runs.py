@@ -24,7 +24,6 @@ import time
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -201,7 +200,7 @@ class RunStore:
             db.executescript(_SCHEMA)
             _add_missing_columns(db)
 
-    def in_sweep(self, sweep_id: int) -> "RunStore":
+    def in_sweep(self, sweep_id: int) -> RunStore:
         """The same store, tagging every run it starts with `sweep_id`."""
         return RunStore(self.path, self.workspace, sweep_id)
 

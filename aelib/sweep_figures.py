@@ -5,7 +5,7 @@ bars, and the same test images reconstructed by every run. Rows come from
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go

@@ -11,13 +11,19 @@ default, with a notice saying which and why.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from aelib.architectures import REGISTRY
 from aelib.datasets import DATASETS, DEFAULT_DATASET
 from aelib.links import DATASET_KEY, DEFAULT_ARCHITECTURE
-from aelib.sweep_plan import (SEED, SweepPlan, make_plan, parameter_specs, values_from_text,
-                              values_to_text)
+from aelib.sweep_plan import (
+    SEED,
+    SweepPlan,
+    make_plan,
+    parameter_specs,
+    values_from_text,
+    values_to_text,
+)
 
 SWEEP_KEY, SEEDS_KEY = "sweep", "seeds"  # the architectures, and the seeds
 DEFAULT_PLAN = make_plan([DEFAULT_ARCHITECTURE], {"encoding_dim": [8, 16, 32]})

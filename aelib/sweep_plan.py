@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
 from aelib.params import ParamSpec
@@ -94,8 +95,8 @@ class SweepPlan:
     def points(self) -> list[RunPoint]:
         """One point per training, seed by seed: a sweep stopped early has whole curves."""
         combos = list(itertools.product(*self.grid.values()))
-        return [_point(architecture, {**self.settings, **dict(zip(self.grid, combo))},
-                       dict(zip(self.grid, combo)), seed)
+        return [_point(architecture, {**self.settings, **dict(zip(self.grid, combo, strict=True))},
+                       dict(zip(self.grid, combo, strict=True)), seed)
                 for seed in self.seeds for architecture in self.architectures
                 for combo in combos]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -86,7 +86,7 @@ class Sweep:
         self._snapshots = [JobSnapshot(epochs=point.training["epochs"]) for point in self.points]
         self._thread = threading.Thread(target=self._run, name="aelib-sweep", daemon=True)
 
-    def start(self) -> "Sweep":
+    def start(self) -> Sweep:
         """Record the sweep in the store and start it in the background. Returns the sweep."""
         self.id = self.store.start_sweep(self.plan.to_dict(), self.engine.where)
         self.store = self.store.in_sweep(self.id)
@@ -224,7 +224,7 @@ def progress_rows(handle: Sweep) -> list[dict]:
     return [{"run": point.label, "progress": snapshot.progress_text(),
              "val loss": (snapshot.history.get("val_loss") or [None])[-1],
              "stored as": snapshot.run_id}
-            for point, snapshot in zip(handle.points, handle.snapshots())]
+            for point, snapshot in zip(handle.points, handle.snapshots(), strict=True)]
 
 
 def sweep_label(record: SweepRecord) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -50,12 +49,13 @@ def workers_peak_mib():
     return total
 
 engine_name, address, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+CODE_SIZES, SEEDS = json.loads(sys.argv[4]), json.loads(sys.argv[5])
 data = aelib.load_dataset("bundled")
 aelib.build("dense").summary()  # the app at rest: Keras loaded, a model built
 engine = sweeps.LocalEngine() if engine_name == "local" else sweeps.ray_engine(address)
 resting = resident_mib()
 started = time.perf_counter()
-handle = aelib.sweep(data, ["dense"], {"encoding_dim": %s}, seeds=%s,
+handle = aelib.sweep(data, ["dense"], {"encoding_dim": CODE_SIZES}, seeds=SEEDS,
                      settings={"epochs": epochs, "batch_size": 256},
                      store=aelib.RunStore(tempfile.mkdtemp()), engine=engine)
 snapshots = handle.wait()
@@ -65,7 +65,7 @@ print(json.dumps({"engine": engine_name, "runs": len(snapshots),
                   "seconds": seconds, "runs_per_minute": 60 * len(snapshots) / seconds,
                   "resting_mib": resting, "peak_mib": peak_mib(),
                   "workers_mib": workers_peak_mib(), "message": handle.message}))
-""" % (CODE_SIZES, SEEDS)
+"""
 
 
 def free_port() -> int:
@@ -75,7 +75,8 @@ def free_port() -> int:
 
 
 def run_driver(engine: str, address: str, epochs: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", DRIVER, engine, address, str(epochs)],
+    done = subprocess.run([sys.executable, "-c", DRIVER, engine, address, str(epochs),
+                           json.dumps(CODE_SIZES), json.dumps(SEEDS)],
                           cwd=ROOT, capture_output=True, text=True, timeout=3600)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
@@ -89,7 +90,8 @@ def main():
                         choices=["local", "ray"])
     args = parser.parse_args()
     print(f"{len(CODE_SIZES) * len(SEEDS)} runs of dense, {args.epochs} epochs of 8,000 images")
-    print("| engine | runs/min | seconds | driver at rest (MiB) | driver peak (MiB) | Ray workers |")
+    print("| engine | runs/min | seconds | driver at rest (MiB) | driver peak (MiB) "
+          "| Ray workers |")
     print("|---|---|---|---|---|---|")
     for engine in args.engines:
         workers = ""

@@ -9,8 +9,14 @@ import streamlit as st
 import aelib
 from aelib import sweep_figures, sweep_links, sweeps
 from aelib.runs import METRIC_NAMES
-from aelib.sweep_plan import (SEED, estimate_seconds, make_plan, parameter_specs,
-                              values_from_text, values_to_text)
+from aelib.sweep_plan import (
+    SEED,
+    estimate_seconds,
+    make_plan,
+    parameter_specs,
+    values_from_text,
+    values_to_text,
+)
 from pages import _state
 from pages._data import get_dataset
 from pages._model import open_model
@@ -61,7 +67,7 @@ def live_panel(handle) -> None:
     st.dataframe(pd.DataFrame(sweeps.progress_rows(handle)), hide_index=True, width="stretch")
     if handle.message:
         st.error(handle.message)
-    histories = {point.label: s.history for point, s in zip(handle.points, snapshots)
+    histories = {point.label: s.history for point, s in zip(handle.points, snapshots, strict=True)
                  if s.history}
     if histories:
         st.plotly_chart(aelib.figures.runs_loss_curves(histories), key="sweep_curves")
@@ -73,7 +79,7 @@ def live_panel(handle) -> None:
 def results_panel(record) -> None:
     """The stored results of a sweep: the metric figure, reconstructions, open a run."""
     plan = sweeps.stored_plan(record)
-    records = store.list(record.id)
+    records = sorted(store.list(record.id), key=lambda run: run.id)
     st.caption(f"Sweep {record.id}: {record.status}, {len(records)} of {plan.size} runs, "
                f"on {record.engine}.")
     rows = sweeps.results(plan, records)

@@ -5,8 +5,14 @@ import pytest
 
 from aelib.runs import RunRecord
 from aelib.sweep_links import DEFAULT_PLAN, from_query, to_query
-from aelib.sweep_plan import (MAX_RUNS, estimate_seconds, make_plan, parameter_specs,
-                              values_from_text, values_to_text)
+from aelib.sweep_plan import (
+    MAX_RUNS,
+    estimate_seconds,
+    make_plan,
+    parameter_specs,
+    values_from_text,
+    values_to_text,
+)
 
 
 def test_points_cover_architectures_grid_and_seeds_seed_by_seed():
