@@ -20,6 +20,7 @@ imports this module.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task 
     from aelib.runs import RunStore
 
 REPORT_SECONDS = 0.5
+CONNECT_SECONDS = 5.0  # `ray.init` waits minutes for a head node that is not there
 _connected: list[str] = []  # the address this process connected to (Ray allows one per process)
 
 
@@ -134,12 +136,17 @@ class RayEngine:
         """Connect this process to the cluster (once); returns the cluster's resources.
 
         Raises:
-            ValueError: this process is already connected to another cluster, or connected
-                without aelib's runtime environment.
+            ValueError: no cluster answers at the address, this process is already connected
+                to another cluster, or connected without aelib's runtime environment.
         """
         if not ray.is_initialized():
-            ray.init(address=self.address, namespace="aelib", runtime_env=runtime_env(),
-                     log_to_driver=False, logging_level=logging.WARNING)
+            _check_reachable(self.address)
+            try:
+                ray.init(address=self.address, namespace="aelib", runtime_env=runtime_env(),
+                         log_to_driver=False, logging_level=logging.WARNING)
+            except ConnectionError as error:
+                raise ValueError(f"No Ray cluster answers at {self.address} ({error}). Start "
+                                 "one with `ray start --head`, or fix the address.") from None
             _connected[:] = [self.address]
         elif _connected and _connected[0] != self.address:
             raise ValueError(f"This process already works with the Ray cluster at "
@@ -245,6 +252,18 @@ class _DriverRuns:
 
     def _epochs(self, index: int) -> int:
         return self.points[index].training["epochs"]
+
+
+def _check_reachable(address: str) -> None:
+    """Raise a `ValueError` at once when nothing listens at a "host:port" address."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        raise ValueError(f"No Ray cluster answers at {address} ({error}). Start one with "
+                         "`ray start --head`, or fix the address.") from None
 
 
 def runtime_env() -> dict:

@@ -45,6 +45,10 @@ class LocalEngine:
     def __init__(self, slots: TrainingSlots | None = None):
         self.slots = slots if slots is not None else TrainingSlots(1)
 
+    def parallel_runs(self) -> int:
+        """How many of a sweep's runs train at once: one."""
+        return 1
+
     def run(self, points, data: Dataset, store: RunStore, preview_images: np.ndarray,
             stop: threading.Event, report: Report) -> None:
         """Train `points` in order until done or `stop` is set; `report(index, snapshot)`

@@ -142,20 +142,23 @@ try:
     with settings_column:
         settings = {name: spec_widget(specs[name][0], f"sweep_{name}") for name in specs
                     if name not in vary and name not in ("learning_rate", "train_size")}
-        if "train_size" not in vary:
+        available = len(data.x_train)
+        if "train_size" not in vary and available > 100:
+            if _state.setting("sweep_train_size", 0) > available:  # from a larger dataset
+                _state.set_setting("sweep_train_size", available)
             settings["train_size"] = _state.remember("sweep_train_size", st.slider(
-                "training images", 100, len(data.x_train),
-                key=_state.kept("sweep_train_size", min(2000, len(data.x_train)))))
+                "training images", 100, available,
+                key=_state.kept("sweep_train_size", min(2000, available))))
         st.caption("The learning rate is each optimizer's default unless varied; other "
                    "hyperparameters keep their defaults.")
     plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)
+    address = sweeps.ray_address()
+    engine = sweeps.ray_engine(address) if address else sweeps.LocalEngine(training_slots())
+    parallel = engine.parallel_runs()
 except ValueError as error:
     st.error(str(error))
     st.stop()
 
-address = sweeps.ray_address()
-engine = sweeps.ray_engine(address) if address else sweeps.LocalEngine(training_slots())
-parallel = engine.parallel_runs() if address else 1
 minutes = estimate_seconds(plan, len(data.x_train), store.list(), parallel) / 60
 runs_metric, time_metric = st.columns(2)
 runs_metric.metric("Runs", plan.size)
@@ -163,8 +166,9 @@ time_metric.metric("Estimated time", f"{minutes:.0f} min" if minutes >= 1 else "
 if address:
     st.caption(f"Runs go to the Ray cluster at {address} ({parallel} at once); this app keeps "
                "the results.")
-with st.expander("Share this sweep", icon=":material/link:"):
-    st.code(share(plan), language=None, wrap_lines=True)
+if data.name in aelib.DATASETS:  # an upload stays in its session: no link
+    with st.expander("Share this sweep", icon=":material/link:"):
+        st.code(share(plan), language=None, wrap_lines=True)
 
 handle = st.session_state.get(_state.SWEEP)
 running = handle is not None and not handle.done

@@ -124,6 +124,14 @@ def test_a_stop_reaches_running_ray_tasks_and_cancels_the_queued(cluster, tmp_pa
     assert store.sweeps()[0].status == "stopped"
 
 
+def test_an_address_where_no_cluster_answers_is_refused_at_once():
+    engine = sweeps.ray_engine(f"127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="No Ray cluster answers at 127.0.0.1:.*ray start --head"):
+        engine.parallel_runs()
+    assert time.monotonic() - started < 10 and not ray.is_initialized()
+
+
 def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():
     import keras
 
