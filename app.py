@@ -43,6 +43,7 @@ PAGES = [
     st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
     st.Page("pages/anomalies.py", title="Anomalies", icon=":material/report:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
+    st.Page("pages/sweep.py", title="Sweep", icon=":material/tune:"),
 ]
 
 keep_keras_state()

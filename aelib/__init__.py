@@ -47,10 +47,13 @@ _EXPORTS = {
     "BatchProgress": "aelib.progress",
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
+    "sweep": "aelib.sweeps",
+    "Sweep": "aelib.sweeps",
 }
 _SUBMODULES = ("active", "analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
                "figures", "jobs", "links", "opened", "params", "progress", "runs", "settings",
-               "slots", "snippets", "tensorflow_leak", "training", "tutorial", "uploads")
+               "slots", "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
+               "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -41,6 +41,13 @@ TUTORIAL_POLLING = "tutorial_polling"
 ANOMALY_JOB = "anomaly_job"
 ANOMALY_REPORT = "anomaly_report"
 ANOMALY_HELD_OUT = "anomaly_held_out"
+# The Sweep page: the session's sweep (an `aelib.Sweep`), whether its panel is polling it, the
+# sweep link's query parameters it last read or wrote, and the reconstructions made for its
+# results ({dataset name: {run label: images}}).
+SWEEP = "sweep"
+SWEEP_POLLING = "sweep_polling"
+SWEEP_LINK_QUERY = "sweep_link_query"
+SWEEP_RECONSTRUCTIONS = "sweep_reconstructions"
 # The Generate page: the last point clicked on the latent plane, and the latent sliders.
 LATENT_CLICK = "latent_click"
 LATENT_SLIDER = "z_{}"  # .format(dimension)
