@@ -54,6 +54,15 @@ def get_dataset(name: str | None = None) -> aelib.Dataset:
     return _load_shared_dataset(name)
 
 
+def dataset_or_stop() -> aelib.Dataset:
+    """The session's dataset; if it cannot be loaded, say why and stop the page."""
+    try:
+        return get_dataset()
+    except ValueError as error:
+        st.error(f"{error} Pick another dataset on Home.")
+        st.stop()
+
+
 def use_upload(data: aelib.Dataset) -> None:
     """Make a checked upload this session's dataset (a callback: it runs before the widgets)."""
     st.session_state[_state.UPLOADED_DATASET] = data

@@ -10,10 +10,12 @@ import streamlit as st
 
 import aelib
 from pages import _state
+from pages._data import get_dataset
 from pages._identity import browser_id
 from pages._workspace import active_trainings, run_store, training_slots
 
 TRAIN_PAGE = "pages/train.py"
+ANALYSIS_PAGE = "pages/reconstructions.py"  # where an opened model is first shown
 PREVIEW_IMAGES = 10  # test images reconstructed after every epoch
 
 
@@ -55,6 +57,18 @@ def find_running_training() -> None:
 def open_model(model: aelib.OpenedModel) -> None:
     """Make a stored or uploaded model this session's model, replacing the one in hand."""
     _replace_model(model)
+
+
+def open_run(store: aelib.RunStore, record, origin: str) -> None:
+    """Load stored run `record` and make it the session's model; `origin` says where it was
+    opened ("run 8 from the Runs page").
+
+    Raises:
+        ValueError: the run has no saved model, or its dataset cannot be loaded.
+    """
+    loaded = store.load(record.id)
+    open_model(aelib.OpenedModel(loaded.ae, get_dataset(record.dataset), origin, loaded.history,
+                                 run_id=record.id))
 
 
 def require_model():

@@ -12,12 +12,11 @@ from aelib.runs import METRIC_NAMES
 from aelib.tutorial import comparison_rows, tutorial_jobs
 from pages import _state
 from pages._data import dataset_name, get_dataset
-from pages._model import TRAIN_PAGE, open_model
+from pages._model import ANALYSIS_PAGE, TRAIN_PAGE, open_model, open_run
 from pages._identity import browser_id
 from pages._workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
-ANALYSIS_PAGE = "pages/reconstructions.py"
 METRIC_LABELS = {"test_loss": "test loss", "pca_loss": "PCA loss (same code size)",
                  "code_mean": "code mean", "inactive_fraction": "inactive units",
                  "knn_accuracy": "5-NN accuracy"}
@@ -36,14 +35,6 @@ def runs_table(rows: list[dict]):
         {name: float for name in TABLE_FORMATS})
     formats = {TABLE_COLUMNS[name]: text for name, text in TABLE_FORMATS.items()}
     return table.rename(columns=TABLE_COLUMNS).style.format(formats, na_rep="")
-
-
-def open_run(store: aelib.RunStore, record) -> None:
-    """Load a stored run and make it the session's model for the analysis pages."""
-    loaded = store.load(record.id)
-    open_model(aelib.OpenedModel(loaded.ae, get_dataset(record.dataset),
-                                 f"run {record.id} from the Runs page", loaded.history,
-                                 run_id=record.id))
 
 
 def tutorial_panel() -> None:
@@ -156,7 +147,7 @@ if label:
     if record.model_path and Path(record.model_path).exists():
         if open_column.button("Open in the analysis pages", icon=":material/open_in_new:"):
             try:
-                open_run(store, record)
+                open_run(store, record, f"run {record.id} from the Runs page")
             except ValueError as error:
                 st.error(str(error))
             else:

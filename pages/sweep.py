@@ -18,14 +18,13 @@ from aelib.sweep_plan import (
     values_to_text,
 )
 from pages import _state
-from pages._data import get_dataset
-from pages._model import open_model
+from pages._data import dataset_or_stop
+from pages._model import ANALYSIS_PAGE, open_run
 from pages._widgets import spec_widget
 from pages._workspace import WORKSPACE_PARAM, run_store, training_slots
 
 POLL_SECONDS = 1.0
 SHOWN_IMAGES = 8
-ANALYSIS_PAGE = "pages/reconstructions.py"
 
 
 def apply_sweep_link() -> list[str]:
@@ -99,10 +98,7 @@ def results_panel(record) -> None:
         label = st.selectbox("Run", list(by_label), key="sweep_open_run")
         if st.button("Open in the analysis pages", icon=":material/open_in_new:"):
             chosen = by_label[label]
-            loaded = store.load(chosen.id)
-            open_model(aelib.OpenedModel(loaded.ae, get_dataset(chosen.dataset),
-                                         f"run {chosen.id} of sweep {record.id}",
-                                         loaded.history, run_id=chosen.id))
+            open_run(store, chosen, f"run {chosen.id} of sweep {record.id}")
             st.switch_page(ANALYSIS_PAGE)
     st.page_link("pages/runs.py", label="Every run, on Runs", icon=":material/history:")
 
@@ -110,11 +106,7 @@ def results_panel(record) -> None:
 st.title("Sweep")
 for notice in apply_sweep_link():
     st.warning(f"This sweep link had a value that could not be used: {notice}")
-try:
-    data = get_dataset()
-except ValueError as error:
-    st.error(f"{error} Pick another dataset on Home.")
-    st.stop()
+data = dataset_or_stop()
 store = run_store()
 
 architectures = _state.remember("sweep_architectures", st.multiselect(

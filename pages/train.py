@@ -7,7 +7,7 @@ import streamlit as st
 
 import aelib
 from pages import _state
-from pages._data import UPLOAD, dataset_name, get_dataset
+from pages._data import UPLOAD, dataset_name, dataset_or_stop
 from pages._links import apply_link, share_link
 from pages._model import current_model, start_training
 from pages._widgets import model_summary, spec_widget
@@ -18,11 +18,7 @@ POLL_SECONDS = 0.5
 st.title("Train")
 for notice in apply_link():
     st.warning(f"This experiment link had a value that could not be used: {notice}")
-try:
-    data = get_dataset()
-except ValueError as error:
-    st.error(f"{error} Pick another dataset on Home.")
-    st.stop()
+data = dataset_or_stop()
 
 job = current_model()
 running = isinstance(job, aelib.TrainingJob) and job.active
