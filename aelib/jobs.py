@@ -273,7 +273,7 @@ class TrainingJob:
 
     def _on_progress(self, event) -> None:
         if isinstance(event, EpochStarted):
-            self._update(epoch=event.epoch, batch=0)
+            self._update(epoch=event.epoch, batch=0, batches=event.batches)
         elif isinstance(event, BatchProgress):
             self._update(batch=event.batch, batches=event.batches, fraction=event.fraction,
                          eta_seconds=event.eta_seconds)
@@ -284,8 +284,8 @@ class TrainingJob:
             for name, value in event.logs.items():
                 history[name] = [*history.get(name, []), value]
             self._update(history=history, batch=self._snapshot.batches,
-                         fraction=event.epoch / event.epochs, preview=preview,
-                         preview_epoch=event.epoch)
+                         fraction=event.epoch / event.epochs, eta_seconds=event.eta_seconds,
+                         preview=preview, preview_epoch=event.epoch)
         elif isinstance(event, TrainingFinished):
             self._update(status="stopped" if event.stopped else "finished",
                          message=event.stopped, eta_seconds=0.0,

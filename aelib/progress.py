@@ -21,10 +21,11 @@ BATCH_EVENT_INTERVAL_S = 0.25
 
 @dataclass(frozen=True)
 class EpochStarted:
-    """An epoch begins (epochs count from 1)."""
+    """An epoch of `batches` batches begins (epochs count from 1)."""
 
     epoch: int
     epochs: int
+    batches: int
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class BatchProgress:
     batch: int
     batches: int
     seconds: float  # since training started
+    epoch_seconds: float = 0.0  # since this epoch started
 
     @property
     def fraction(self) -> float:
@@ -44,9 +46,11 @@ class BatchProgress:
 
     @property
     def eta_seconds(self) -> float | None:
-        """Estimated seconds left, from the pace so far; None before any batch is done."""
-        done = self.fraction
-        return None if done <= 0 else self.seconds * (1 - done) / done
+        """Estimated seconds left at this epoch's pace so far; None before any batch is done."""
+        if self.batch <= 0:
+            return None
+        left = (self.epochs - self.epoch + 1) * self.batches - self.batch
+        return left * self.epoch_seconds / self.batch
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,14 @@ class EpochEnded:
     epoch: int
     epochs: int
     logs: dict = field(default_factory=dict)
-    seconds: float = 0.0  # this epoch's wall time
+    seconds: float = 0.0  # this epoch's wall time, validation included
+    steps: int = 0  # training steps (batches) this epoch ran
+
+    @property
+    def eta_seconds(self) -> float:
+        """Estimated seconds left: the epochs to go at this epoch's pace (which, after the
+        first, no longer includes tracing and compiling)."""
+        return (self.epochs - self.epoch) * self.seconds
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,7 @@ class ProgressCallback(keras.callbacks.Callback):
         self._epoch_started = self._started
         self._next_batch_event = 0.0
         self._epoch = 0
+        self._steps_before = 0
         self._good_weights = None
 
     def on_train_begin(self, logs=None):
@@ -104,7 +116,8 @@ class ProgressCallback(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch + 1
         self._epoch_started = time.perf_counter()
-        self.on_progress(EpochStarted(self._epoch, self.epochs))
+        self._steps_before = self._steps_done()
+        self.on_progress(EpochStarted(self._epoch, self.epochs, self.batches))
 
     def on_train_batch_begin(self, batch, logs=None):
         if self.stop.is_set():
@@ -114,13 +127,14 @@ class ProgressCallback(keras.callbacks.Callback):
         if batch and now >= self._next_batch_event:
             self._next_batch_event = now + BATCH_EVENT_INTERVAL_S
             self.on_progress(BatchProgress(self._epoch, self.epochs, batch, self.batches,
-                                           now - self._started))
+                                           now - self._started, now - self._epoch_started))
 
     def on_epoch_end(self, epoch, logs=None):
         logs = {name: float(value) for name, value in (logs or {}).items()}
         self.epochs_done = self._epoch
         self.on_progress(EpochEnded(self._epoch, self.epochs, logs,
-                                    time.perf_counter() - self._epoch_started))
+                                    time.perf_counter() - self._epoch_started,
+                                    self._steps_done() - self._steps_before))
         if not math.isfinite(logs.get("loss", 0.0)):
             self.model.set_weights(self._good_weights)  # the last epoch that ended finite
             self._end(f"the loss became {logs['loss']} in epoch {self._epoch}; the weights "
@@ -133,6 +147,10 @@ class ProgressCallback(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         self.on_progress(TrainingFinished(self.epochs_done, time.perf_counter() - self._started,
                                           self.stopped))
+
+    def _steps_done(self) -> int:
+        """The optimizer's step count: what really ran, whatever the calls into the backend."""
+        return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
 
     def _end(self, reason: str) -> None:
         self.stopped = self.stopped or reason

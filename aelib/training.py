@@ -18,7 +18,7 @@ from typing import Callable
 import keras
 
 from aelib.autoencoder import Autoencoder, build
-from aelib.batches import shuffled_batches, steps_per_epoch
+from aelib.batches import SeededEpochs, steps_per_epoch
 from aelib.datasets import Dataset
 from aelib.distribution import data_parallel_scope, has_accelerator
 from aelib.noise import add_noise
@@ -180,7 +180,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
         if devices is not None:
             _rebuild_here(ae)
         compile_model(ae, optimizer, learning_rate, steps_per_execution)
-        return _fit(ae, data, settings, batches, on_progress, stop)
+        return _fit(ae, data, settings, on_progress, stop)
 
 
 def _rebuild_here(ae: Autoencoder) -> None:
@@ -191,23 +191,22 @@ def _rebuild_here(ae: Autoencoder) -> None:
     ae.autoencoder, ae.encoder, ae.decoder = copy.autoencoder, copy.encoder, copy.decoder
 
 
-def _fit(ae, data, settings, batches, on_progress, stop) -> TrainResult:
+def _fit(ae, data, settings, on_progress, stop) -> TrainResult:
     x_train = ae.to_model_input(data.x_train)
     x_val = ae.to_model_input(add_noise(data.x_test, ae.noise_factor, VALIDATION_NOISE_SEED)
                               if ae.noise_factor else data.x_test)
     y_val = ae.to_model_input(data.x_test)
-    progress = ProgressCallback(settings["epochs"], batches, on_progress, stop)
+    epochs = SeededEpochs(x_train, settings["batch_size"], settings["seed"])
+    progress = ProgressCallback(settings["epochs"], epochs.batches, on_progress, stop)
 
     started = time.perf_counter()
     try:
         history = ae.autoencoder.fit(
-            shuffled_batches(x_train, settings["batch_size"], settings["epochs"],
-                             settings["seed"]),
-            epochs=settings["epochs"], steps_per_epoch=batches,
+            epochs.data, epochs=settings["epochs"],
             validation_data=(x_val, y_val) if len(x_val) else None,
             validation_batch_size=settings["batch_size"],
             shuffle=False,  # the seeded batches are already shuffled
-            callbacks=[progress], verbose=0,
+            callbacks=[epochs, progress], verbose=0,
         )
     finally:
         release_custom_gradients(ae.autoencoder)  # else TensorFlow keeps the traced graph
