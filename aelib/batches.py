@@ -57,16 +57,21 @@ class SeededEpochs(keras.callbacks.Callback):
         self.batches = steps_per_epoch(len(x), batch_size)
         self.epoch = 0
         self._order = (-1, np.arange(0))  # (epoch, permutation), replaced whole
-        self.data = _tf_epoch(self) if keras.backend.backend() == "tensorflow" \
-            else _NumpyEpoch(self)
+        self._tf_order = None  # on TensorFlow, the variable the pipeline reads the order from
+        if keras.backend.backend() == "tensorflow":
+            self.data, self._tf_order = _tf_epoch(x, batch_size, self.order())
+        else:
+            self.data = _NumpyEpoch(self)
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
+        if self._tf_order is not None:
+            self._tf_order.assign(self.order())
 
     def order(self) -> np.ndarray:
         """The current epoch's permutation of the samples."""
         epoch, order = self._order
-        if epoch != self.epoch:  # read from a data thread too: compute, then swap in whole
+        if epoch != self.epoch:
             epoch = self.epoch
             order = epoch_permutation(len(self.x), self.seed, epoch)
             self._order = (epoch, order)
@@ -89,26 +94,32 @@ class _NumpyEpoch(keras.utils.PyDataset):
         return batch, batch
 
 
-def _tf_epoch(source: SeededEpochs):
+def _tf_epoch(x: np.ndarray, batch_size: int, first_order: np.ndarray):
+    """The `tf.data` pipeline of one epoch, and the variable holding that epoch's order.
+
+    The order reaches the pipeline through a variable rather than a Python generator: a
+    `from_generator` pipeline is never freed (TensorFlow's default graph keeps its Python
+    functions), and it would keep these images alive with it.
+    """
     import tensorflow as tf
 
-    num_samples, batch_size = len(source.x), source.batch_size
+    num_samples = len(x)
     sizes = [batch_size] * (num_samples // batch_size)
     if num_samples % batch_size:
         sizes.append(num_samples % batch_size)
-    # The generator runs when Keras starts the epoch's iterator, so it sees that epoch's order.
-    orders = tf.data.Dataset.from_generator(
-        lambda: iter([source.order()]), output_signature=tf.TensorSpec((num_samples,), tf.int64))
-    indices = orders.flat_map(
-        lambda order: tf.data.Dataset.from_tensor_slices(
-            tf.RaggedTensor.from_row_lengths(order, sizes))
+    order = tf.Variable(first_order, trainable=False, dtype=tf.int64)
+    # Read when Keras starts the epoch's iterator, after `on_epoch_begin` set it.
+    indices = tf.data.Dataset.range(1).flat_map(
+        lambda _: tf.data.Dataset.from_tensor_slices(
+            tf.RaggedTensor.from_row_lengths(order.read_value(), sizes))
     )
-    data = tf.convert_to_tensor(source.x)
+    data = tf.convert_to_tensor(x)
 
     def gather(batch_indices):
         batch = tf.gather(data, batch_indices)
         return batch, batch
 
-    return (indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
-            .apply(tf.data.experimental.assert_cardinality(len(sizes)))  # Keras reads the length
-            .prefetch(tf.data.AUTOTUNE))
+    dataset = (indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
+               .apply(tf.data.experimental.assert_cardinality(len(sizes)))  # Keras reads it
+               .prefetch(tf.data.AUTOTUNE))
+    return dataset, order

@@ -90,17 +90,21 @@ class ProgressCallback(keras.callbacks.Callback):
         epochs: the number of epochs `fit` will run.
         batches: batches per epoch.
         on_progress: called with each event; may be None.
-        stop: when set, training ends after the current batch.
+        stop: when set, training ends after the current call into the backend.
+        keep_in: a model of the same structure that gets the weights of every epoch that
+            ended finite, before `EpochEnded` is sent (the person's model, when a working copy
+            trains); None when the training model is the person's own.
     """
 
     def __init__(self, epochs: int, batches: int,
                  on_progress: Callable[[ProgressEvent], None] | None,
-                 stop: threading.Event | None):
+                 stop: threading.Event | None, keep_in: keras.Model | None = None):
         super().__init__()
         self.epochs = epochs
         self.batches = batches
         self.on_progress = on_progress or (lambda event: None)
         self.stop = stop or threading.Event()
+        self.keep_in = keep_in
         self.stopped: str | None = None
         self.epochs_done = 0
         self._started = time.perf_counter()
@@ -132,16 +136,19 @@ class ProgressCallback(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = {name: float(value) for name, value in (logs or {}).items()}
         self.epochs_done = self._epoch
+        finite = math.isfinite(logs.get("loss", 0.0))
+        if finite:
+            self._good_weights = self.model.get_weights()
+            if self.keep_in is not None:
+                self.keep_in.set_weights(self._good_weights)
         self.on_progress(EpochEnded(self._epoch, self.epochs, logs,
                                     time.perf_counter() - self._epoch_started,
                                     self._steps_done() - self._steps_before))
-        if not math.isfinite(logs.get("loss", 0.0)):
+        if not finite:
             self.model.set_weights(self._good_weights)  # the last epoch that ended finite
             self._end(f"the loss became {logs['loss']} in epoch {self._epoch}; the weights "
                       f"after epoch {self._epoch - 1} are kept; try a lower learning rate")
-            return
-        self._good_weights = self.model.get_weights()
-        if self.stop.is_set():
+        elif self.stop.is_set():
             self._end("stopped on request")
 
     def on_train_end(self, logs=None):
