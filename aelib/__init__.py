@@ -45,8 +45,8 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
-               "figures", "jobs", "links", "params", "progress", "runs", "snippets",
+_SUBMODULES = ("analysis", "anomaly", "architectures", "compiled", "datasets", "distribution",
+               "drawing", "figures", "jobs", "links", "params", "progress", "runs", "snippets",
                "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

@@ -63,7 +63,8 @@ class CompiledModels:
         capacity: idle models kept at most (0 keeps none).
 
     Example:
-        >>> with COMPILED_MODELS.checkout(key, make, ae.autoencoder, 1e-3) as model:  # doctest: +SKIP
+        >>> pool = CompiledModels(capacity=4)
+        >>> with pool.checkout(key, make, ae.autoencoder, 1e-3) as model:  # doctest: +SKIP
         ...     model.fit(...)
     """
 

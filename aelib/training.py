@@ -9,7 +9,6 @@ order (`aelib.batches`); `devices` trains data-parallel on several devices
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -241,7 +240,7 @@ class _Run:
             if ae.noise_factor else data.x_test
         self.validation = (ae.to_model_input(x_val), ae.to_model_input(data.x_test)) \
             if len(x_val) else None
-        self.validation_batch_size = validation_batch_size(len(x_val), settings["batch_size"])
+        self.validation_batch_size = _validation_batch_size(len(x_val), settings["batch_size"])
         self.on_progress, self.stop = on_progress, stop
 
     def fit(self, model: keras.Model) -> TrainResult:
@@ -271,7 +270,7 @@ class _Run:
         )
 
 
-def validation_batch_size(num_samples: int, batch_size: int) -> int:
+def _validation_batch_size(num_samples: int, batch_size: int) -> int:
     """A validation batch size near `batch_size` that divides `num_samples`, if there is one
     within a factor of two: no smaller last batch, so one shape to compile instead of two."""
     for size in range(min(batch_size, num_samples), batch_size // 2, -1):

@@ -67,8 +67,9 @@ def run_aelib(setup, data, seed: int) -> tuple[float, float]:
 
 
 def run_keras_fit(setup, data, seed: int) -> tuple[float, float]:
-    import aelib
     import keras
+
+    import aelib
 
     training = setup.training
     started = time.perf_counter()
@@ -108,9 +109,12 @@ def worker(way: str, name: str, jit: str | None) -> None:
         aelib.training.TENSORFLOW_CPU_JIT_COMPILE[name] = {"on": True, "off": False}[jit]
     setup, data = default_setup(name)
     seed = setup.training["seed"]
+    used = time.process_time()
     cold, val_loss = WAYS[way](setup, data, seed)
+    cold_cpu, used = time.process_time() - used, time.process_time()
     warm, _ = WAYS[way](setup, data, seed + 1)
-    print(json.dumps({"cold": cold, "warm": warm, "val_loss": val_loss}))
+    print(json.dumps({"cold": cold, "warm": warm, "val_loss": val_loss, "cold_cpu": cold_cpu,
+                      "warm_cpu": time.process_time() - used}))
 
 
 def in_subprocess(way: str, name: str, jit: str | None = None, cpu: int | None = None) -> dict:
@@ -164,12 +168,14 @@ def jit_table(names: list[str], rounds: int) -> None:
         for name in names:
             for jit in ("on", "off"):
                 runs[name, jit].append(in_subprocess("aelib", name, jit))
-    print("\naelib total seconds with XLA on / off (TensorFlow on the CPU)")
-    print(f"{'model':<10}{'on cold':>9}{'off cold':>9}{'on warm':>9}{'off warm':>9}")
+    print("\naelib total seconds with XLA on / off (TensorFlow on the CPU): wall, then CPU")
+    columns = [(when, jit) for when in ("cold", "warm", "cold_cpu", "warm_cpu")
+               for jit in ("on", "off")]
+    print(f"{'model':<10}" + "".join(f"{when.replace('_', ' ') + ' ' + jit:>13}"
+                                      for when, jit in columns))
     for name in names:
-        values = [median_of(runs[name, jit], when) for when in ("cold", "warm")
-                  for jit in ("on", "off")]
-        print(f"{name:<10}" + "".join(f"{v:>9.2f}" for v in values), flush=True)
+        print(f"{name:<10}" + "".join(f"{median_of(runs[name, jit], when):>13.2f}"
+                                      for when, jit in columns), flush=True)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -257,8 +263,9 @@ def main():
         worker(*args.worker, args.jit)
         return
 
-    import aelib
     import keras
+
+    import aelib
 
     names = args.only.split(",") if args.only else list(aelib.ARCHITECTURES)
     load = os.getloadavg()
