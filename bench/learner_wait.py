@@ -140,41 +140,39 @@ def median_of(runs: list[dict], key: str) -> float:
 
 def training_table(names: list[str], rounds: int) -> None:
     ways = [way for way in WAYS if way != "torch" or has_torch()]
-    runs = {(name, way): [] for name in names for way in ways}
-    for _ in range(rounds):
-        for name in names:
-            for way in ways:
-                runs[name, way].append(in_subprocess(way, name))
     print("\nTotal seconds of a default run (build to last epoch, validation included); "
           "cold: first run in a fresh process, warm: a second model, another seed")
     header = f"{'model':<10}" + "".join(f"{way + ' cold':>12}{way + ' warm':>12}" for way in ways)
     header += f"{'warm/fit':>9}{'cold/fit':>9}" + (f"{'warm/torch':>11}" if "torch" in ways
                                                     else "")
-    print(header + f"  {'val loss ' + '/'.join(ways)}")
+    print(header + f"  {'val loss ' + '/'.join(ways)}", flush=True)
     for name in names:
-        cold = {way: median_of(runs[name, way], "cold") for way in ways}
-        warm = {way: median_of(runs[name, way], "warm") for way in ways}
+        runs = {way: [] for way in ways}
+        for _ in range(rounds):  # the ways alternate
+            for way in ways:
+                runs[way].append(in_subprocess(way, name))
+        cold = {way: median_of(runs[way], "cold") for way in ways}
+        warm = {way: median_of(runs[way], "warm") for way in ways}
         row = f"{name:<10}" + "".join(f"{cold[way]:>12.2f}{warm[way]:>12.2f}" for way in ways)
         row += f"{warm['aelib'] / warm['fit']:>9.2f}{cold['aelib'] / cold['fit']:>9.2f}"
         if "torch" in ways:
             row += f"{warm['aelib'] / warm['torch']:>11.2f}"
-        losses = "/".join(f"{median_of(runs[name, way], 'val_loss'):.4f}" for way in ways)
+        losses = "/".join(f"{median_of(runs[way], 'val_loss'):.4f}" for way in ways)
         print(f"{row}  {losses}", flush=True)
 
 
 def jit_table(names: list[str], rounds: int) -> None:
-    runs = {(name, jit): [] for name in names for jit in ("on", "off")}
-    for _ in range(rounds):
-        for name in names:
-            for jit in ("on", "off"):
-                runs[name, jit].append(in_subprocess("aelib", name, jit))
     print("\naelib total seconds with XLA on / off (TensorFlow on the CPU): wall, then CPU")
     columns = [(when, jit) for when in ("cold", "warm", "cold_cpu", "warm_cpu")
                for jit in ("on", "off")]
     print(f"{'model':<10}" + "".join(f"{when.replace('_', ' ') + ' ' + jit:>13}"
-                                      for when, jit in columns))
+                                      for when, jit in columns), flush=True)
     for name in names:
-        print(f"{name:<10}" + "".join(f"{median_of(runs[name, jit], when):>13.2f}"
+        runs = {"on": [], "off": []}
+        for _ in range(rounds):
+            for jit in runs:
+                runs[jit].append(in_subprocess("aelib", name, jit))
+        print(f"{name:<10}" + "".join(f"{median_of(runs[jit], when):>13.2f}"
                                       for when, jit in columns), flush=True)
 
 
