@@ -50,9 +50,10 @@ _EXPORTS = {
     "sweep": "aelib.sweeps",
     "Sweep": "aelib.sweeps",
 }
-_SUBMODULES = ("active", "analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
-               "figures", "jobs", "links", "opened", "params", "progress", "runs", "settings",
-               "slots", "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
+_SUBMODULES = ("active", "analysis", "anomaly", "architectures", "compiled", "datasets",
+               "distribution", "drawing", "figures", "jobs", "links", "opened", "params",
+               "progress", "runs", "settings", "slots", "snippets", "sweep_figures",
+               "sweep_links", "sweep_plan", "sweeps",
                "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

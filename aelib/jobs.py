@@ -45,7 +45,9 @@ class JobSnapshot:
         message: why the job stopped or failed, in words; None otherwise.
         run_id: the job's run in the store, once recorded; None without a store.
         queue_position: while queued for a training slot, its place (1 is next).
-        saved: whether the run's model, history and metrics are in the store.
+        saved: whether the run's model and history are in the store.
+        metrics: the run's final metrics (`aelib.analysis.run_metrics`), once computed and
+            stored, a moment after `saved`; None before.
     """
 
     status: str = "queued"
@@ -62,6 +64,7 @@ class JobSnapshot:
     message: str | None = None
     run_id: int | None = None
     saved: bool = False
+    metrics: dict | None = None
     queue_position: int | None = None
 
     @property
@@ -238,17 +241,22 @@ class TrainingJob:
     def _save(self, run_id: int) -> None:
         snapshot = self.snapshot()
         try:
-            metrics = run_metrics(self.ae, self.data) if snapshot.history else {}
             self.store.finish(run_id, self.ae, snapshot.history, snapshot.status,
-                              snapshot.message, metrics)
+                              snapshot.message)
             self._update(saved=True)
-        except Exception as error:  # the model stays usable in memory; say why it is not kept
-            self._update(message=f"{snapshot.message or ''} The run could not be saved: "
-                                 f"{error}".strip())
+            # The final metrics (a PCA fit, kNN on 5,000 codes) are for the runs table: the
+            # model is usable and kept without them, so the learner does not wait for them.
+            if snapshot.history:
+                metrics = run_metrics(self.ae, self.data)
+                self.store.record_metrics(run_id, metrics)
+                self._update(metrics=metrics)
+        except Exception as error:  # the model stays usable in memory; say what is not kept
+            self._update(message=f"{snapshot.message or ''} The run could not be saved in "
+                                 f"full: {error}".strip())
 
     def _on_progress(self, event) -> None:
         if isinstance(event, EpochStarted):
-            self._update(epoch=event.epoch, batch=0)
+            self._update(epoch=event.epoch, batch=0, batches=event.batches)
         elif isinstance(event, BatchProgress):
             self._update(batch=event.batch, batches=event.batches, fraction=event.fraction,
                          eta_seconds=event.eta_seconds)
@@ -259,8 +267,8 @@ class TrainingJob:
             for name, value in event.logs.items():
                 history[name] = [*history.get(name, []), value]
             self._update(history=history, batch=self._snapshot.batches,
-                         fraction=event.epoch / event.epochs, preview=preview,
-                         preview_epoch=event.epoch)
+                         fraction=event.epoch / event.epochs, eta_seconds=event.eta_seconds,
+                         preview=preview, preview_epoch=event.epoch)
         elif isinstance(event, TrainingFinished):
             self._update(status="stopped" if event.stopped else "finished",
                          message=event.stopped, eta_seconds=0.0,

@@ -7,7 +7,11 @@ Before Keras sees a file, `load_model_file` checks the archive (size, member nam
 then walks `config.json` and accepts only the layer and object classes our architectures use:
 a Lambda layer, a custom module or an unknown class is refused with the reason, and no code from
 the file runs. Only then does `keras.models.load_model` run, always with `safe_mode=True`, and
-the result must match a fresh build of the declared architecture parameter for parameter.
+the file's weights must match a fresh build of the declared architecture parameter for
+parameter. The model returned is that fresh build carrying the file's weights: what the file
+declares decides the model's structure, not how the file nests its layers. So a model saved by
+the standalone Keras script of "Show the code" (`aelib.snippets.keras_script`), which has no
+aelib classes (no noise layer, a plain functional VAE), opens as the lab's own model.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from pathlib import Path
 import keras
 
 from aelib.architectures import get_architecture
-from aelib.architectures.vae import VariationalAutoencoder, mean_encoder
 from aelib.autoencoder import Autoencoder, build
 from aelib.params import resolve
 
@@ -42,12 +45,20 @@ ALLOWED_CLASSES = {
 ALLOWED_MODULES = ("keras", "aelib.architectures")
 
 
+def model_metadata(architecture: str, hparams: dict, image_shape: tuple[int, int],
+                   seed: int) -> dict:
+    """What the `aelib.json` member of a model file holds, as plain JSON types."""
+    return {"architecture": architecture,
+            "hparams": {name: list(value) if isinstance(value, tuple) else value
+                        for name, value in hparams.items()},
+            "image_shape": list(image_shape), "seed": seed}
+
+
 def save_model_file(ae: Autoencoder, path: str | os.PathLike) -> Path:
     """Write `ae` to `path` (a `.keras` file) atomically: a temporary file, then a rename, so a
     crash never leaves a half-written model behind."""
     path = Path(path)
-    metadata = {"architecture": ae.architecture, "hparams": ae.hparams,
-                "image_shape": list(ae.image_shape), "seed": ae.seed}
+    metadata = model_metadata(ae.architecture, ae.hparams, ae.image_shape, ae.seed)
     fd, temporary = tempfile.mkstemp(suffix=".keras", dir=path.parent)
     os.close(fd)
     try:
@@ -132,7 +143,12 @@ def _check_metadata(metadata) -> tuple[str, dict, tuple[int, int], int]:
 
 
 def load_model_file(path: str | os.PathLike) -> Autoencoder:
-    """Read a `.keras` file written by `save_model_file`, after checking it.
+    """Read a `.keras` file written by `save_model_file` (or by the script of
+    `aelib.snippets.keras_script`), after checking it.
+
+    Returns:
+        A fresh build of the declared architecture, hyperparameters, image shape and seed,
+        carrying the file's weights.
 
     Raises:
         ValueError: saying why the file was refused: not a `.keras` zip, too large, unexpected
@@ -154,11 +170,8 @@ def load_model_file(path: str | os.PathLike) -> Autoencoder:
     shapes = [tuple(w.shape) for w in model.weights]
     if shapes != [tuple(w.shape) for w in reference.autoencoder.weights]:
         raise _refuse(f"its weights do not match a '{name}' model with {hparams}.")
-    if isinstance(model, VariationalAutoencoder):
-        encoder, decoder = mean_encoder(model), model.decoder
-    else:
-        encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
-    return Autoencoder(name, hparams, model, encoder, decoder, image_shape=image_shape, seed=seed)
+    reference.autoencoder.set_weights(model.get_weights())
+    return reference
 
 
 def load_model_bytes(filename: str, data: bytes) -> Autoencoder:

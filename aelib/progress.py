@@ -21,10 +21,11 @@ BATCH_EVENT_INTERVAL_S = 0.25
 
 @dataclass(frozen=True)
 class EpochStarted:
-    """An epoch begins (epochs count from 1)."""
+    """An epoch of `batches` batches begins (epochs count from 1)."""
 
     epoch: int
     epochs: int
+    batches: int
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class BatchProgress:
     batch: int
     batches: int
     seconds: float  # since training started
+    epoch_seconds: float = 0.0  # since this epoch started
 
     @property
     def fraction(self) -> float:
@@ -44,9 +46,11 @@ class BatchProgress:
 
     @property
     def eta_seconds(self) -> float | None:
-        """Estimated seconds left, from the pace so far; None before any batch is done."""
-        done = self.fraction
-        return None if done <= 0 else self.seconds * (1 - done) / done
+        """Estimated seconds left at this epoch's pace so far; None before any batch is done."""
+        if self.batch <= 0:
+            return None
+        left = (self.epochs - self.epoch + 1) * self.batches - self.batch
+        return left * self.epoch_seconds / self.batch
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,14 @@ class EpochEnded:
     epoch: int
     epochs: int
     logs: dict = field(default_factory=dict)
-    seconds: float = 0.0  # this epoch's wall time
+    seconds: float = 0.0  # this epoch's wall time, validation included
+    steps: int = 0  # training steps (batches) this epoch ran
+
+    @property
+    def eta_seconds(self) -> float:
+        """Estimated seconds left: the epochs to go at this epoch's pace (which, after the
+        first, no longer includes tracing and compiling)."""
+        return (self.epochs - self.epoch) * self.seconds
 
 
 @dataclass(frozen=True)
@@ -79,23 +90,28 @@ class ProgressCallback(keras.callbacks.Callback):
         epochs: the number of epochs `fit` will run.
         batches: batches per epoch.
         on_progress: called with each event; may be None.
-        stop: when set, training ends after the current batch.
+        stop: when set, training ends after the current call into the backend.
+        keep_in: a model of the same structure that gets the weights of every epoch that
+            ended finite, before `EpochEnded` is sent (the person's model, when a working copy
+            trains); None when the training model is the person's own.
     """
 
     def __init__(self, epochs: int, batches: int,
                  on_progress: Callable[[ProgressEvent], None] | None,
-                 stop: threading.Event | None):
+                 stop: threading.Event | None, keep_in: keras.Model | None = None):
         super().__init__()
         self.epochs = epochs
         self.batches = batches
         self.on_progress = on_progress or (lambda event: None)
         self.stop = stop or threading.Event()
+        self.keep_in = keep_in
         self.stopped: str | None = None
         self.epochs_done = 0
         self._started = time.perf_counter()
         self._epoch_started = self._started
         self._next_batch_event = 0.0
         self._epoch = 0
+        self._steps_before = 0
         self._good_weights = None
 
     def on_train_begin(self, logs=None):
@@ -104,7 +120,8 @@ class ProgressCallback(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch + 1
         self._epoch_started = time.perf_counter()
-        self.on_progress(EpochStarted(self._epoch, self.epochs))
+        self._steps_before = self._steps_done()
+        self.on_progress(EpochStarted(self._epoch, self.epochs, self.batches))
 
     def on_train_batch_begin(self, batch, logs=None):
         if self.stop.is_set():
@@ -114,25 +131,33 @@ class ProgressCallback(keras.callbacks.Callback):
         if batch and now >= self._next_batch_event:
             self._next_batch_event = now + BATCH_EVENT_INTERVAL_S
             self.on_progress(BatchProgress(self._epoch, self.epochs, batch, self.batches,
-                                           now - self._started))
+                                           now - self._started, now - self._epoch_started))
 
     def on_epoch_end(self, epoch, logs=None):
         logs = {name: float(value) for name, value in (logs or {}).items()}
         self.epochs_done = self._epoch
+        finite = math.isfinite(logs.get("loss", 0.0))
+        if finite:
+            self._good_weights = self.model.get_weights()
+            if self.keep_in is not None:
+                self.keep_in.set_weights(self._good_weights)
         self.on_progress(EpochEnded(self._epoch, self.epochs, logs,
-                                    time.perf_counter() - self._epoch_started))
-        if not math.isfinite(logs.get("loss", 0.0)):
+                                    time.perf_counter() - self._epoch_started,
+                                    self._steps_done() - self._steps_before))
+        if not finite:
             self.model.set_weights(self._good_weights)  # the last epoch that ended finite
             self._end(f"the loss became {logs['loss']} in epoch {self._epoch}; the weights "
                       f"after epoch {self._epoch - 1} are kept; try a lower learning rate")
-            return
-        self._good_weights = self.model.get_weights()
-        if self.stop.is_set():
+        elif self.stop.is_set():
             self._end("stopped on request")
 
     def on_train_end(self, logs=None):
         self.on_progress(TrainingFinished(self.epochs_done, time.perf_counter() - self._started,
                                           self.stopped))
+
+    def _steps_done(self) -> int:
+        """The optimizer's step count: what really ran, whatever the calls into the backend."""
+        return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
 
     def _end(self, reason: str) -> None:
         self.stopped = self.stopped or reason

@@ -240,6 +240,12 @@ class RunStore:
                  str(model_path), run_id, self.workspace),
             )
 
+    def record_metrics(self, run_id: int, metrics: dict) -> None:
+        """Store a run's final metrics, when they are computed after `finish`."""
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE runs SET metrics=? WHERE id=? AND workspace=?",
+                       (json.dumps(metrics), run_id, self.workspace))
+
     def save(self, ae: Autoencoder, data: Dataset, settings: dict, history: dict,
              status: str = "finished", reason: str | None = None,
              metrics: dict | None = None) -> int:

@@ -1,9 +1,12 @@
 """Show the code: for a setup, the equivalent short Keras 3 script and the `aelib` lines.
 
 The Keras script is what the model is without aelib: the layers spelled out (the same layers,
-sizes and parameter count that `aelib.build` makes), `compile` and `fit` in the tutorial's style.
-Only the data comes from aelib (the bundled MNIST sample works offline); the comment next to it
-gives the tutorial's `keras.datasets` line. Both texts run as they are.
+sizes and parameter count that `aelib.build` makes, in an encoder and a decoder model as the
+tutorial has them), `compile` and `fit` in the tutorial's style. Only the data comes from aelib
+(the bundled MNIST sample works offline); the comment next to it gives the tutorial's
+`keras.datasets` line. The script ends by saving the trained model as a `.keras` file with the
+lab's `aelib.json` member, written with the standard library, so the lab opens it
+(`aelib.load_model_file`, the Runs page's upload). Both texts run as they are.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from aelib.architectures import REGISTRY
 from aelib.architectures.conv import decoder_plan
 from aelib.links import Setup
+from aelib.model_files import METADATA_MEMBER, model_metadata
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adadelta": "Adadelta"}
 INPUT_SHAPES = {"flat": "(-1, {pixels})", "image": "(-1, {h}, {w}, 1)",
@@ -29,8 +33,9 @@ def aelib_lines(setup: Setup) -> str:
 
 
 def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
-    """A standalone Keras 3 script that builds, compiles and trains the setup's model, then
-    prints its parameter count and final validation loss."""
+    """A standalone Keras 3 script that builds, compiles and trains the setup's model, prints
+    its parameter count and final validation loss, and saves it where the lab can open it
+    (`<architecture>_autoencoder.keras` in the working directory)."""
     architecture = REGISTRY[setup.architecture]
     training, hparams = setup.training, setup.hparams
     h, w = image_shape
@@ -46,7 +51,8 @@ def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
                  f"rng.normal(size=x_test.shape), 0, 1).astype('float32')\n")
     inputs = ("x_train_in", "x_test_in") if noisy else ("x_train", "x_test")
     loss = "" if setup.architecture == "vae" else ', loss="binary_crossentropy"'
-    imports = "import keras\n" + ("import numpy as np\n" if noisy else "") + \
+    imports = "import json\nimport zipfile\n\nimport keras\n" + \
+        ("import numpy as np\n" if noisy else "") + \
         "from keras import layers" + (", ops" if setup.architecture == "vae" else "")
     seed = training["seed"]
     optimizer = (f"keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}"
@@ -70,6 +76,26 @@ history = autoencoder.fit({inputs[0]}, x_train, {sizes},
                           shuffle=True, validation_data=({inputs[1]}, x_test))
 print("parameters:", autoencoder.count_params())
 print("val_loss:", history.history["val_loss"][-1])
+{_save_lines(setup, image_shape)}'''
+
+
+def _save_lines(setup: Setup, image_shape: tuple[int, int]) -> str:
+    """Save the script's model with the member that tells the lab what it is."""
+    path = f"{setup.architecture}_autoencoder.keras"
+    metadata = model_metadata(setup.architecture, setup.hparams, image_shape,
+                              setup.training["seed"])
+    # The VAE class above is the script's own; the lab needs only its weights, which a plain
+    # functional model of the same encoder and decoder holds.
+    model = "keras.Model(inputs, decoder(encoder(inputs)[0]))" \
+        if setup.architecture == "vae" else "autoencoder"
+    return f'''
+# Save it for the lab (Runs, "Upload a model"): the .keras file, plus the member
+# {METADATA_MEMBER} saying which of the lab's architectures and settings it is.
+lab_metadata = {metadata!r}
+{model}.save("{path}")
+with zipfile.ZipFile("{path}", "a") as archive:
+    archive.writestr("{METADATA_MEMBER}", json.dumps(lab_metadata))
+print("saved:", "{path}")
 '''
 
 

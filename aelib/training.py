@@ -9,7 +9,6 @@ order (`aelib.batches`); `devices` trains data-parallel on several devices
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,8 @@ from typing import Callable
 import keras
 
 from aelib.autoencoder import Autoencoder, build
-from aelib.batches import shuffled_batches, steps_per_epoch
+from aelib.batches import SeededEpochs, steps_per_epoch
+from aelib.compiled import COMPILED_MODELS, copy_variables
 from aelib.datasets import Dataset
 from aelib.distribution import data_parallel_scope, has_accelerator
 from aelib.noise import add_noise
@@ -45,6 +45,10 @@ VALIDATION_NOISE_SEED = 12345
 CPU_STEPS_PER_EXECUTION = {"dense": 32, "sparse": 32, "deep": 32, "vae": 32,
                            "conv": 8, "denoising": 8, "lstm": 8}
 ACCELERATOR_STEPS_PER_EXECUTION = 32
+# XLA on TensorFlow's CPU build, per architecture, chosen from the total time of a default run in
+# a fresh process (compilation included; bench/learner_wait.py). Missing: Keras's "auto" (on).
+# JAX always compiles; on an accelerator XLA stays on.
+TENSORFLOW_CPU_JIT_COMPILE: dict[str, bool] = {}
 
 
 @dataclass
@@ -68,18 +72,26 @@ def _training_specs(*names: str) -> list[ParamSpec]:
     return [spec for spec in TRAINING_PARAMS if spec.name in names]
 
 
+def learning_rate_for(optimizer: str = "adam", learning_rate: float | None = None) -> float:
+    """The learning rate a run uses: `learning_rate`, or the optimizer's default if None.
+
+    Raises:
+        ValueError: an unknown optimizer or a learning rate out of range.
+    """
+    given = {"optimizer": optimizer}
+    if learning_rate is not None:
+        given["learning_rate"] = learning_rate
+    settings = resolve(_training_specs(*given), given, "Training")
+    return settings.get("learning_rate", DEFAULT_LEARNING_RATES[settings["optimizer"]])
+
+
 def make_optimizer(name: str = "adam", learning_rate: float | None = None):
     """A fresh Keras optimizer by name, with that optimizer's default learning rate if None.
 
     Raises:
         ValueError: an unknown optimizer or a learning rate out of range.
     """
-    given = {"optimizer": name}
-    if learning_rate is not None:
-        given["learning_rate"] = learning_rate
-    settings = resolve(_training_specs(*given), given, "Training")
-    rate = settings.get("learning_rate", DEFAULT_LEARNING_RATES[settings["optimizer"]])
-    return OPTIMIZERS[settings["optimizer"]](learning_rate=rate)
+    return OPTIMIZERS[name](learning_rate=learning_rate_for(name, learning_rate))
 
 
 def default_steps_per_execution(architecture: str, batches: int,
@@ -97,17 +109,24 @@ def _one_step_per_call_only(data_parallel: bool) -> bool:
     return backend == "torch" or (backend == "tensorflow" and data_parallel)
 
 
+def jit_compile_for(architecture: str) -> bool | str:
+    """Whether Keras compiles `architecture`'s train and evaluation steps with XLA."""
+    if keras.backend.backend() == "tensorflow" and not has_accelerator():
+        return TENSORFLOW_CPU_JIT_COMPILE.get(architecture, "auto")
+    return "auto"
+
+
 def compile_model(ae: Autoencoder, optimizer: str = "adam",
                   learning_rate: float | None = None, steps_per_execution: int = 1) -> None:
     """Compile `ae.autoencoder` with a fresh optimizer and per-pixel binary cross-entropy.
 
-    Models with their own loss (the VAE) keep it. XLA compilation is Keras's "auto": on where
-    every layer supports it.
+    Models with their own loss (the VAE) keep it. XLA compilation follows `jit_compile_for`.
     """
     own_loss = type(ae.autoencoder).compute_loss is not keras.Model.compute_loss
     ae.autoencoder.compile(optimizer=make_optimizer(optimizer, learning_rate),
                            loss=None if own_loss else "binary_crossentropy",
-                           steps_per_execution=steps_per_execution)
+                           steps_per_execution=steps_per_execution,
+                           jit_compile=jit_compile_for(ae.architecture))
     # Create the optimizer's variables now, eagerly. Left to the first training step, they are
     # created inside the traced train function, and TensorFlow keeps the functions it makes to
     # initialise them for as long as the process lives: memory that grew with every model.
@@ -123,6 +142,11 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
 
     The weights continue from where they are; the optimizer starts fresh. The denoising model
     validates on a fixed noisy copy of the test images against the clean ones.
+
+    On one device the training runs in a compiled working copy of `ae`'s model from
+    `aelib.compiled` (the same structure, already traced and compiled by an earlier run of the
+    same setup), which starts from `ae`'s variables; `ae` gets the weights back after every
+    epoch and all its variables at the end. Results are those of training `ae` itself.
 
     With `steps_per_execution` above 1, batch progress and the stop switch act once per call
     into the backend (still throttled), not after every batch.
@@ -152,6 +176,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     """
     settings = resolve(_training_specs("epochs", "batch_size", "seed"),
                        {"epochs": epochs, "batch_size": batch_size, "seed": seed}, "Training")
+    rate = learning_rate_for(optimizer, learning_rate)
     batches = steps_per_epoch(len(data.x_train), settings["batch_size"])
     if steps_per_execution is None:
         steps_per_execution = default_steps_per_execution(ae.architecture, batches,
@@ -162,11 +187,23 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     if steps_per_execution > 1 and _one_step_per_call_only(devices is not None):
         raise ValueError("steps_per_execution must be 1 on the PyTorch backend and for "
                          "data-parallel training on TensorFlow.")
-    with data_parallel_scope(devices) if devices is not None else contextlib.nullcontext():
-        if devices is not None:
+    run = _Run(ae, data, settings, on_progress, stop)  # before any distribution scope
+    if devices is not None:
+        with data_parallel_scope(devices):
             _rebuild_here(ae)
-        compile_model(ae, optimizer, learning_rate, steps_per_execution)
-        return _fit(ae, data, settings, batches, on_progress, stop)
+            compile_model(ae, optimizer, rate, steps_per_execution)
+            return run.fit(ae.autoencoder)
+
+    def make() -> keras.Model:
+        copy = build(ae.architecture, seed=ae.seed, image_shape=ae.image_shape, **ae.hparams)
+        compile_model(copy, optimizer, rate, steps_per_execution)
+        return copy.autoencoder
+
+    key = (ae.architecture, tuple(sorted(ae.hparams.items())), ae.image_shape, optimizer,
+           steps_per_execution, jit_compile_for(ae.architecture),
+           keras.config.dtype_policy().name)
+    with COMPILED_MODELS.checkout(key, make, ae.autoencoder, rate) as model:
+        return run.fit(model)
 
 
 def _rebuild_here(ae: Autoencoder) -> None:
@@ -177,29 +214,52 @@ def _rebuild_here(ae: Autoencoder) -> None:
     ae.autoencoder, ae.encoder, ae.decoder = copy.autoencoder, copy.encoder, copy.decoder
 
 
-def _fit(ae, data, settings, batches, on_progress, stop) -> TrainResult:
-    x_train = ae.to_model_input(data.x_train)
-    x_val = ae.to_model_input(add_noise(data.x_test, ae.noise_factor, VALIDATION_NOISE_SEED)
-                              if ae.noise_factor else data.x_test)
-    y_val = ae.to_model_input(data.x_test)
-    progress = ProgressCallback(settings["epochs"], batches, on_progress, stop)
+class _Run:
+    """One run's data and callbacks, ready to fit a model of `ae`'s structure."""
 
-    started = time.perf_counter()
-    try:
-        history = ae.autoencoder.fit(
-            shuffled_batches(x_train, settings["batch_size"], settings["epochs"],
-                             settings["seed"]),
-            epochs=settings["epochs"], steps_per_epoch=batches,
-            validation_data=(x_val, y_val) if len(x_val) else None,
-            validation_batch_size=settings["batch_size"],
-            shuffle=False,  # the seeded batches are already shuffled
-            callbacks=[progress], verbose=0,
+    def __init__(self, ae, data, settings, on_progress, stop):
+        self.ae = ae
+        self.epochs = settings["epochs"]
+        self.batches = SeededEpochs(ae.to_model_input(data.x_train), settings["batch_size"],
+                                    settings["seed"])
+        x_val = add_noise(data.x_test, ae.noise_factor, VALIDATION_NOISE_SEED) \
+            if ae.noise_factor else data.x_test
+        self.validation = (ae.to_model_input(x_val), ae.to_model_input(data.x_test)) \
+            if len(x_val) else None
+        self.validation_batch_size = _validation_batch_size(len(x_val), settings["batch_size"])
+        self.on_progress, self.stop = on_progress, stop
+
+    def fit(self, model: keras.Model) -> TrainResult:
+        """Fit `model` (`ae`'s own, or a compiled working copy of it); the result ends in
+        `ae`."""
+        own = self.ae.autoencoder
+        progress = ProgressCallback(self.epochs, self.batches.batches, self.on_progress,
+                                    self.stop, keep_in=None if model is own else own)
+        started = time.perf_counter()
+        try:
+            history = model.fit(
+                self.batches.data, epochs=self.epochs, validation_data=self.validation,
+                validation_batch_size=self.validation_batch_size,
+                shuffle=False,  # the seeded batches are already shuffled
+                callbacks=[self.batches, progress], verbose=0,
+            )
+        finally:
+            release_custom_gradients(model)  # else TensorFlow keeps the traced graph
+        if model is not own:
+            copy_variables(model, own)  # weights, and where the random draws have got to
+        return TrainResult(
+            history={name: [float(v) for v in values]
+                     for name, values in history.history.items()},
+            epochs_done=progress.epochs_done,
+            seconds=time.perf_counter() - started,
+            stopped=progress.stopped,
         )
-    finally:
-        release_custom_gradients(ae.autoencoder)  # else TensorFlow keeps the traced graph
-    return TrainResult(
-        history={name: [float(v) for v in values] for name, values in history.history.items()},
-        epochs_done=progress.epochs_done,
-        seconds=time.perf_counter() - started,
-        stopped=progress.stopped,
-    )
+
+
+def _validation_batch_size(num_samples: int, batch_size: int) -> int:
+    """A validation batch size near `batch_size` that divides `num_samples`, if there is one
+    within a factor of two: no smaller last batch, so one shape to compile instead of two."""
+    for size in range(min(batch_size, num_samples), batch_size // 2, -1):
+        if num_samples % size == 0:
+            return size
+    return batch_size

@@ -113,3 +113,25 @@ def test_a_queued_job_can_be_cancelled(small_data):
 def test_slots_refuse_a_limit_below_one():
     with pytest.raises(ValueError, match="at least 1; got 0"):
         aelib.TrainingSlots(0)
+
+
+@pytest.mark.parametrize("name", ["dense", "conv"])  # a whole epoch per call; 8 steps per call
+def test_the_snapshot_knows_the_batches_from_the_start_and_an_eta_after_one_epoch(name,
+                                                                                  small_data):
+    job = aelib.TrainingJob(aelib.build(name, seed=0), small_data,
+                            {"epochs": 3, "batch_size": 64}, small_data.x_test[:1])
+    seen = []
+    original = job._on_progress
+
+    def watch(event):
+        original(event)
+        seen.append((type(event).__name__, job.snapshot()))
+
+    job._on_progress = watch
+    assert job.start().wait(300).status == "finished"
+    assert seen[0][0] == "EpochStarted" and seen[0][1].batches == 8  # 512 images of 64
+    assert all(snapshot.batches == 8 for _, snapshot in seen)
+    first_epoch_end = next(i for i, (kind, _) in enumerate(seen) if kind == "EpochEnded")
+    after = [snapshot for _, snapshot in seen[first_epoch_end:]]
+    assert all(s.eta_seconds is not None and s.eta_seconds >= 0 for s in after)
+    assert after[0].batch == 8 and after[0].eta_seconds > 0  # two epochs to go

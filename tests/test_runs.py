@@ -84,16 +84,28 @@ def test_workspaces_and_stores_side_by_side_do_not_see_each_other(tmp_path, smal
     assert len(alice.list()) == 1
 
 
-def test_a_job_with_a_store_records_its_run(tmp_path, small_data):
+def test_a_job_with_a_store_records_its_run(tmp_path, small_data, monkeypatch):
     store = RunStore(tmp_path)
     job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, SETTINGS,
-                            small_data.x_test[:2], store=store).start()
-    job.wait(120)
+                            small_data.x_test[:2], store=store)
+    when_measured = []
+
+    def run_metrics(ae, data):  # the real metrics, noting what the learner saw meanwhile
+        when_measured.append(job.snapshot())
+        return aelib.analysis.run_metrics(ae, data)
+
+    monkeypatch.setattr("aelib.jobs.run_metrics", run_metrics)
+    job.start().wait(120)
     snapshot = job.snapshot()
     assert snapshot.saved and snapshot.run_id is not None
     record = store.get(snapshot.run_id)
     assert record.status == "finished" and record.history == snapshot.history
     assert record.metrics["test_loss"] == pytest.approx(record.history["val_loss"][-1], rel=1e-3)
+    assert snapshot.metrics == record.metrics
+    # Saved, with its model, before the metrics were computed: nobody waits for them.
+    [meanwhile] = when_measured
+    assert meanwhile.saved and meanwhile.metrics is None
+    assert store.load(snapshot.run_id).ae.architecture == "dense"
 
 
 def test_a_crash_mid_training_leaves_an_interrupted_run_and_a_sound_database(tmp_path):

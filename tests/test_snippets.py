@@ -14,17 +14,39 @@ ROOT = Path(__file__).resolve().parents[1]
 QUICK = {"epochs": "1", "train_size": "256", "batch_size": "64", "seed": "3"}
 
 
+def script_validation_inputs(name, x_test, x_train, seed):
+    """The inputs the script validated on: the test images, noised as the script does."""
+    if name != "denoising":
+        return x_test
+    rng = np.random.default_rng(seed)
+    rng.normal(size=x_train.shape)  # the script noises the training images first
+    return np.clip(x_test + 0.5 * rng.normal(size=x_test.shape), 0, 1).astype("float32")
+
+
 @pytest.mark.parametrize("name", aelib.ARCHITECTURES)
-def test_the_keras_script_builds_the_same_model_and_trains(name):
+def test_the_keras_script_trains_the_same_model_and_saves_a_file_the_lab_opens(name, tmp_path):
     setup, _ = from_query({"arch": name, **QUICK})
-    done = subprocess.run([sys.executable, "-c", keras_script(setup)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", keras_script(setup)], cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     printed = dict(line.split(": ", 1) for line in done.stdout.splitlines()
-                   if line.startswith(("parameters: ", "val_loss: ")))
+                   if line.startswith(("parameters: ", "val_loss: ", "saved: ")))
     assert int(printed["parameters"]) == aelib.build(name).summary().total_parameters
     assert 0 < float(printed["val_loss"]) < 0.7  # below an untrained model's ~0.69
+
+    loaded = aelib.load_model_file(tmp_path / printed["saved"])  # every check of the lab's
+    assert (loaded.architecture, loaded.hparams) == (name, aelib.build(name).hparams)
+    assert loaded.autoencoder.count_params() == int(printed["parameters"])
+    # The script's trained weights came through: the lab's model scores the script's
+    # validation loss on the script's validation data.
+    data = aelib.load_dataset("bundled").subset(256, None, seed=3)
+    x_val = script_validation_inputs(name, data.x_test, data.x_train, seed=3)
+    loaded.autoencoder.compile(loss=None if name == "vae" else "binary_crossentropy")
+    scores = loaded.autoencoder.evaluate(loaded.to_model_input(x_val),
+                                         loaded.to_model_input(data.x_test), batch_size=64,
+                                         verbose=0, return_dict=True)
+    assert scores["loss"] == pytest.approx(float(printed["val_loss"]), rel=1e-3)
 
 
 def test_the_keras_script_spells_out_the_settings():

@@ -1,5 +1,7 @@
 import gc
+import math
 import threading
+import warnings
 
 import keras
 import numpy as np
@@ -75,6 +77,23 @@ def test_on_a_cpu_the_dense_family_runs_an_epoch_per_call_and_the_others_fewer_s
     assert [pick(name, 32) for name in ("conv", "denoising", "lstm")] == [8] * 3
     assert pick("conv", 3) == 3 and pick("dense", 32, data_parallel=True) == (
         1 if keras.backend.backend() == "tensorflow" else 32)
+
+
+@pytest.mark.parametrize("train_size", [416, 300, 256, 40])
+def test_each_epoch_runs_exactly_its_batches_at_several_steps_per_call(train_size, bundled):
+    # 416 images of 32 are 13 steps: at 8 steps per call, a call of 8 and a call of 5, not two
+    # calls of 8 running into the next epoch (which ended with "Your input ran out of data").
+    data = bundled.subset(train_size, 64, seed=0)
+    events = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = aelib.train(aelib.build("dense", seed=0), data, epochs=3, batch_size=32,
+                             steps_per_execution=8, on_progress=events.append)
+    assert not [w for w in caught if "ran out of data" in str(w.message)]
+    steps = math.ceil(train_size / 32)
+    assert [e.steps for e in events if isinstance(e, EpochEnded)] == [steps] * 3
+    assert [e.batches for e in events if isinstance(e, EpochStarted)] == [steps] * 3
+    assert result.epochs_done == 3 and len(result.history["val_loss"]) == 3
 
 
 @pytest.mark.parametrize("steps", [0, 2.5])
