@@ -46,8 +46,8 @@ _EXPORTS = {
     "TrainingFinished": "aelib.progress",
 }
 _SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
-               "figures", "jobs", "links", "params", "progress", "runs", "snippets",
-               "tensorflow_leak", "training", "tutorial", "uploads")
+               "figures", "images", "jobs", "links", "params", "progress", "runs", "shapes",
+               "sizes", "snippets", "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
