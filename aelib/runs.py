@@ -31,8 +31,8 @@ from aelib.datasets import Dataset
 from aelib.model_files import load_model_file, save_model_file
 
 DEFAULT_WORKSPACE = "local"
-METRIC_NAMES = ("test_loss", "psnr", "ssim", "pca_loss", "code_mean", "inactive_fraction",
-                "knn_accuracy")
+METRIC_NAMES = ("test_loss", "psnr", "ssim", "pca_loss", "pca_psnr", "pca_ssim", "code_mean",
+                "inactive_fraction", "knn_accuracy")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -2,8 +2,9 @@
 
 The encoder LSTM reads the rows (28 for MNIST; a row of a colour image is its width x 3 values)
 and keeps its last output as the code; RepeatVector feeds that code to every step of the
-decoder LSTM, and a dense sigmoid layer maps each step to a row of pixels in [0, 1]. (The tutorial's decoder was an LSTM emitting tanh values in [-1, 1], and its
-example was never trained.)
+decoder LSTM, and a dense sigmoid layer maps each step to a row of pixels in [0, 1]. (The
+tutorial's decoder was an LSTM emitting tanh values in [-1, 1], and its example was never
+trained.)
 """
 
 from __future__ import annotations
