@@ -172,11 +172,12 @@ def to_unit_images(x, limits: ImageLimits = LIMITS,
     notes += scaling
     if size != images.shape[1:3]:
         notes.append(f"resized {images.shape[1]}x{images.shape[2]} to {height}x{width}")
-        images = resize_images(images, size)
+        images = resize_images(images, size, limits)
     return images, notes
 
 
-def resize_images(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+def resize_images(images: np.ndarray, size: tuple[int, int],
+                  limits: ImageLimits = LIMITS) -> np.ndarray:
     """(n, h, w, c) images in [0, 1] resized to `size` (height, width), bilinear.
 
     Raises:
@@ -184,7 +185,7 @@ def resize_images(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """
     from scipy.ndimage import zoom
 
-    height, width, _ = image_shape(size)
+    height, width, _ = image_shape(size, limits)
     factors = (1, height / images.shape[1], width / images.shape[2], 1)
     resized = zoom(images, factors, order=1, grid_mode=True, mode="nearest")
     return np.clip(resized, 0.0, 1.0).astype(np.float32)

@@ -231,7 +231,8 @@ def _read_zip(data: bytes, limits: UploadLimits, resize: tuple[int, int] | None 
     sizes = Counter(image.shape[:2] for image in images)
     if len(sizes) > 1:
         size = tuple(resize or sizes.most_common(1)[0][0])
-        images = [resize_images(image[None] / np.float32(255), size)[0] for image in images]
+        images = [resize_images(image[None] / np.float32(255), size, limits)[0]
+                  for image in images]
         notes.append(f"divided uint8 pixels by 255, resized images of different sizes to "
                      f"{size[0]}x{size[1]}")
     labels = None
