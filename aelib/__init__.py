@@ -32,22 +32,29 @@ _EXPORTS = {
     "load_upload": "aelib.uploads",
     "train": "aelib.training",
     "TrainResult": "aelib.training",
-    "TRAINING_PARAMS": "aelib.training",
-    "DEFAULT_LEARNING_RATES": "aelib.training",
+    "TRAINING_PARAMS": "aelib.settings",
+    "DEFAULT_LEARNING_RATES": "aelib.settings",
     "RunStore": "aelib.runs",
     "load_model_file": "aelib.model_files",
+    "load_model_bytes": "aelib.model_files",
     "save_model_file": "aelib.model_files",
     "TrainingJob": "aelib.jobs",
     "JobQueue": "aelib.jobs",
     "JobSnapshot": "aelib.jobs",
+    "OpenedModel": "aelib.opened",
+    "TrainingSlots": "aelib.slots",
     "EpochStarted": "aelib.progress",
     "BatchProgress": "aelib.progress",
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
+    "sweep": "aelib.sweeps",
+    "Sweep": "aelib.sweeps",
 }
-_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
-               "figures", "images", "jobs", "links", "params", "progress", "runs", "shapes",
-               "sizes", "snippets", "tensorflow_leak", "training", "tutorial", "uploads")
+_SUBMODULES = ("active", "analysis", "anomaly", "architectures", "datasets", "distribution",
+               "drawing", "figures", "images", "jobs", "links", "opened", "params", "progress",
+               "quality", "runs", "settings", "shapes", "sizes", "slots", "snippets",
+               "sweep_figures", "sweep_links", "sweep_plan", "sweeps", "tensorflow_leak",
+               "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

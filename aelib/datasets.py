@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aelib.images import ImageLimits, LIMITS, to_unit_images
+from aelib.images import LIMITS, ImageLimits, to_unit_images
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 BUNDLED_TRAIN_SIZE = 8000
@@ -28,6 +28,7 @@ SHAPES_SIZES = {"shapes": (32, 8000, 2000), "shapes64": (64, 3000, 750)}
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                    "ship", "truck")
 
+DEFAULT_DATASET = "bundled"  # offline, and the app's starting point
 DATASETS = {
     "bundled": "MNIST sample (bundled, offline)",
     "mnist": "MNIST",
@@ -79,7 +80,7 @@ class Dataset:
         return self.y_train is not None and self.y_test is not None
 
     def subset(self, n_train: int | None = None, n_test: int | None = None,
-               seed: int = 0) -> "Dataset":
+               seed: int = 0) -> Dataset:
         """A random subset for quick experiments; `None` keeps a split whole. Labels and
         factors stay aligned with their images.
 
@@ -107,7 +108,7 @@ class Dataset:
     def from_arrays(cls, x, y=None, test_fraction: float = 0.2, seed: int = SPLIT_SEED,
                     name: str = "custom", source: str = "your arrays",
                     limits: ImageLimits = LIMITS,
-                    resize: tuple[int, int] | None = None) -> "Dataset":
+                    resize: tuple[int, int] | None = None) -> Dataset:
         """A dataset from a person's own images, validated and scaled into [0, 1].
 
         Args:
@@ -221,7 +222,7 @@ def load_shapes(name: str = "shapes", seed: int = SPLIT_SEED) -> Dataset:
     )
 
 
-def load_dataset(name: str = "bundled") -> Dataset:
+def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:
     """Load a dataset by name, one of `DATASETS`.
 
     `mnist`, `fashion_mnist` and `cifar10` download through `keras.datasets`; offline, `mnist`

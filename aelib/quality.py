@@ -47,7 +47,7 @@ def psnr(images: np.ndarray, reconstructions: np.ndarray) -> np.ndarray:
     from skimage.metrics import peak_signal_noise_ratio
 
     return np.array([peak_signal_noise_ratio(a, b, data_range=1.0) for a, b in
-                     zip(_as_images(images), _as_images(reconstructions))])
+                     zip(_as_images(images), _as_images(reconstructions), strict=True)])
 
 
 def mean_ssim(images: np.ndarray, reconstructions: np.ndarray) -> float:

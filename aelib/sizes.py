@@ -14,8 +14,9 @@ the denoiser's noise have none.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
+from itertools import pairwise
 
 from aelib.architectures import get_architecture, input_layout
 from aelib.architectures.plans import decoder_plan, halved_sizes
@@ -50,7 +51,7 @@ def _lstm(inputs: int, units: int) -> int:
 
 def _chain(layer, widths) -> int:
     """Parameters of layers applied one after another through `widths`."""
-    return sum(layer(a, b) for a, b in zip(widths, widths[1:]))
+    return sum(layer(a, b) for a, b in pairwise(widths))
 
 
 def _dense_family(hparams, shape) -> SizeSummary:

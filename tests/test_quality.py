@@ -19,7 +19,7 @@ def test_psnr_of_a_known_error():
 def test_mean_ssim_is_the_mean_of_each_image_s_ssim():
     each = [structural_similarity(a, b, channel_axis=-1, data_range=1.0, gaussian_weights=True,
                                   sigma=1.5, use_sample_covariance=False)
-            for a, b in zip(COLOUR, NOISY)]
+            for a, b in zip(COLOUR, NOISY, strict=True)]
     assert mean_ssim(COLOUR, NOISY) == pytest.approx(np.mean(each), rel=1e-9)
     assert mean_ssim(COLOUR, COLOUR) == pytest.approx(1.0)
     grey = COLOUR[..., 0]  # (n, h, w) reads as one channel

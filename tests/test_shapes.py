@@ -59,7 +59,7 @@ def test_symmetric_shapes_sit_at_their_position(drawn):
     images, factors = drawn
     coverage = images.max(axis=3)
     rows, columns = np.mgrid[0:32, 0:32] + 0.5
-    for image, record in zip(coverage, factors):
+    for image, record in zip(coverage, factors, strict=True):
         if SHAPES[record["shape"]] == "triangle":
             continue  # its centre of mass lies below the box's centre
         mass = image.sum()
