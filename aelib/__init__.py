@@ -51,9 +51,9 @@ _EXPORTS = {
     "Sweep": "aelib.sweeps",
 }
 _SUBMODULES = ("active", "analysis", "anomaly", "architectures", "compiled", "datasets",
-               "distribution", "drawing", "figures", "jobs", "links", "opened", "params",
-               "progress", "runs", "settings", "slots", "snippets", "sweep_figures",
-               "sweep_links", "sweep_plan", "sweeps",
+               "distribution", "drawing", "figures", "images", "jobs", "links", "opened",
+               "params", "progress", "quality", "runs", "settings", "shapes", "sizes", "slots",
+               "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
                "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

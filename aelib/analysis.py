@@ -1,7 +1,8 @@
 """What a trained autoencoder learned, as numbers: errors, sparsity, t-SNE, PCA, kNN, latents.
 
 Every function takes numpy arrays (or an `Autoencoder`) and returns numpy arrays or small
-dataclasses; figures of these live in `aelib.figures`. scikit-learn is imported where used.
+dataclasses; figures of these live in `aelib.figures`. Reconstruction errors, PSNR and SSIM
+are in `aelib.quality`. scikit-learn is imported where used.
 """
 
 from __future__ import annotations
@@ -10,29 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EPSILON = 1e-7
+from aelib.quality import image_quality, reconstruction_errors
+
 KNN_WORKING_MEMORY_MB = 64
 TSNE_POINTS = 2000  # a t-SNE map of more points takes long, and shows little more
 MIN_TSNE_POINTS = 10
-
-
-def reconstruction_errors(images: np.ndarray, reconstructions: np.ndarray,
-                          metric: str = "bce") -> np.ndarray:
-    """Per-image error: mean binary cross-entropy ("bce", the training loss) or "mse".
-
-    Raises:
-        ValueError: mismatched shapes or an unknown metric.
-    """
-    x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
-    r = np.asarray(reconstructions, dtype=np.float64).reshape(len(reconstructions), -1)
-    if x.shape != r.shape:
-        raise ValueError(f"Images {x.shape} and reconstructions {r.shape} differ in shape.")
-    if metric == "mse":
-        return np.mean((x - r) ** 2, axis=1)
-    if metric != "bce":
-        raise ValueError(f"metric must be 'bce' or 'mse'; got {metric!r}.")
-    r = np.clip(r, EPSILON, 1 - EPSILON)
-    return -np.mean(x * np.log(r) + (1 - x) * np.log(1 - r), axis=1)
 
 
 @dataclass(frozen=True)
@@ -141,17 +124,19 @@ class PCABaseline:
     """PCA with as many components as the model's code: the linear autoencoder to beat."""
 
     n_components: int
-    reconstructions: np.ndarray  # (n, height, width), clipped to [0, 1]
-    errors: np.ndarray  # per-image binary cross-entropy
+    reconstructions: np.ndarray  # shaped as the test images, clipped to [0, 1]
+    errors: np.ndarray  # per-image loss ("bce" or "mse", as asked)
     loss: float  # mean of errors
     explained_variance: float
 
 
 def pca_baseline(x_train: np.ndarray, x_test: np.ndarray, n_components: int,
-                 seed: int = 0) -> PCABaseline:
-    """Fit PCA on `x_train` and reconstruct `x_test` from `n_components` components.
+                 seed: int = 0, loss: str = "bce") -> PCABaseline:
+    """Fit PCA on `x_train` and reconstruct `x_test` from `n_components` components, each image
+    flattened to all its values (colour included).
 
-    Components are capped at the number of training images and pixels.
+    Components are capped at the number of training images and values. `loss` is the
+    per-image error to report, "bce" or "mse" (a model's `loss`, to compare like with like).
     """
     from sklearn.decomposition import PCA
 
@@ -160,7 +145,7 @@ def pca_baseline(x_train: np.ndarray, x_test: np.ndarray, n_components: int,
     n_components = int(min(n_components, train.shape[0], train.shape[1]))
     pca = PCA(n_components=n_components, random_state=seed).fit(train)
     reconstructions = np.clip(pca.inverse_transform(pca.transform(test)), 0.0, 1.0)
-    errors = reconstruction_errors(test, reconstructions)
+    errors = reconstruction_errors(test, reconstructions, loss)
     return PCABaseline(n_components, reconstructions.reshape(np.shape(x_test)).astype(np.float32),
                        errors, float(errors.mean()), float(pca.explained_variance_ratio_.sum()))
 
@@ -219,7 +204,7 @@ def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) ->
     """Images decoded along the straight line between the codes of two images, ends included.
 
     Returns:
-        (steps, height, width) images, from `image_a`'s reconstruction to `image_b`'s.
+        (steps, height, width, channels) images, from `image_a`'s reconstruction to `image_b`'s.
     """
     if steps < 2:
         raise ValueError(f"steps must be at least 2; got {steps}.")
@@ -235,8 +220,8 @@ def latent_grid(ae, size: int = 15, span: float = 0.95) -> tuple[np.ndarray, np.
     `norm.ppf(np.linspace(0.05, 0.95, 15))`, so it covers where the prior puts its mass.
 
     Returns:
-        (images shaped (size, size, height, width), grid values shaped (size,)); row 0 is the
-        highest value of the second dimension, so the picture reads like a plot.
+        (images shaped (size, size, height, width, channels), grid values shaped (size,));
+        row 0 is the highest value of the second dimension, so the picture reads like a plot.
 
     Raises:
         ValueError: a code of fewer than 2 dimensions, or span outside (0.5, 1).
@@ -256,18 +241,27 @@ def latent_grid(ae, size: int = 15, span: float = 0.95) -> tuple[np.ndarray, np.
 
 
 def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
-    """The final metrics stored with a run: test loss (mean per-pixel BCE), the PCA baseline's
-    loss with the same code size, mean code activation, share of inactive code units and 5-NN
-    accuracy of the codes (None without labels)."""
+    """The final metrics stored with a run: test loss (the model's per-pixel loss, `ae.loss`),
+    PSNR and SSIM of its test reconstructions (`aelib.quality.image_quality`), the PCA
+    baseline's loss, PSNR and SSIM with the same code size, mean code activation, share of
+    inactive code units and 5-NN accuracy of the codes (None without labels)."""
     codes = ae.encode(data.x_test)
+    reconstructions = ae.decode(codes)
     stats = sparsity_stats(codes)
+    pca = pca_baseline(data.x_train, data.x_test, ae.code_size, loss=ae.loss)
     knn = None
     if data.has_labels:
         train = data.subset(knn_train_images, None, seed=0)
         knn = knn_accuracy(ae.encode(train.x_train), train.y_train, codes, data.y_test)
+    quality = image_quality(data.x_test, reconstructions)
+    pca_quality = image_quality(data.x_test, pca.reconstructions)
     return {
-        "test_loss": float(reconstruction_errors(data.x_test, ae.decode(codes)).mean()),
-        "pca_loss": pca_baseline(data.x_train, data.x_test, ae.code_size).loss,
+        "test_loss": float(reconstruction_errors(data.x_test, reconstructions, ae.loss).mean()),
+        "psnr": quality["psnr"],
+        "ssim": quality["ssim"],
+        "pca_loss": pca.loss,
+        "pca_psnr": pca_quality["psnr"],
+        "pca_ssim": pca_quality["ssim"],
         "code_mean": stats.mean_activation,
         "inactive_fraction": stats.inactive_fraction,
         "knn_accuracy": knn,

@@ -8,7 +8,7 @@ classes: the ROC curve, its area (AUC, 0.5 is chance) and the most anomalous ima
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,7 +21,8 @@ class AnomalyReport:
     """How well reconstruction error finds the held-out classes among the test images.
 
     Args:
-        scores: per test image, its reconstruction error (higher: more anomalous).
+        scores: per test image, its reconstruction error in the model's loss (higher: more
+            anomalous).
         is_anomaly: per test image, whether its label is one of the held-out classes.
         false_positive_rate, true_positive_rate: the ROC curve, one point per threshold.
         auc: area under that curve: 1 when every anomaly scores above every normal image.
@@ -56,10 +57,10 @@ def normal_only(data: Dataset, anomalous) -> Dataset:
     """
     anomalous = _check_labels(data.y_train, anomalous)
     keep = ~np.isin(data.y_train, anomalous)
-    return Dataset(name=data.name, source=f"{data.source}, without classes "
+    factors = None if data.factors_train is None else data.factors_train[keep]
+    return replace(data, source=f"{data.source}, without classes "
                    f"{', '.join(map(str, anomalous))} in training",
-                   x_train=data.x_train[keep], y_train=data.y_train[keep],
-                   x_test=data.x_test, y_test=data.y_test, notes=data.notes)
+                   x_train=data.x_train[keep], y_train=data.y_train[keep], factors_train=factors)
 
 
 def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
@@ -75,7 +76,7 @@ def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
     is_anomaly = np.isin(data.y_test, _check_labels(data.y_test, anomalous))
     if is_anomaly.all() or not is_anomaly.any():
         raise ValueError("The test images must hold both anomalies and normal images.")
-    scores = reconstruction_errors(data.x_test, ae.reconstruct(data.x_test))
+    scores = reconstruction_errors(data.x_test, ae.reconstruct(data.x_test), ae.loss)
     false_positive_rate, true_positive_rate, _ = roc_curve(is_anomaly, scores)
     return AnomalyReport(scores, is_anomaly, false_positive_rate, true_positive_rate,
                          float(roc_auc_score(is_anomaly, scores)), np.argsort(-scores))

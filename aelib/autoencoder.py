@@ -1,9 +1,10 @@
 """`Autoencoder`: one uniform shape for every architecture, and `build` to make one by name.
 
-Whatever the architecture, an `Autoencoder` takes images shaped (n, height, width) with values in
-[0, 1], and gives back numpy arrays: codes from `encode`, images from `reconstruct` and `decode`.
-How each architecture reads an image (a flat vector, an image with a channel, a sequence of rows)
-is its registry entry's `input_mode`; the conversion lives here and nowhere else.
+Whatever the architecture, an `Autoencoder` takes images shaped (n, height, width, channels)
+with values in [0, 1], and gives back numpy arrays: codes from `encode`, images shaped the same
+from `reconstruct` and `decode`. How each architecture reads an image (a flat vector, an image,
+a sequence of rows) is its registry entry's `input_mode`, whose layout
+`aelib.architectures.input_layout` gives.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from aelib.architectures import REGISTRY, get_architecture
+from aelib.architectures import REGISTRY, get_architecture, input_layout
+from aelib.images import image_shape as checked_image_shape
 from aelib.params import resolve
 
-DEFAULT_IMAGE_SHAPE = (28, 28)
+DEFAULT_IMAGE_SHAPE = (28, 28, 1)  # MNIST
 PREDICT_BATCH_SIZE = 256  # conv activations of 1,024 images take ~50 MB a layer
 
 
@@ -50,13 +52,13 @@ class Autoencoder:
         autoencoder: the trainable Keras model (input to reconstruction).
         encoder: Keras model from input to code.
         decoder: Keras model from code to reconstruction; for the VAE, the generator.
-        image_shape: (height, width) of the images it takes.
+        image_shape: (height, width, channels) of the images it takes.
         seed: the seed its weights were initialised from.
 
     Example:
         >>> ae = aelib.build("dense", encoding_dim=16)  # doctest: +SKIP
         >>> ae.reconstruct(images).shape                 # doctest: +SKIP
-        (10, 28, 28)
+        (10, 28, 28, 1)
     """
 
     def __init__(self, architecture, hparams, autoencoder, encoder, decoder,
@@ -66,13 +68,18 @@ class Autoencoder:
         self.autoencoder = autoencoder
         self.encoder = encoder
         self.decoder = decoder
-        self.image_shape = tuple(image_shape)
+        self.image_shape = checked_image_shape(image_shape)
         self.seed = seed
 
     @property
     def input_mode(self) -> str:
         """How the models read an image: "flat", "image" or "sequence"."""
         return REGISTRY[self.architecture].input_mode
+
+    @property
+    def loss(self) -> str:
+        """The per-pixel reconstruction loss it trains with: "bce" or "mse"."""
+        return self.hparams.get("loss", "bce")
 
     @property
     def noise_factor(self) -> float:
@@ -90,24 +97,26 @@ class Autoencoder:
         return math.prod(self.code_shape)
 
     def to_model_input(self, images: np.ndarray) -> np.ndarray:
-        """Convert (n, height, width) images to this architecture's input layout, as float32.
+        """Convert images to this architecture's input layout, as float32.
+
+        Accepts (n, height, width, channels), (n, height, width) for a one-channel model, or
+        (n, height x width x channels) flat rows.
 
         Raises:
-            ValueError: the images do not have this model's number of pixels.
+            ValueError: the images do not have this model's shape.
         """
         images = np.asarray(images, dtype=np.float32)
-        height, width = self.image_shape
-        if images.ndim < 2 or math.prod(images.shape[1:]) != height * width:
+        height, width, channels = self.image_shape
+        accepted = {self.image_shape, (height * width * channels,)}
+        if channels == 1:
+            accepted.add((height, width))
+        if images.ndim < 2 or tuple(images.shape[1:]) not in accepted:
             raise ValueError(
-                f"Expected images shaped (n, {height}, {width}); got an array shaped "
+                f"Expected images shaped (n, {height}, {width}, {channels}); got an array shaped "
                 f"{images.shape}. Resize the images or build the model with "
-                f"image_shape={images.shape[1:3]}."
+                f"image_shape={tuple(images.shape[1:4])}."
             )
-        layout = {
-            "flat": (height * width,),
-            "image": (height, width, 1),
-            "sequence": (height, width),
-        }[self.input_mode]
+        layout = input_layout(self.input_mode, self.image_shape)
         return np.ascontiguousarray(images.reshape((len(images), *layout)))
 
     def encode(self, images: np.ndarray) -> np.ndarray:
@@ -115,7 +124,8 @@ class Autoencoder:
         return self._predict(self.encoder, self.to_model_input(images))
 
     def decode(self, codes: np.ndarray) -> np.ndarray:
-        """Images (n, height, width) decoded from codes shaped (n, *code_shape) or (n, code_size).
+        """Images (n, height, width, channels) decoded from codes shaped (n, *code_shape) or
+        (n, code_size).
 
         Raises:
             ValueError: the codes do not have `code_size` values each.
@@ -130,7 +140,8 @@ class Autoencoder:
         return self._to_images(self._predict(self.decoder, codes))
 
     def reconstruct(self, images: np.ndarray) -> np.ndarray:
-        """Reconstructions (n, height, width) of `images`, through the code (no training noise)."""
+        """Reconstructions (n, height, width, channels) of `images`, through the code (no
+        training noise)."""
         return self.decode(self.encode(images))
 
     def summary(self) -> ModelSummary:
@@ -165,25 +176,26 @@ class Autoencoder:
         return np.concatenate(parts)
 
 
-def build(name: str, seed: int = 0, image_shape: tuple[int, int] = DEFAULT_IMAGE_SHAPE,
+def build(name: str, seed: int = 0, image_shape: tuple[int, ...] = DEFAULT_IMAGE_SHAPE,
           **hparams) -> Autoencoder:
     """Build an autoencoder of a registered architecture.
 
     Args:
         name: one of `aelib.ARCHITECTURES`.
         seed: seed of the initial weights (and of the VAE's sampling, the denoiser's noise).
-        image_shape: (height, width) of the images it will take.
+        image_shape: (height, width, channels) of the images it will take, with 1 or 3
+            channels and sides within `aelib.images.LIMITS`; (height, width) means 1 channel.
         **hparams: the architecture's hyperparameters; missing ones take the tutorial's values.
 
     Returns:
         An untrained `Autoencoder`.
 
     Raises:
-        ValueError: unknown architecture, unknown hyperparameter or a value out of range.
+        ValueError: unknown architecture, unknown hyperparameter, a value out of range, or an
+            image shape outside the limits (naming the limit).
     """
     architecture = get_architecture(name)
     resolved = resolve(architecture.params, hparams, f"Architecture {name!r}")
-    if len(image_shape) != 2 or min(image_shape) < 4:
-        raise ValueError(f"image_shape must be (height, width), each at least 4; got {image_shape}.")
-    models = architecture.build_models(resolved, tuple(image_shape), int(seed))
+    image_shape = checked_image_shape(image_shape)
+    models = architecture.build_models(resolved, image_shape, int(seed))
     return Autoencoder(name, resolved, *models, image_shape=image_shape, seed=int(seed))

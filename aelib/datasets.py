@@ -1,10 +1,12 @@
-"""Datasets of 28x28 grayscale images in [0, 1]: MNIST, Fashion-MNIST, scikit-learn's digits,
-the bundled MNIST sample, and a person's own arrays.
+"""Datasets of images in [0, 1] shaped (n, height, width, channels): MNIST, Fashion-MNIST,
+scikit-learn's digits and the bundled MNIST sample (grey, 28x28), CIFAR-10 (colour, 32x32),
+the coloured shapes aelib draws itself (colour, 32x32 or 64x64), and a person's own arrays.
 
-`mnist` and `fashion_mnist` come through `keras.datasets` (downloaded once, cached by Keras).
-When that download fails (no network), `mnist` falls back to the bundled sample: the genuine
-MNIST test set shipped inside `aelib` (Y. LeCun and C. Cortes, CC BY-SA 3.0), split 8,000/2,000.
-`Dataset.source` always says which one was loaded.
+`mnist`, `fashion_mnist` and `cifar10` come through `keras.datasets` (downloaded once, cached by
+Keras). When that download fails (no network), `mnist` falls back to the bundled sample: the
+genuine MNIST test set shipped inside `aelib` (Y. LeCun and C. Cortes, CC BY-SA 3.0), split
+8,000/2,000; the other two raise a `ValueError` saying so. `Dataset.source` always says which
+one was loaded.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
+from aelib.images import LIMITS, ImageLimits, to_unit_images
+
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 BUNDLED_TRAIN_SIZE = 8000
 SPLIT_SEED = 0
-MAX_IMAGES = 200_000
-MAX_PIXELS_PER_IMAGE = 4096
+# Coloured shapes: (side, training images, test images). The 64x64 set is smaller, to stay
+# within the memory of a free Community Cloud app.
+SHAPES_SIZES = {"shapes": (32, 8000, 2000), "shapes64": (64, 3000, 750)}
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+                   "ship", "truck")
 
 DEFAULT_DATASET = "bundled"  # offline, and the app's starting point
 DATASETS = {
@@ -27,12 +34,16 @@ DATASETS = {
     "mnist": "MNIST",
     "fashion_mnist": "Fashion-MNIST",
     "digits": "scikit-learn digits (8x8, upscaled)",
+    "shapes": "Coloured shapes, 32x32 (generated, offline)",
+    "shapes64": "Coloured shapes, 64x64 (generated, offline)",
+    "cifar10": "CIFAR-10 (32x32 colour photos)",
 }
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Train and test images, float32 in [0, 1], shaped (n, height, width), with int labels.
+    """Train and test images, float32 in [0, 1], shaped (n, height, width, channels) with 1
+    (grey) or 3 (RGB) channels, with int labels.
 
     Args:
         name: short name, e.g. "mnist".
@@ -40,6 +51,11 @@ class Dataset:
         x_train, x_test: images.
         y_train, y_test: labels (int64), or None when unlabelled.
         notes: what was done to the data on the way in (scaling, splitting), in words.
+        label_names: what each label means (`label_names[3]` for label 3), or () when the
+            labels are their own names (digits).
+        factors_train, factors_test: for generated data, the factors that made each image, as
+            numpy record arrays (e.g. `factors_test["colour"]`, see `aelib.shapes.FACTORS`);
+            None otherwise.
     """
 
     name: str
@@ -49,11 +65,14 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray | None
     notes: tuple[str, ...] = field(default=())
+    label_names: tuple[str, ...] = field(default=())
+    factors_train: np.ndarray | None = None
+    factors_test: np.ndarray | None = None
 
     @property
-    def image_shape(self) -> tuple[int, int]:
-        """(height, width) of every image."""
-        return tuple(self.x_train.shape[1:3])
+    def image_shape(self) -> tuple[int, int, int]:
+        """(height, width, channels) of every image."""
+        return tuple(self.x_train.shape[1:4])
 
     @property
     def has_labels(self) -> bool:
@@ -61,45 +80,55 @@ class Dataset:
         return self.y_train is not None and self.y_test is not None
 
     def subset(self, n_train: int | None = None, n_test: int | None = None,
-               seed: int = 0) -> "Dataset":
-        """A random subset for quick experiments; `None` keeps a split whole.
+               seed: int = 0) -> Dataset:
+        """A random subset for quick experiments; `None` keeps a split whole. Labels and
+        factors stay aligned with their images.
 
         Raises:
             ValueError: a size below 1.
         """
         rng = np.random.default_rng(seed)
 
-        def pick(x, y, n, split):
-            if n is None or n >= len(x):
-                return x, y
+        def pick(n, split, *arrays):
+            if n is None or n >= len(arrays[0]):
+                return arrays
             if n < 1:
                 raise ValueError(f"A subset needs at least 1 {split} image; got n_{split}={n}.")
-            idx = np.sort(rng.choice(len(x), size=n, replace=False))
-            return x[idx], None if y is None else y[idx]
+            idx = np.sort(rng.choice(len(arrays[0]), size=n, replace=False))
+            return tuple(None if a is None else a[idx] for a in arrays)
 
-        x_train, y_train = pick(self.x_train, self.y_train, n_train, "train")
-        x_test, y_test = pick(self.x_test, self.y_test, n_test, "test")
-        return replace(self, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+        x_train, y_train, factors_train = pick(n_train, "train", self.x_train, self.y_train,
+                                               self.factors_train)
+        x_test, y_test, factors_test = pick(n_test, "test", self.x_test, self.y_test,
+                                            self.factors_test)
+        return replace(self, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
+                       factors_train=factors_train, factors_test=factors_test)
 
     @classmethod
     def from_arrays(cls, x, y=None, test_fraction: float = 0.2, seed: int = SPLIT_SEED,
-                    name: str = "custom", source: str = "your arrays") -> "Dataset":
+                    name: str = "custom", source: str = "your arrays",
+                    limits: ImageLimits = LIMITS,
+                    resize: tuple[int, int] | None = None) -> Dataset:
         """A dataset from a person's own images, validated and scaled into [0, 1].
 
         Args:
-            x: images shaped (n, height, width); uint8 is divided by 255, floats outside [0, 1]
-                are min-max scaled, floats inside are kept.
+            x: images shaped (n, height, width) or (n, height, width, channels) with 1, 3 or 4
+                (RGBA: the alpha is dropped) channels; uint8 is divided by 255, floats outside
+                [0, 1] are min-max scaled, floats inside are kept.
             y: optional labels, one per image.
             test_fraction: share of images held out for testing (seeded shuffle).
             seed: seed of the split.
             name: short name for the dataset.
             source: where it came from, in words.
+            limits: what the images may be (`aelib.images.ImageLimits`).
+            resize: (height, width) to resize the images to; None keeps their size.
 
         Raises:
-            ValueError: wrong rank, non-numeric or non-finite values, too few or too many images,
-                images too large, or labels that do not match the images.
+            ValueError: naming the limit or the problem: wrong rank or channels, non-numeric or
+                non-finite values, too few or too many images, sides outside the limits, or
+                labels that do not match the images.
         """
-        images, notes = unit_images(x)
+        images, notes = to_unit_images(x, limits, resize)
         labels = None if y is None else _to_labels(y, len(images))
         if not 0 < test_fraction < 1:
             raise ValueError(f"test_fraction must be between 0 and 1; got {test_fraction}.")
@@ -109,68 +138,6 @@ class Dataset:
         notes.append(f"split {len(train)} train / {len(test)} test images (seed {seed})")
         return cls(name, source, images[train], None if labels is None else labels[train],
                    images[test], None if labels is None else labels[test], tuple(notes))
-
-
-def require_numbers(x) -> np.ndarray:
-    """`x` as an array of numbers (bool, int, uint or float).
-
-    Raises:
-        ValueError: object arrays, text or anything else.
-    """
-    x = np.asarray(x)
-    if x.dtype.kind not in "buif":
-        raise ValueError(f"Images must be numbers; got values of type {x.dtype} (object arrays "
-                         "and text are not accepted).")
-    return x
-
-
-def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
-    """Numeric, finite, non-constant values of any shape to float32 in [0, 1], and what was done.
-
-    uint8 is divided by 255; other values already in [0, 1] are kept; anything else is min-max
-    scaled.
-
-    Raises:
-        ValueError: non-numeric or non-finite values, no values, or all values equal.
-    """
-    x = require_numbers(x)
-    if x.size == 0:
-        raise ValueError("There are no images (zero rows).")
-    if not np.isfinite(x).all():
-        raise ValueError("Images contain NaN or infinite values; remove or replace them.")
-    low, high = x.min(), x.max()
-    if low == high:
-        raise ValueError("All pixels of all images have the same value; there is nothing to "
-                         "learn.")
-    if x.dtype == np.uint8:
-        return np.ascontiguousarray(x, dtype=np.float32) / 255.0, ["divided uint8 pixels by 255"]
-    if 0.0 <= low and high <= 1.0:
-        return np.ascontiguousarray(x, dtype=np.float32), []
-    # In float64: a range that float32 cannot resolve (1e-300 wide, say) must not divide by 0.
-    scaled = (x.astype(np.float64) - float(low)) / (float(high) - float(low))
-    return np.clip(scaled, 0.0, 1.0).astype(np.float32), [
-        f"scaled values from [{float(low):g}, {float(high):g}] to [0, 1]"]
-
-
-def unit_images(x) -> tuple[np.ndarray, list[str]]:
-    """Validate images shaped (n, height, width) and scale them with `scale_to_unit`.
-
-    Raises:
-        ValueError: wrong rank, fewer than 2 or more than `MAX_IMAGES` images, more than
-            `MAX_PIXELS_PER_IMAGE` pixels, or any of `scale_to_unit`'s reasons.
-    """
-    x = np.asarray(x)
-    if x.ndim != 3:
-        raise ValueError(f"Images must be shaped (n, height, width); got shape {x.shape}.")
-    n, height, width = x.shape
-    if n < 2:
-        raise ValueError(f"Need at least 2 images (one to train on, one to test); got {n}.")
-    if n > MAX_IMAGES or height * width > MAX_PIXELS_PER_IMAGE:
-        raise ValueError(
-            f"At most {MAX_IMAGES} images of at most {MAX_PIXELS_PER_IMAGE} pixels each are "
-            f"accepted; got {n} images of {height}x{width}."
-        )
-    return scale_to_unit(x)
 
 
 def _to_labels(y, n: int) -> np.ndarray:
@@ -189,7 +156,7 @@ def _read_idx(path: Path, header_bytes: int) -> np.ndarray:
 
 def load_bundled() -> Dataset:
     """The bundled MNIST sample: the 10,000-digit MNIST test set, split 8,000 train / 2,000 test."""
-    images = _read_idx(BUNDLED_DIR / "t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28)
+    images = _read_idx(BUNDLED_DIR / "t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28, 1)
     labels = _read_idx(BUNDLED_DIR / "t10k-labels-idx1-ubyte.gz", 8).astype(np.int64)
     order = np.random.default_rng(SPLIT_SEED).permutation(len(images))
     train, test = order[:BUNDLED_TRAIN_SIZE], order[BUNDLED_TRAIN_SIZE:]
@@ -204,13 +171,16 @@ def load_bundled() -> Dataset:
 def _load_keras(name: str) -> Dataset:
     import keras
 
-    loader = {"mnist": keras.datasets.mnist, "fashion_mnist": keras.datasets.fashion_mnist}[name]
+    loader = getattr(keras.datasets, name)
     (x_train, y_train), (x_test, y_test) = loader.load_data()
+    if x_train.ndim == 3:  # grey sets come without a channel axis
+        x_train, x_test = x_train[..., None], x_test[..., None]
     return Dataset(
         name, f"keras.datasets.{name} (downloaded, cached by Keras)",
-        x_train.astype(np.float32) / 255.0, y_train.astype(np.int64),
-        x_test.astype(np.float32) / 255.0, y_test.astype(np.int64),
+        x_train.astype(np.float32) / 255.0, y_train.reshape(-1).astype(np.int64),
+        x_test.astype(np.float32) / 255.0, y_test.reshape(-1).astype(np.int64),
         ("divided uint8 pixels by 255",),
+        label_names=CIFAR10_CLASSES if name == "cifar10" else (),
     )
 
 
@@ -228,19 +198,46 @@ def _load_digits() -> Dataset:
                                 *data.notes))
 
 
-def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:
-    """Load a dataset by name: "bundled", "mnist", "fashion_mnist" or "digits".
-
-    `mnist` downloads through `keras.datasets`; offline it falls back to the bundled sample, and
-    `source` says so. `fashion_mnist` has no offline fallback.
+def load_shapes(name: str = "shapes", seed: int = SPLIT_SEED) -> Dataset:
+    """Coloured shapes drawn by `aelib.shapes`: "shapes" (32x32) or "shapes64" (64x64), labelled
+    by shape, with every image's factors (`factors_train`, `factors_test`).
 
     Raises:
-        ValueError: an unknown name, or Fashion-MNIST when it cannot be downloaded.
+        ValueError: a name other than those two.
+    """
+    from aelib import shapes
+
+    if name not in SHAPES_SIZES:
+        raise ValueError(f"Unknown shapes dataset {name!r}: choose one of "
+                         f"{', '.join(SHAPES_SIZES)}.")
+    side, n_train, n_test = SHAPES_SIZES[name]
+    images, factors = shapes.make_shapes(n_train + n_test, side, seed)
+    train, test = slice(0, n_train), slice(n_train, None)
+    return Dataset(
+        name, f"coloured shapes drawn by aelib ({side}x{side}, seed {seed}, "
+              f"{n_train:,} train / {n_test:,} test)",
+        images[train], factors["shape"][train], images[test], factors["shape"][test],
+        (f"drawn with aelib.shapes.make_shapes({n_train + n_test}, {side}, seed={seed})",),
+        label_names=shapes.SHAPES, factors_train=factors[train], factors_test=factors[test],
+    )
+
+
+def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:
+    """Load a dataset by name, one of `DATASETS`.
+
+    `mnist`, `fashion_mnist` and `cifar10` download through `keras.datasets`; offline, `mnist`
+    falls back to the bundled sample, and `source` says so. The others have no offline
+    fallback. `bundled`, `digits`, `shapes` and `shapes64` work offline.
+
+    Raises:
+        ValueError: an unknown name, or Fashion-MNIST or CIFAR-10 when it cannot be downloaded.
     """
     if name == "bundled":
         return load_bundled()
     if name == "digits":
         return _load_digits()
+    if name in SHAPES_SIZES:
+        return load_shapes(name)
     if name not in DATASETS:
         raise ValueError(f"Unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
     try:
@@ -249,7 +246,7 @@ def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:
         if name != "mnist":
             raise ValueError(
                 f"Could not download {DATASETS[name]} ({type(error).__name__}: {error}). "
-                "Check the network, or use 'bundled' (works offline)."
+                "Check the network, or use 'bundled' or 'shapes' (they work offline)."
             ) from error
         fallback = load_bundled()
         return replace(fallback, name="mnist",

@@ -3,7 +3,8 @@ prepared the way MNIST's digits were.
 
 MNIST's recipe: the digit's bounding box is scaled, keeping its aspect ratio, to fit a 20x20
 box (anti-aliased, hence grey edges), then placed in the 28x28 image so that its centre of mass
-sits at the centre. The same is done here for any target size, with the box at 20/28 of it.
+sits at the centre. A drawn digit is only meaningful to models of MNIST's 28x28 grey images, so
+other image shapes are refused.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 INK_THRESHOLD = 0.1  # share of full brightness that counts as ink when finding the digit
-BOX_FRACTION = 20 / 28
+DIGIT_SHAPE = (28, 28)  # MNIST's, grey
+BOX_SIDE = 20
 
 
 def ink(drawing: np.ndarray) -> np.ndarray:
@@ -36,29 +38,37 @@ def ink(drawing: np.ndarray) -> np.ndarray:
     return np.clip(value, 0, 1)
 
 
-def digit_from_drawing(drawing: np.ndarray, shape: tuple[int, int] = (28, 28)) -> np.ndarray:
-    """The drawing as an MNIST-style digit: cropped, scaled into the central box, centred by
-    its centre of mass; float32 in [0, 1], shaped `shape`.
+def digit_from_drawing(drawing: np.ndarray, shape: tuple[int, ...] = DIGIT_SHAPE) -> np.ndarray:
+    """The drawing as an MNIST-style digit: cropped, scaled into the central 20x20 box, centred
+    by its centre of mass; float32 in [0, 1].
+
+    Args:
+        drawing: the canvas, grey (h, w) or RGB(A) (h, w, 3 or 4).
+        shape: the model's image shape: (28, 28), or (28, 28, 1) to get that shape back.
 
     Raises:
-        ValueError: nothing drawn, or not an image.
+        ValueError: a shape other than 28x28 grey (the model is not one of MNIST's), nothing
+            drawn, or not an image.
     """
     from PIL import Image
     from scipy import ndimage
 
+    if tuple(shape) not in (DIGIT_SHAPE, (*DIGIT_SHAPE, 1)):
+        raise ValueError(f"Draw a digit works for models of MNIST's 28x28 grey images; this "
+                         f"model takes images shaped {tuple(shape)}.")
     strokes = ink(drawing)
     rows, columns = np.nonzero(strokes > INK_THRESHOLD)
     if not len(rows):
         raise ValueError("Nothing is drawn yet: draw a digit with the mouse or a finger.")
     crop = strokes[rows.min():rows.max() + 1, columns.min():columns.max() + 1]
-    box = max(1, round(min(shape) * BOX_FRACTION))
-    scale = box / max(crop.shape)
+    scale = BOX_SIDE / max(crop.shape)
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
     scaled = np.asarray(Image.fromarray(crop).resize(size, Image.Resampling.LANCZOS))
-    digit = np.zeros(shape, np.float32)
-    top, left = (shape[0] - size[1]) // 2, (shape[1] - size[0]) // 2
+    digit = np.zeros(DIGIT_SHAPE, np.float32)
+    top, left = (DIGIT_SHAPE[0] - size[1]) // 2, (DIGIT_SHAPE[1] - size[0]) // 2
     digit[top:top + size[1], left:left + size[0]] = np.clip(scaled, 0, 1)
     centre_of_mass = np.array(ndimage.center_of_mass(digit))
-    shift = (np.array(shape) - 1) / 2 - centre_of_mass
+    shift = (np.array(DIGIT_SHAPE) - 1) / 2 - centre_of_mass
     digit = ndimage.shift(digit, np.round(shift), order=0, mode="constant")
-    return (np.clip(digit, 0, 1) / max(float(digit.max()), 1e-6)).astype(np.float32)
+    digit = (np.clip(digit, 0, 1) / max(float(digit.max()), 1e-6)).astype(np.float32)
+    return digit.reshape(shape)

@@ -1,11 +1,15 @@
 """Plotly figures of what an autoencoder does; each function returns a `go.Figure`.
 
-Images are drawn as one grayscale heatmap per figure (a mosaic with thin gaps), which stays light
-in the browser even for the 15x15 latent manifold. Pages only place these figures.
+Images, shaped (n, height, width) or (n, height, width, channels), are drawn as one mosaic per
+figure with thin gaps: a grayscale heatmap for grey images, one PNG image (`go.Image`) for colour
+ones. Either stays light in the browser even for the 15x15 latent manifold. Pages only place
+these figures.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 from typing import Mapping, Sequence
 
@@ -18,10 +22,11 @@ LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
                 "#7f7f7f", "#bcbd22", "#17becf")
 
 
-def _mosaic(grid: np.ndarray) -> np.ndarray:
-    """Tile (rows, cols, h, w) images into one 2-D array with NaN gaps between them."""
-    rows, cols, height, width = grid.shape
-    out = np.full((rows * (height + GAP) - GAP, cols * (width + GAP) - GAP), np.nan, np.float32)
+def _mosaic(grid: np.ndarray, gap_value: float = np.nan) -> np.ndarray:
+    """Tile (rows, cols, h, w, c) images into one (H, W, c) array with `gap_value` between."""
+    rows, cols, height, width, channels = grid.shape
+    out = np.full((rows * (height + GAP) - GAP, cols * (width + GAP) - GAP, channels),
+                  gap_value, np.float32)
     for r in range(rows):
         for c in range(cols):
             top, left = r * (height + GAP), c * (width + GAP)
@@ -29,12 +34,34 @@ def _mosaic(grid: np.ndarray) -> np.ndarray:
     return out
 
 
+def _png_source(rgb: np.ndarray) -> str:
+    """An (H, W, 3) image in [0, 1] as a PNG data URI: a few kB for the browser, where a
+    list of numbers per pixel would take megabytes."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(np.clip(rgb, 0, 1) * 255).astype(np.uint8)).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _image_trace(grid: np.ndarray, zmax: float) -> go.Heatmap | go.Image:
+    """Grey images as one heatmap (NaN gaps show the white background), colour images as one
+    PNG with white gaps."""
+    if grid.shape[-1] == 3:
+        return go.Image(source=_png_source(_mosaic(grid, gap_value=1.0)), hoverinfo="skip")
+    return go.Heatmap(z=_mosaic(grid)[..., 0], colorscale="gray", zmin=0.0, zmax=zmax,
+                      showscale=False, hoverinfo="skip")
+
+
 def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
                   column_labels: Sequence[str] = (), title: str | None = None,
                   zmax: float = 1.0, cell_px: int = 64) -> go.Figure:
-    rows, cols, height, width = grid.shape
-    fig = go.Figure(go.Heatmap(z=_mosaic(grid), colorscale="gray", zmin=0.0, zmax=zmax,
-                               showscale=False, hoverinfo="skip"))
+    """A figure of (rows, cols, h, w) grey or (rows, cols, h, w, 1 or 3) images."""
+    grid = np.asarray(grid, dtype=np.float32)
+    if grid.ndim == 4:
+        grid = grid[..., None]
+    rows, cols, height, width, _ = grid.shape
+    fig = go.Figure(_image_trace(grid, zmax))
     row_centres = [r * (height + GAP) + height / 2 for r in range(rows)]
     col_centres = [c * (width + GAP) + width / 2 for c in range(cols)]
     fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
@@ -51,12 +78,14 @@ def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
 
 def image_rows(rows: Mapping[str, np.ndarray], column_labels: Sequence[str] = (),
                title: str | None = None) -> go.Figure:
-    """Rows of same-sized images, each row labelled: e.g. {"original": x, "reconstruction": r}.
+    """Rows of same-sized images, each row labelled: e.g. {"original": x, "reconstruction": r};
+    each row shaped (n, h, w) or (n, h, w, channels).
 
     Raises:
         ValueError: rows of different lengths or image shapes.
     """
     arrays = [np.asarray(images, dtype=np.float32) for images in rows.values()]
+    arrays = [a[..., None] if a.ndim == 3 else a for a in arrays]
     if len({a.shape for a in arrays}) != 1:
         raise ValueError("Every row needs the same number of images of the same shape; got "
                          + ", ".join(str(a.shape) for a in arrays) + ".")
@@ -228,7 +257,7 @@ def roc_curve(report, title: str | None = None) -> go.Figure:
 
 def latent_manifold(images: np.ndarray, values: np.ndarray,
                     title: str = "Digits decoded across the latent plane") -> go.Figure:
-    """The tutorial's 15x15 manifold: images shaped (size, size, h, w) from
+    """The tutorial's 15x15 manifold: images shaped (size, size, h, w, channels) from
     `analysis.latent_grid`, with the latent values on the axes."""
     fig = _image_figure(images, [f"{v:.2f}" for v in values[::-1]],
                         [f"{v:.2f}" for v in values], title, cell_px=36)

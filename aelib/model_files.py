@@ -26,6 +26,7 @@ import keras
 
 from aelib.architectures import get_architecture
 from aelib.autoencoder import Autoencoder, build
+from aelib.images import image_shape as checked_image_shape
 from aelib.params import resolve
 
 METADATA_MEMBER = "aelib.json"
@@ -36,7 +37,8 @@ EXPECTED_MEMBERS = {"config.json", "metadata.json", "model.weights.h5", METADATA
 ALLOWED_CLASSES = {
     # layers and models our architectures are made of
     "InputLayer", "Dense", "Conv2D", "MaxPooling2D", "UpSampling2D", "Cropping2D", "LSTM",
-    "RepeatVector", "Functional", "NoisyInput", "VariationalAutoencoder",
+    "RepeatVector", "Functional", "NoisyInput", "VariationalAutoencoder", "Reshape",
+    "Conv2DTranspose",
     # what those layers' configs name
     "DTypePolicy", "GlorotUniform", "Orthogonal", "Zeros", "L1", "__keras_tensor__",
     # what a compiled model's config names
@@ -45,7 +47,7 @@ ALLOWED_CLASSES = {
 ALLOWED_MODULES = ("keras", "aelib.architectures")
 
 
-def model_metadata(architecture: str, hparams: dict, image_shape: tuple[int, int],
+def model_metadata(architecture: str, hparams: dict, image_shape: tuple[int, int, int],
                    seed: int) -> dict:
     """What the `aelib.json` member of a model file holds, as plain JSON types."""
     return {"architecture": architecture,
@@ -128,18 +130,19 @@ def _check_config(config: dict) -> None:
                           "aelib modules are accepted.")
 
 
-def _check_metadata(metadata) -> tuple[str, dict, tuple[int, int], int]:
+def _check_metadata(metadata) -> tuple[str, dict, tuple[int, int, int], int]:
     if not isinstance(metadata, dict):
         raise _refuse(f"'{METADATA_MEMBER}' is not an object.")
     try:
         architecture = get_architecture(metadata.get("architecture"))
         hparams = resolve(architecture.params, dict(metadata.get("hparams") or {}),
                           f"Architecture {architecture.name!r}")
-        height, width = (int(v) for v in metadata.get("image_shape", (28, 28)))
+        # Files from before colour images hold (height, width): one channel.
+        image_shape = checked_image_shape(metadata.get("image_shape", (28, 28)))
         seed = int(metadata.get("seed", 0))
     except (ValueError, TypeError) as error:
         raise _refuse(f"its '{METADATA_MEMBER}' is invalid: {error}") from error
-    return architecture.name, hparams, (height, width), seed
+    return architecture.name, hparams, image_shape, seed
 
 
 def load_model_file(path: str | os.PathLike) -> Autoencoder:

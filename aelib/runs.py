@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
     from aelib.datasets import Dataset
 
 DEFAULT_WORKSPACE = "local"
-METRIC_NAMES = ("test_loss", "pca_loss", "code_mean", "inactive_fraction", "knn_accuracy")
+METRIC_NAMES = ("test_loss", "psnr", "ssim", "pca_loss", "pca_psnr", "pca_ssim", "code_mean",
+                "inactive_fraction", "knn_accuracy")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

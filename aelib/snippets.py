@@ -11,14 +11,12 @@ lab's `aelib.json` member, written with the standard library, so the lab opens i
 
 from __future__ import annotations
 
-from aelib.architectures import REGISTRY
-from aelib.architectures.conv import decoder_plan
+from aelib.architectures import KERAS_LOSSES, REGISTRY, input_layout
+from aelib.architectures.plans import decoder_plan, halved_sizes, upsampled_crop
 from aelib.links import Setup
 from aelib.model_files import METADATA_MEMBER, model_metadata
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adadelta": "Adadelta"}
-INPUT_SHAPES = {"flat": "(-1, {pixels})", "image": "(-1, {h}, {w}, 1)",
-                "sequence": "(-1, {h}, {w})"}
 
 
 def aelib_lines(setup: Setup) -> str:
@@ -32,15 +30,15 @@ def aelib_lines(setup: Setup) -> str:
             f"result = aelib.train(ae, data, {training})\n")
 
 
-def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
-    """A standalone Keras 3 script that builds, compiles and trains the setup's model, prints
-    its parameter count and final validation loss, and saves it where the lab can open it
+def keras_script(setup: Setup, image_shape: tuple[int, int, int] = (28, 28, 1)) -> str:
+    """A standalone Keras 3 script that builds, compiles and trains the setup's model for
+    images shaped `image_shape` (height, width, channels: the dataset's), prints its parameter
+    count and final validation loss, and saves it where the lab can open it
     (`<architecture>_autoencoder.keras` in the working directory)."""
     architecture = REGISTRY[setup.architecture]
     training, hparams = setup.training, setup.hparams
-    h, w = image_shape
-    shape = INPUT_SHAPES[architecture.input_mode].format(pixels=h * w, h=h, w=w)
-    model = _MODEL_LINES[architecture.module](hparams, h, w)
+    shape = str((-1, *input_layout(architecture.input_mode, image_shape)))
+    model = _MODEL_LINES[architecture.module](hparams, *image_shape)
     noisy = ""
     if hparams.get("noise_factor"):
         noisy = (f"# The tutorial's noise, fixed once (aelib draws fresh noise every batch):\n"
@@ -50,7 +48,7 @@ def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
                  f"x_test_in = np.clip(x_test + {hparams['noise_factor']!r} * "
                  f"rng.normal(size=x_test.shape), 0, 1).astype('float32')\n")
     inputs = ("x_train_in", "x_test_in") if noisy else ("x_train", "x_test")
-    loss = "" if setup.architecture == "vae" else ', loss="binary_crossentropy"'
+    loss = "" if setup.architecture == "vae" else f', loss="{KERAS_LOSSES[hparams["loss"]]}"'
     imports = "import json\nimport zipfile\n\nimport keras\n" + \
         ("import numpy as np\n" if noisy else "") + \
         "from keras import layers" + (", ops" if setup.architecture == "vae" else "")
@@ -62,7 +60,7 @@ def keras_script(setup: Setup, image_shape: tuple[int, int] = (28, 28)) -> str:
     return f'''"""{title}"""
 {imports}
 
-import aelib  # only for the data: the bundled MNIST sample, offline
+import aelib  # only for the data (offline for the bundled MNIST sample and the shapes)
 
 keras.utils.set_random_seed({seed})
 # Online, as the tutorial did: (x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
@@ -79,7 +77,7 @@ print("val_loss:", history.history["val_loss"][-1])
 {_save_lines(setup, image_shape)}'''
 
 
-def _save_lines(setup: Setup, image_shape: tuple[int, int]) -> str:
+def _save_lines(setup: Setup, image_shape: tuple[int, int, int]) -> str:
     """Save the script's model with the member that tells the lab what it is."""
     path = f"{setup.architecture}_autoencoder.keras"
     metadata = model_metadata(setup.architecture, setup.hparams, image_shape,
@@ -99,21 +97,21 @@ print("saved:", "{path}")
 '''
 
 
-def _dense_lines(hparams, h, w):
+def _dense_lines(hparams, h, w, c):
     units = hparams.get("hidden_units") or (hparams["encoding_dim"],)
     l1 = hparams.get("l1", 0.0)
     regularizer = f", activity_regularizer=keras.regularizers.L1({l1!r})" if l1 > 0 else ""
-    lines = [f"inputs = keras.Input(shape=({h * w},))", "x = inputs"]
+    lines = [f"inputs = keras.Input(shape=({h * w * c},))", "x = inputs"]
     lines += [f'x = layers.Dense({n}, activation="relu")(x)' for n in units[:-1]]
     lines += [f'code = layers.Dense({units[-1]}, activation="relu"{regularizer})(x)', "x = code"]
     lines += [f'x = layers.Dense({n}, activation="relu")(x)' for n in reversed(units[:-1])]
-    lines += [f'outputs = layers.Dense({h * w}, activation="sigmoid")(x)',
+    lines += [f'outputs = layers.Dense({h * w * c}, activation="sigmoid")(x)',
               "autoencoder = keras.Model(inputs, outputs)"]
     return "\n".join(lines)
 
 
-def _conv_lines(hparams, h, w):
-    lines = [f"inputs = keras.Input(shape=({h}, {w}, 1))", "x = inputs"]
+def _conv_lines(hparams, h, w, c):
+    lines = [f"inputs = keras.Input(shape=({h}, {w}, {c}))", "x = inputs"]
     for n in hparams["filters"]:
         lines += [f'x = layers.Conv2D({n}, 3, activation="relu", padding="same")(x)',
                   'x = layers.MaxPooling2D(2, padding="same")(x)']
@@ -124,32 +122,29 @@ def _conv_lines(hparams, h, w):
                   "x = layers.UpSampling2D(2)(x)"]
     if crop != (0, 0):
         lines.append(f"x = layers.Cropping2D(((0, {crop[0]}), (0, {crop[1]})))(x)")
-    lines += ['outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same")(x)',
+    lines += [f'outputs = layers.Conv2D({c}, 3, activation="sigmoid", padding="same")(x)',
               "autoencoder = keras.Model(inputs, outputs)"]
     return "\n".join(lines)
 
 
-def _lstm_lines(hparams, h, w):
+def _lstm_lines(hparams, h, w, c):
     return "\n".join([
-        f"inputs = keras.Input(shape=({h}, {w}))  # an image as a sequence of {h} rows",
+        f"inputs = keras.Input(shape=({h}, {w * c}))  # an image as a sequence of {h} rows",
         f"code = layers.LSTM({hparams['latent_dim']})(inputs)",
         f"x = layers.RepeatVector({h})(code)",
         f"x = layers.LSTM({hparams['decoder_units']}, return_sequences=True)(x)",
-        f'outputs = layers.Dense({w}, activation="sigmoid")(x)',
+        f'outputs = layers.Dense({w * c}, activation="sigmoid")(x)',
         "autoencoder = keras.Model(inputs, outputs)",
     ])
 
 
-def _vae_lines(hparams, h, w):
-    pixels, latent, hidden = h * w, hparams["latent_dim"], hparams["intermediate_dim"]
+def _vae_lines(hparams, h, w, c):
+    pixels = h * w * c
     tutorial = hparams.get("loss_weighting") == "tutorial"
     kl_scale = "  # the tutorial's weighting" if tutorial else f" / {pixels}"
-    return f'''inputs = keras.Input(shape=({pixels},))
-hidden = layers.Dense({hidden}, activation="relu")(inputs)
-encoder = keras.Model(inputs, [layers.Dense({latent})(hidden), layers.Dense({latent})(hidden)])
-z = keras.Input(shape=({latent},))
-decoder = keras.Model(z, layers.Dense({pixels}, activation="sigmoid")(
-    layers.Dense({hidden}, activation="relu")(z)))
+    networks = (_conv_vae_networks if hparams.get("network") == "conv" else
+                _dense_vae_networks)(hparams, h, w, c)
+    return f'''{networks}
 
 
 class VAE(keras.Model):
@@ -172,12 +167,46 @@ class VAE(keras.Model):
         return self.decoder(z)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        reconstruction = ops.mean(keras.losses.binary_crossentropy(y, y_pred))
+        reconstruction = ops.mean(keras.losses.{KERAS_LOSSES[hparams["loss"]]}(y, y_pred))
         return reconstruction + self.beta * ops.sum(ops.stack(self.losses)){kl_scale}
 
 
 autoencoder = VAE(encoder, decoder, beta={hparams["beta"]!r})
 autoencoder.build((None, {pixels}))'''
+
+
+def _dense_vae_networks(hparams, h, w, c):
+    pixels, latent, hidden = h * w * c, hparams["latent_dim"], hparams["intermediate_dim"]
+    return f'''inputs = keras.Input(shape=({pixels},))
+hidden = layers.Dense({hidden}, activation="relu")(inputs)
+encoder = keras.Model(inputs, [layers.Dense({latent})(hidden), layers.Dense({latent})(hidden)])
+z = keras.Input(shape=({latent},))
+decoder = keras.Model(z, layers.Dense({pixels}, activation="sigmoid")(
+    layers.Dense({hidden}, activation="relu")(z)))'''
+
+
+def _conv_vae_networks(hparams, h, w, c):
+    filters, latent = hparams["filters"], hparams["latent_dim"]
+    small_h, small_w = halved_sizes((h, w), len(filters))[-1]
+    crop = upsampled_crop((h, w), len(filters))
+    lines = [f"inputs = keras.Input(shape=({h * w * c},))",
+             f"x = layers.Reshape(({h}, {w}, {c}))(inputs)"]
+    lines += [f'x = layers.Conv2D({n}, 3, strides=2, padding="same", activation="relu")(x)'
+              for n in filters]
+    lines += ["x = layers.Reshape((-1,))(x)",
+              f'hidden = layers.Dense({hparams["intermediate_dim"]}, activation="relu")(x)',
+              f"encoder = keras.Model(inputs, [layers.Dense({latent})(hidden), "
+              f"layers.Dense({latent})(hidden)])",
+              f"z = keras.Input(shape=({latent},))",
+              f'x = layers.Dense({small_h * small_w * filters[-1]}, activation="relu")(z)',
+              f"x = layers.Reshape(({small_h}, {small_w}, {filters[-1]}))(x)"]
+    lines += [f'x = layers.Conv2DTranspose({n}, 3, strides=2, padding="same", '
+              f'activation="relu")(x)' for n in reversed(filters)]
+    if crop != (0, 0):
+        lines.append(f"x = layers.Cropping2D(((0, {crop[0]}), (0, {crop[1]})))(x)")
+    lines += [f'x = layers.Conv2D({c}, 3, padding="same", activation="sigmoid")(x)',
+              f"decoder = keras.Model(z, layers.Reshape(({h * w * c},))(x))"]
+    return "\n".join(lines)
 
 
 _MODEL_LINES = {"dense": _dense_lines, "conv": _conv_lines, "lstm": _lstm_lines,

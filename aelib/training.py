@@ -16,6 +16,7 @@ from typing import Callable
 
 import keras
 
+from aelib.architectures import KERAS_LOSSES
 from aelib.autoencoder import Autoencoder, build
 from aelib.batches import SeededEpochs, steps_per_epoch
 from aelib.compiled import COMPILED_MODELS, copy_variables
@@ -118,13 +119,14 @@ def jit_compile_for(architecture: str) -> bool | str:
 
 def compile_model(ae: Autoencoder, optimizer: str = "adam",
                   learning_rate: float | None = None, steps_per_execution: int = 1) -> None:
-    """Compile `ae.autoencoder` with a fresh optimizer and per-pixel binary cross-entropy.
+    """Compile `ae.autoencoder` with a fresh optimizer and its per-pixel loss (`ae.loss`:
+    binary cross-entropy or mean squared error).
 
     Models with their own loss (the VAE) keep it. XLA compilation follows `jit_compile_for`.
     """
     own_loss = type(ae.autoencoder).compute_loss is not keras.Model.compute_loss
     ae.autoencoder.compile(optimizer=make_optimizer(optimizer, learning_rate),
-                           loss=None if own_loss else "binary_crossentropy",
+                           loss=None if own_loss else KERAS_LOSSES[ae.loss],
                            steps_per_execution=steps_per_execution,
                            jit_compile=jit_compile_for(ae.architecture))
     # Create the optimizer's variables now, eagerly. Left to the first training step, they are

@@ -1,19 +1,23 @@
 """A person's own images, from an uploaded file: `.npz`, `.csv` or a `.zip` of PNG/JPEG.
 
-`load_upload(filename, data)` turns the bytes of an upload into a `Dataset` of 28x28 grayscale
-images in [0, 1], or raises a `ValueError` saying what is wrong and how to fix it. Everything
-happens in memory: nothing in an upload is executed (`allow_pickle=False` always), written to
-disk or kept beyond the `Dataset` returned. Archives are checked before anything is unpacked:
-member names, count, unpacked size and compression ratio (zip bombs), and each image's pixel
-count from its header before it is decoded (decompression bombs).
+`load_upload(filename, data)` turns the bytes of an upload into a `Dataset` of images in [0, 1]
+at their own size and colour (grey or RGB), or raises a `ValueError` saying what is wrong and how
+to fix it. `resize=(height, width)` resizes them, e.g. photos larger than the limit of
+`aelib.images.LIMITS`. Everything happens in memory: nothing in an upload is executed
+(`allow_pickle=False` always), written to disk or kept beyond the `Dataset` returned. Archives
+are checked before anything is unpacked: member names, count, unpacked size and compression ratio
+(zip bombs), and each image's pixel count from its header before it is decoded (decompression
+bombs). The images then go through the one image validator, `Dataset.from_arrays`.
 
-- `.npz`: arrays `x` and optional `y`, or else the first two arrays.
-- `.csv`: one image per row, numbers only; a header row may name a `label` (or `y`, `class`)
-  column; without a header, a first column is taken as labels when the other columns make a
-  square image and it holds whole numbers.
-- `.zip`: PNG or JPEG files, optionally one folder per label (`3/img1.png`).
-Images of any shape (flat squares, (n, h, w), (n, h, w, channels)) are converted to grayscale and
-resized to 28x28, and `Dataset.notes` says so.
+- `.npz`: arrays `x` and optional `y`, or else the first two arrays; images shaped (n, h, w),
+  (n, h, w, channels) or (n, pixels) with a square number of pixels.
+- `.csv` (grey images): one image per row, numbers only; a header row may name a `label` (or
+  `y`, `class`) column; without a header, a first column is taken as labels when the other
+  columns make a square image and it holds whole numbers.
+- `.zip`: PNG or JPEG files, optionally one folder per label (`3/img1.png`). Images of
+  different sizes are resized to the most common size (or to `resize`); grey images among
+  colour ones get three equal channels.
+`Dataset.notes` says what was done.
 """
 
 from __future__ import annotations
@@ -22,112 +26,71 @@ import csv
 import io
 import math
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import numpy as np
 from PIL import Image
 
-from aelib.datasets import Dataset, require_numbers, scale_to_unit
+from aelib.datasets import Dataset
+from aelib.images import ImageLimits, require_numbers, resize_images
 
-TARGET_SHAPE = (28, 28)
 IMAGE_FORMATS = {"PNG", "JPEG"}
+GREY_MODES = {"1", "L", "LA", "I", "I;16", "F"}  # Pillow's modes without colour
 LABEL_COLUMNS = ("label", "y", "class", "target")
 
 
 @dataclass(frozen=True)
-class UploadLimits:
-    """What an upload may hold. Stated in the README; change them here.
+class UploadLimits(ImageLimits):
+    """What an upload may hold: the limits every image set has (`aelib.images.ImageLimits`:
+    images, sides, values, pixels before resizing), and the file's own. Stated in the README;
+    change them here.
 
     Args:
         max_bytes: size of the uploaded file.
         max_unpacked_bytes: total size of an archive's members once unpacked.
         max_compression_ratio: unpacked / packed size of any archive member.
         max_members: files in an archive.
-        max_images: images in the dataset.
-        max_pixels_per_image: pixels of one image before resizing (decoded or in an array).
     """
 
     max_bytes: int = 50 * 1024 * 1024
     max_unpacked_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: int = 200
     max_members: int = 20_000
-    max_images: int = 60_000
-    max_pixels_per_image: int = 512 * 512
 
 
 LIMITS = UploadLimits()
 
 
-def to_images(x, limits: UploadLimits = LIMITS) -> tuple[np.ndarray, list[str]]:
-    """Any numeric array of images to float32 (n, 28, 28) in [0, 1], and what was done.
-
-    Accepts (n, pixels) with a square number of pixels, (n, height, width) and
-    (n, height, width, channels) with 1, 3 (RGB) or 4 (RGBA) channels.
-
-    Raises:
-        ValueError: non-numeric or non-finite values, an unusable shape, too many images or
-            pixels, or a constant image set.
-    """
+def _square_rows(x) -> tuple[np.ndarray, list[str]]:
+    """(n, pixels) rows with a square number of pixels as (n, side, side) images; other
+    arrays unchanged."""
     x = require_numbers(x)
-    notes = []
-    if x.ndim == 2:
-        side = math.isqrt(x.shape[1])
-        if side * side != x.shape[1] or side == 0:
-            raise ValueError(f"Rows of {x.shape[1]} values are not square images; expected "
-                             "a square number of pixels per row such as 784 (28x28).")
-        x = x.reshape(len(x), side, side)
-        notes.append(f"read rows of {side * side} values as {side}x{side} images")
-    elif x.ndim == 4:
-        x, note = _to_grayscale(x)
-        notes.append(note)
-    elif x.ndim != 3:
-        raise ValueError(f"Images must be shaped (n, height, width), (n, height, width, "
-                         f"channels) or (n, pixels); got {x.ndim} dimensions {x.shape}.")
-    if len(x) > limits.max_images:
-        raise ValueError(f"{len(x):,} images is more than the limit of {limits.max_images:,}.")
-    if x.shape[1] * x.shape[2] > limits.max_pixels_per_image:
-        raise ValueError(f"Images of {x.shape[1]}x{x.shape[2]} pixels are larger than the "
-                         f"limit of {limits.max_pixels_per_image:,} pixels.")
-    images, scaling = scale_to_unit(x.astype(np.float32) if x.dtype.kind == "b" else x)
-    notes += scaling
-    if images.shape[1:] != TARGET_SHAPE:
-        notes.append(f"resized {images.shape[1]}x{images.shape[2]} to 28x28")
-        images = _resize(images)
-    return images, notes
+    if x.ndim != 2:
+        return x, []
+    side = math.isqrt(x.shape[1])
+    if side * side != x.shape[1] or side == 0:
+        raise ValueError(f"Rows of {x.shape[1]} values are not square images; expected "
+                         "a square number of pixels per row such as 784 (28x28).")
+    return x.reshape(len(x), side, side), [f"read rows of {side * side} values as "
+                                           f"{side}x{side} images"]
 
 
-def _to_grayscale(x: np.ndarray) -> tuple[np.ndarray, str]:
-    channels = x.shape[-1]
-    if channels == 1:
-        return x[..., 0], "dropped the single channel axis"
-    if channels in (3, 4):
-        rgb = x[..., :3].astype(np.float32)
-        gray = rgb @ np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601 luma
-        return (gray.round().astype(np.uint8) if x.dtype == np.uint8 else gray,
-                "converted RGB to grayscale" + (" (alpha dropped)" if channels == 4 else ""))
-    raise ValueError(f"Images with {channels} channels are not supported; expected 1 "
-                     "(grayscale), 3 (RGB) or 4 (RGBA).")
-
-
-def _resize(images: np.ndarray) -> np.ndarray:
-    from scipy.ndimage import zoom
-
-    factors = (1, TARGET_SHAPE[0] / images.shape[1], TARGET_SHAPE[1] / images.shape[2])
-    resized = zoom(images, factors, order=1, grid_mode=True, mode="nearest")
-    return np.clip(resized, 0.0, 1.0).astype(np.float32)
-
-
-def load_upload(filename: str, data: bytes, limits: UploadLimits = LIMITS) -> Dataset:
+def load_upload(filename: str, data: bytes, limits: UploadLimits = LIMITS,
+                resize: tuple[int, int] | None = None) -> Dataset:
     """A `Dataset` from an uploaded `.npz`, `.csv` or `.zip` of PNG/JPEG images.
 
     Args:
         filename: the upload's name; its extension picks the format.
         data: the file's bytes.
         limits: what an upload may hold.
+        resize: (height, width) to resize every image to; None keeps their size (images of
+            different sizes in a zip then take the most common one).
 
     Raises:
-        ValueError: an unsupported format or any problem with the content, in words.
+        ValueError: an unsupported format, images outside the limits (naming the limit), or
+            any other problem with the content, in words.
     """
     if len(data) > limits.max_bytes:
         raise ValueError(f"The file is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
@@ -136,10 +99,11 @@ def load_upload(filename: str, data: bytes, limits: UploadLimits = LIMITS) -> Da
     if suffix not in readers:
         raise ValueError(f"'{filename}' is not a supported upload: use .npz (arrays x and y), "
                          ".csv (one image per row) or .zip (PNG/JPEG images).")
-    x, y, notes = readers[suffix](data, limits)
-    images, conversion = to_images(x, limits)
-    dataset = Dataset.from_arrays(images, y, name=f"upload:{PurePosixPath(filename).name}",
-                                  source=f"your upload '{PurePosixPath(filename).name}'")
+    x, y, notes = readers[suffix](data, limits, resize)
+    x, conversion = _square_rows(x)
+    name = PurePosixPath(filename).name
+    dataset = Dataset.from_arrays(x, y, name=f"upload:{name}", source=f"your upload '{name}'",
+                                  limits=limits, resize=resize)
     return replace(dataset, notes=(*notes, *conversion, *dataset.notes))
 
 
@@ -172,7 +136,7 @@ def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
         raise ValueError(f"The file is not a valid {kind} archive ({error}).") from error
 
 
-def _read_npz(data: bytes, limits: UploadLimits):
+def _read_npz(data: bytes, limits: UploadLimits, resize=None):
     with _open_zip(data, ".npz") as archive:
         _check_archive(archive, limits)
     try:
@@ -196,7 +160,7 @@ def _read_npz(data: bytes, limits: UploadLimits):
     return x, y, notes
 
 
-def _read_csv(data: bytes, limits: UploadLimits):
+def _read_csv(data: bytes, limits: UploadLimits, resize=None):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -246,7 +210,7 @@ def _label_column(header, values) -> int | None:
     return None
 
 
-def _read_zip(data: bytes, limits: UploadLimits):
+def _read_zip(data: bytes, limits: UploadLimits, resize: tuple[int, int] | None = None):
     images, folders = [], []
     with _open_zip(data, ".zip") as archive:
         for member in _check_archive(archive, limits):
@@ -260,10 +224,17 @@ def _read_zip(data: bytes, limits: UploadLimits):
     if not images:
         raise ValueError("The .zip file holds no PNG or JPEG images.")
     notes = [f"read {len(images)} images"]
-    if len({image.shape for image in images}) > 1:
-        images = [np.asarray(Image.fromarray(image).resize(TARGET_SHAPE[::-1], Image.BILINEAR))
+    if len({image.shape[2] for image in images}) > 1:
+        images = [np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
                   for image in images]
-        notes.append("resized images of different sizes to 28x28")
+        notes.append("gave the grey images three equal channels, as the others are in colour")
+    sizes = Counter(image.shape[:2] for image in images)
+    if len(sizes) > 1:
+        size = tuple(resize or sizes.most_common(1)[0][0])
+        images = [resize_images(image[None] / np.float32(255), size, limits)[0]
+                  for image in images]
+        notes.append(f"divided uint8 pixels by 255, resized images of different sizes to "
+                     f"{size[0]}x{size[1]}")
     labels = None
     if all(folders) and len(set(folders)) > 1:
         names = sorted(set(folders))
@@ -274,19 +245,22 @@ def _read_zip(data: bytes, limits: UploadLimits):
 
 
 def _read_image(payload: bytes, name: str, limits: UploadLimits) -> np.ndarray:
+    """One PNG or JPEG as uint8 (h, w, 1) grey or (h, w, 3) RGB."""
     try:
         with Image.open(io.BytesIO(payload)) as image:
             if image.format not in IMAGE_FORMATS:
                 raise ValueError(f"'{name}' is a {image.format or 'unknown'} file; only PNG and "
                                  "JPEG images are accepted.")
             width, height = image.size  # read from the header, before decoding
-            if width * height > limits.max_pixels_per_image:
+            if width * height > limits.max_source_pixels:
                 raise ValueError(f"'{name}' is {width}x{height} pixels, more than the limit of "
-                                 f"{limits.max_pixels_per_image:,}: refused (a decompression "
+                                 f"{limits.max_source_pixels:,}: refused (a decompression "
                                  "bomb or simply too large).")
-            return np.asarray(image.convert("L"), dtype=np.uint8)
+            pixels = np.asarray(image.convert("L" if image.mode in GREY_MODES else "RGB"),
+                                dtype=np.uint8)
     except ValueError:
         raise
     except Exception as error:  # Pillow raises many types for a file that is not an image
         raise ValueError(f"'{name}' is not a readable PNG or JPEG image "
                          f"({type(error).__name__}).") from error
+    return pixels[..., None] if pixels.ndim == 2 else pixels

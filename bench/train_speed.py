@@ -43,24 +43,27 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def time_aelib(name, data, epochs, batch_size, steps_per_execution):
-    ae = aelib.build(name, seed=0)
+def time_aelib(name, data, epochs, batch_size, steps_per_execution=None):
+    """Train through `aelib.train`: (seconds of every epoch, total seconds, last val loss)."""
+    ae = aelib.build(name, seed=0, image_shape=data.image_shape)
     seconds = []
     result = aelib.train(ae, data, epochs=epochs, batch_size=batch_size, seed=0,
                          steps_per_execution=steps_per_execution,
                          on_progress=lambda e: isinstance(e, aelib.EpochEnded)
                          and seconds.append(e.seconds))
-    return seconds[1:], result.history["val_loss"][-1]
+    return seconds, result.seconds, result.history["val_loss"][-1]
 
 
 def time_bare_fit(name, data, epochs, batch_size):
-    ae = aelib.build(name, seed=0)
+    """Train through a plain `fit`: (seconds of every epoch, total seconds, last val loss)."""
+    ae = aelib.build(name, seed=0, image_shape=data.image_shape)
     compile_model(ae)  # same optimizer and loss as aelib.train
     x, x_test = ae.to_model_input(data.x_train), ae.to_model_input(data.x_test)
     timer = EpochTimer()
+    started = time.perf_counter()
     history = ae.autoencoder.fit(x, x, epochs=epochs, batch_size=batch_size, shuffle=True,
                                  validation_data=(x_test, x_test), callbacks=[timer], verbose=0)
-    return timer.seconds[1:], history.history["val_loss"][-1]
+    return timer.seconds, time.perf_counter() - started, history.history["val_loss"][-1]
 
 
 def main():
@@ -80,12 +83,12 @@ def main():
     for name in args.only.split(","):
         ours, theirs, our_loss, their_loss = [], [], [], []
         for _ in range(args.rounds):
-            seconds, loss = time_aelib(name, data, args.epochs, args.batch_size,
-                                       args.steps_per_execution)
-            ours += seconds
+            seconds, _, loss = time_aelib(name, data, args.epochs, args.batch_size,
+                                          args.steps_per_execution)
+            ours += seconds[1:]
             our_loss.append(loss)
-            seconds, loss = time_bare_fit(name, data, args.epochs, args.batch_size)
-            theirs += seconds
+            seconds, _, loss = time_bare_fit(name, data, args.epochs, args.batch_size)
+            theirs += seconds[1:]
             their_loss.append(loss)
         a, b = statistics.median(ours), statistics.median(theirs)
         print(f"{name:<10} {a:>10.3f} {b:>9.3f} {b / a:>8.2f} "

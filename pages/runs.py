@@ -17,13 +17,15 @@ from pages._identity import browser_id
 from pages._workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
-METRIC_LABELS = {"test_loss": "test loss", "pca_loss": "PCA loss (same code size)",
-                 "code_mean": "code mean", "inactive_fraction": "inactive units",
-                 "knn_accuracy": "5-NN accuracy"}
+METRIC_LABELS = {"test_loss": "test loss", "psnr": "PSNR (dB)", "ssim": "SSIM",
+                 "pca_loss": "PCA loss (same code size)", "pca_psnr": "PCA PSNR (dB)",
+                 "pca_ssim": "PCA SSIM", "code_mean": "code mean",
+                 "inactive_fraction": "inactive units", "knn_accuracy": "5-NN accuracy"}
 TABLE_COLUMNS = {"run": "run", "architecture": "architecture", "dataset": "dataset",
                  "status": "status", "epochs": "epochs", "seconds": "seconds",
                  **METRIC_LABELS}
-TABLE_FORMATS = {"seconds": "{:.1f}", "test_loss": "{:.4f}", "pca_loss": "{:.4f}",
+TABLE_FORMATS = {"seconds": "{:.1f}", "test_loss": "{:.4f}", "psnr": "{:.1f}", "ssim": "{:.3f}",
+                 "pca_loss": "{:.4f}", "pca_psnr": "{:.1f}", "pca_ssim": "{:.3f}",
                  "code_mean": "{:.3f}", "inactive_fraction": "{:.0%}",
                  "knn_accuracy": "{:.1%}"}
 

@@ -65,7 +65,7 @@ def test_interpolation_runs_from_one_reconstruction_to_the_other(small_data):
     ae = aelib.build("dense", seed=0)
     a, b = small_data.x_test[0], small_data.x_test[1]
     path = analysis.interpolate(ae, a, b, steps=5)
-    assert path.shape == (5, 28, 28)
+    assert path.shape == (5, 28, 28, 1)
     ends = ae.reconstruct(np.stack([a, b]))
     np.testing.assert_allclose(path[[0, -1]], ends, atol=1e-5)
 
@@ -73,7 +73,7 @@ def test_interpolation_runs_from_one_reconstruction_to_the_other(small_data):
 def test_latent_grid_covers_gaussian_quantiles():
     ae = aelib.build("vae", seed=0)
     images, values = analysis.latent_grid(ae, size=15)
-    assert images.shape == (15, 15, 28, 28)
+    assert images.shape == (15, 15, 28, 28, 1)
     assert values[0] == pytest.approx(-1.6449, abs=1e-3) and values[-1] == pytest.approx(1.6449,
                                                                                            abs=1e-3)
     top_left = ae.decode(np.array([[values[0], values[-1]]]))[0]

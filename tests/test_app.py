@@ -134,7 +134,7 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
 
 
 LINK = {"arch": "sparse", "data": "bundled", "train_size": "300", "encoding_dim": "16",
-        "l1": "0.001", "epochs": "2", "batch_size": "64", "optimizer": "rmsprop",
+        "l1": "0.001", "loss": "bce", "epochs": "2", "batch_size": "64", "optimizer": "rmsprop",
         "learning_rate": "0.002", "seed": "7"}
 
 
@@ -146,12 +146,13 @@ def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
         numbers = {widget.label: widget.value for widget in at.number_input}
         assert numbers == {"encoding dim": 16, "l1": 0.001, "epochs": 2, "batch size": 64,
                            "learning rate": 0.002, "seed": 7}
-        assert at.selectbox[1].value == "rmsprop" and at.slider[0].value == 300
+        optimizer = next(box for box in at.selectbox if box.label == "optimizer")
+        assert optimizer.value == "rmsprop" and at.slider[0].value == 300
         assert dict(at.query_params) == LINK and at.code[0].value.endswith(
             "?" + "&".join(f"{key}={value}" for key, value in LINK.items()))
         keras_code, aelib_code = at.code[1].value, at.code[2].value  # "Show the code"
         assert "keras.optimizers.RMSprop(learning_rate=0.002)" in keras_code
-        assert "aelib.build('sparse', seed=7, encoding_dim=16, l1=0.001)" in aelib_code
+        assert "aelib.build('sparse', seed=7, encoding_dim=16, l1=0.001, loss='bce')" in aelib_code
         button(at, "Train").click().run()
         curves.append(at.session_state["model"].wait(TIMEOUT).history["loss"])
     assert len(curves[0]) == 2 and curves[0] == curves[1]

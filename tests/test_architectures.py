@@ -59,7 +59,7 @@ def test_hyperparameters_change_the_model():
 def test_conv_handles_other_image_sizes():
     ae = aelib.build("conv", image_shape=(32, 20))
     images = np.random.default_rng(0).random((2, 32, 20), dtype=np.float32)
-    assert ae.reconstruct(images).shape == (2, 32, 20)
+    assert ae.reconstruct(images).shape == (2, 32, 20, 1)
 
 
 @pytest.mark.parametrize("name, hparams, message", [

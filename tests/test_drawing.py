@@ -23,10 +23,11 @@ def test_a_drawn_stroke_becomes_a_centred_mnist_style_digit():
     assert np.allclose(ndimage.center_of_mass(digit), (13.5, 13.5), atol=0.5)
 
 
-def test_other_target_sizes_scale_the_box():
-    digit = digit_from_drawing(stroke_canvas(), shape=(56, 56))
-    rows, _ = np.nonzero(digit > 0.1)
-    assert rows.max() - rows.min() + 1 in (39, 40, 41)
+def test_a_channel_axis_is_kept_and_other_shapes_are_refused():
+    assert digit_from_drawing(stroke_canvas(), shape=(28, 28, 1)).shape == (28, 28, 1)
+    for shape in [(56, 56), (28, 28, 3), (32, 32, 1)]:
+        with pytest.raises(ValueError, match="works for models of MNIST's 28x28 grey images"):
+            digit_from_drawing(stroke_canvas(), shape=shape)
 
 
 def test_ink_reads_grey_rgb_and_transparent_rgba():

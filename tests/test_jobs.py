@@ -14,7 +14,7 @@ def test_job_trains_in_the_background_and_reports_each_epoch(small_data):
     assert snapshot.status == "finished" and snapshot.done and snapshot.message is None
     assert snapshot.fraction == 1.0 and snapshot.epoch == 2 and snapshot.epochs == 2
     assert len(snapshot.history["loss"]) == len(snapshot.history["val_loss"]) == 2
-    assert snapshot.preview.shape == (10, 28, 28) and snapshot.preview_epoch == 2
+    assert snapshot.preview.shape == (10, 28, 28, 1) and snapshot.preview_epoch == 2
     assert (snapshot.preview == job.ae.reconstruct(small_data.x_test[:10])).all()
     assert snapshot.seconds == job.snapshot().seconds  # the clock stops when the job ends
 

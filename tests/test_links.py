@@ -28,7 +28,7 @@ def test_a_link_round_trips_every_setting_of_every_architecture(name):
 def test_an_empty_link_gives_the_defaults():
     setup, notices = from_query({})
     assert notices == [] and setup.architecture == "dense" and setup.dataset == "bundled"
-    assert setup.hparams == {"encoding_dim": 32}
+    assert setup.hparams == {"encoding_dim": 32, "loss": "bce"}
     assert setup.training == {"epochs": 5, "batch_size": 256, "optimizer": "adam",
                               "learning_rate": 1e-3, "seed": 0}
 

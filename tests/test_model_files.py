@@ -136,3 +136,19 @@ def test_refuses_too_many_parameters(saved, monkeypatch):
     monkeypatch.setattr(model_files, "MAX_PARAMETERS", 100)
     with pytest.raises(ValueError, match="parameters; the limit is 100"):
         load_model_file(saved[1])
+
+
+def test_a_file_from_before_colour_images_still_loads(tmp_path, saved, small_data):
+    """Older files hold image_shape (height, width) and no `loss` hyperparameter."""
+    def change(name, data):
+        if name != "aelib.json":
+            return data
+        metadata = json.loads(data)
+        metadata["image_shape"] = [28, 28]
+        del metadata["hparams"]["loss"]
+        return json.dumps(metadata)
+
+    old = load_model_file(rewrite(saved[1], tmp_path / "old.keras", change))
+    assert old.image_shape == (28, 28, 1) and old.loss == "bce"
+    x = small_data.x_test[:8]
+    np.testing.assert_allclose(old.reconstruct(x), saved[0].reconstruct(x), atol=1e-6)

@@ -29,7 +29,7 @@ def test_save_list_load_delete(tmp_path, small_data, trained):
 
     [record] = store.list()
     assert record.id == run_id and record.status == "finished" and record.reason is None
-    assert (record.architecture, record.hparams) == ("dense", {"encoding_dim": 16})
+    assert (record.architecture, record.hparams) == ("dense", {"encoding_dim": 16, "loss": "bce"})
     assert record.settings == {**SETTINGS, "train_images": 512, "test_images": 128}
     assert (record.dataset, record.seed) == ("bundled", 3) and "bundled" in record.dataset_source
     assert record.history == result.history and record.seconds >= 0

@@ -49,6 +49,22 @@ def test_the_keras_script_trains_the_same_model_and_saves_a_file_the_lab_opens(n
     assert scores["loss"] == pytest.approx(float(printed["val_loss"]), rel=1e-3)
 
 
+@pytest.mark.parametrize("query", [
+    {"arch": "lstm"}, {"arch": "vae", "network": "conv", "loss": "mse"},
+], ids=["lstm", "conv-vae-mse"])
+def test_the_keras_script_carries_a_colour_image_shape(query):
+    setup, _ = from_query({**query, "data": "shapes", **QUICK})
+    done = subprocess.run([sys.executable, "-c", keras_script(setup, (32, 32, 3))], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed = dict(line.split(": ", 1) for line in done.stdout.splitlines()
+                   if line.startswith(("parameters: ", "val_loss: ")))
+    expected = aelib.build(setup.architecture, image_shape=(32, 32, 3), **setup.hparams)
+    assert int(printed["parameters"]) == expected.autoencoder.count_params()
+    assert np.isfinite(float(printed["val_loss"]))
+
+
 def test_the_keras_script_spells_out_the_settings():
     setup, _ = from_query({"arch": "sparse", "l1": "0.002", "optimizer": "rmsprop",
                            "learning_rate": "0.01", "epochs": "9", "batch_size": "32"})

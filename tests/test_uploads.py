@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
-from aelib.uploads import UploadLimits, load_upload, to_images
+from aelib.images import to_unit_images
+from aelib.uploads import UploadLimits, load_upload
 
 RNG = np.random.default_rng(0)
 DIGITS = RNG.integers(0, 256, (20, 28, 28), dtype=np.uint8)
@@ -47,24 +48,34 @@ def csv_text(rows, header=None):
 
 def test_npz_with_x_and_y():
     data = load_upload("mine.npz", npz(x=DIGITS, y=LABELS))
-    assert data.x_train.shape[1:] == (28, 28) and len(data.x_train) + len(data.x_test) == 20
+    assert data.x_train.shape[1:] == (28, 28, 1) and len(data.x_train) + len(data.x_test) == 20
     assert data.has_labels and set(np.concatenate([data.y_train, data.y_test])) == {0, 1, 2, 3}
     assert data.name == "upload:mine.npz" and "your upload 'mine.npz'" == data.source
     assert "divided uint8 pixels by 255" in data.notes
 
 
-def test_npz_first_two_arrays_and_rgb_of_another_size_are_converted():
+def test_npz_first_two_arrays_and_rgb_of_another_size_keep_their_size_and_colour():
     rgb = RNG.integers(0, 256, (10, 32, 40, 3), dtype=np.uint8)
     data = load_upload("colour.npz", npz(images=rgb, classes=np.arange(10) % 2))
-    assert data.x_train.shape[1:] == (28, 28) and data.has_labels
-    assert "converted RGB to grayscale" in data.notes and "resized 32x40 to 28x28" in data.notes
-    assert 0 <= data.x_train.min() and data.x_train.max() <= 1
+    assert data.x_train.shape[1:] == (32, 40, 3) and data.has_labels
+    everything = np.concatenate([data.x_train, data.x_test])
+    assert sorted(np.round(everything * 255).astype(np.uint8).ravel()) == sorted(rgb.ravel())
+
+
+def test_resize_is_an_option_and_rgba_loses_its_alpha():
+    rgba = RNG.integers(0, 256, (6, 100, 80, 4), dtype=np.uint8)
+    data = load_upload("photos.npz", npz(x=rgba), resize=(32, 24))
+    assert data.x_train.shape[1:] == (32, 24, 3)
+    assert "dropped the alpha channel of RGBA images" in data.notes
+    assert "resized 100x80 to 32x24" in data.notes
+    with pytest.raises(ValueError, match="outside the limit of 8 to 64 pixels per side"):
+        load_upload("photos.npz", npz(x=rgba))  # too large without resizing
 
 
 def test_csv_with_a_label_header():
     rows = [[label, *image.ravel()] for label, image in zip(LABELS, DIGITS)]
     data = load_upload("d.csv", csv_text(rows, ["label"] + [f"p{i}" for i in range(784)]))
-    assert data.has_labels and data.x_train.shape[1:] == (28, 28)
+    assert data.has_labels and data.x_train.shape[1:] == (28, 28, 1)
     assert data.x_train.max() <= 1  # 0-255 floats from text were min-max scaled
 
 
@@ -72,7 +83,7 @@ def test_csv_without_header_finds_a_label_column_and_square_rows():
     with_labels = load_upload("a.csv", csv_text([[l, *i.ravel()] for l, i in zip(LABELS, DIGITS)]))
     assert with_labels.has_labels
     plain = load_upload("b.csv", csv_text([i.ravel() for i in DIGITS]))
-    assert not plain.has_labels and plain.x_train.shape[1:] == (28, 28)
+    assert not plain.has_labels and plain.x_train.shape[1:] == (28, 28, 1)
 
 
 def test_zip_of_pngs_in_label_folders():
@@ -87,10 +98,40 @@ def test_zip_of_pngs_in_label_folders():
 def test_zip_of_jpegs_of_mixed_sizes_without_labels():
     members = {"a.jpg": png(RNG.integers(0, 256, (40, 40), dtype=np.uint8), "JPEG"),
                "b.jpeg": png(RNG.integers(0, 256, (28, 28), dtype=np.uint8), "JPEG"),
-               "c.png": png(RNG.integers(0, 256, (20, 30), dtype=np.uint8))}
+               "c.png": png(RNG.integers(0, 256, (20, 30), dtype=np.uint8)),
+               "d.png": png(RNG.integers(0, 256, (28, 28), dtype=np.uint8))}
     data = load_upload("mixed.zip", archive(members))
-    assert not data.has_labels and data.x_test.shape[1:] == (28, 28)
-    assert "resized images of different sizes to 28x28" in data.notes
+    assert not data.has_labels and data.x_test.shape[1:] == (28, 28, 1)  # the most common size
+    assert any("resized images of different sizes to 28x28" in note for note in data.notes)
+    resized = load_upload("mixed.zip", archive(members), resize=(16, 16))
+    assert resized.x_test.shape[1:] == (16, 16, 1)
+
+
+def test_a_colour_zip_keeps_its_size_and_colour():
+    # Pure red, green and blue 24x36 PNGs, one folder per colour.
+    colours = {"red": (255, 0, 0), "green": (0, 255, 0), "blue": (0, 0, 255)}
+    members = {f"{name}/{i}.png": png(np.full((24, 36, 3), rgb, np.uint8))
+               for name, rgb in colours.items() for i in range(4)}
+    data = load_upload("colours.zip", archive(members))
+    assert data.x_train.shape[1:] == (24, 36, 3) and data.x_train.dtype == np.float32
+    images = np.concatenate([data.x_train, data.x_test])
+    labels = np.concatenate([data.y_train, data.y_test])
+    # labels are the sorted folder names: 0 blue, 1 green, 2 red; each its own channel, full
+    for label, channel in ((0, 2), (1, 1), (2, 0)):
+        means = images[labels == label].mean(axis=(0, 1, 2))
+        assert means[channel] == 1.0 and means.sum() == 1.0
+
+
+def test_grey_pngs_among_colour_ones_get_three_channels():
+    members = {"a.png": png(DIGITS[0]), "b.png": png(np.dstack([DIGITS[1]] * 2 + [DIGITS[2]]))}
+    data = load_upload("both.zip", archive(members))
+    assert data.x_train.shape[1:] == (28, 28, 3)
+
+
+def test_rgb_images_whose_channels_are_equal_come_out_grey():
+    data = load_upload("grey.npz", npz(x=np.repeat(DIGITS[..., None], 3, axis=3)))
+    assert data.x_train.shape[1:] == (28, 28, 1)
+    assert "kept one channel: red, green and blue are equal" in data.notes
 
 
 # --- what is refused: one crafted file per reason ------------------------------------------
@@ -118,14 +159,17 @@ BAD_FILES = [
     ("x.npz", b"garbage", "not a valid .npz archive"),
     ("x.csv", csv_text([[1, 2, "a", 4]] * 3), "not a number"),
     ("x.csv", csv_text([[1, 2, 3, 4], [1, 2]]), "different lengths"),
-    ("x.npz", npz(x=np.full((5, 4, 4), np.nan)), "NaN or infinite"),
-    ("x.npz", npz(x=np.array([1.0, np.inf, 2.0, 3.0]).reshape(1, 4)
+    ("x.npz", npz(x=np.full((5, 8, 8), np.nan)), "NaN or infinite"),
+    ("x.npz", npz(x=np.r_[1.0, np.inf, np.arange(62.0)].reshape(1, 64)
                   .repeat(3, 0)), "NaN or infinite"),
     ("x.npz", npz(x=np.zeros((2, 2, 2, 2, 2))), "got 5 dimensions"),
     ("x.npz", npz(x=np.zeros((0, 28, 28))), "zero rows"),
     ("x.npz", npz(x=np.full((5, 28, 28), 3)), "same value"),
     ("x.npz", npz(x=DIGITS, y=np.arange(7)), "one label per image"),
     ("x.npz", npz(x=np.zeros((5, 3000, 3000), np.uint8)), "larger than the limit"),
+    ("x.npz", npz(x=DIGITS[:, :1, :1]), "outside the limit of 8 to 64 pixels per side"),
+    ("x.npz", npz(x=np.zeros((5, 28, 28, 5))), "5 channels are not supported: the limit is 1"),
+    ("x.npz", npz(x=np.zeros((60_001, 8, 8), np.uint8)), "more than the limit of 60,000"),
     ("x.zip", archive({"notes.txt": b"hello", "a.png": png(DIGITS[0])}),
      "'notes.txt' is not a readable PNG or JPEG"),
     ("x.zip", archive({"a.png": b"GIF89a-truncated"}), "'a.png' is not a readable PNG or JPEG"),
@@ -157,6 +201,8 @@ def test_too_many_rows_and_too_large_files_are_refused():
         load_upload("x.npz", npz(x=DIGITS), small)
     with pytest.raises(ValueError, match="the limit is 100"):
         load_upload("x.npz", npz(x=DIGITS), UploadLimits(max_bytes=100))
+    with pytest.raises(ValueError, match="15,680 values, more than the limit of 1,000"):
+        load_upload("x.npz", npz(x=DIGITS), UploadLimits(max_values=1000))
     many = archive({f"{i}.png": png(DIGITS[0]) for i in range(12)})
     with pytest.raises(ValueError, match="more than 10 images|holds 12 files; the limit is 10"):
         load_upload("x.zip", many, UploadLimits(max_images=10, max_members=10))
@@ -175,13 +221,17 @@ finite_images = st.one_of(
 
 @settings(max_examples=60, deadline=None)
 @given(finite_images)
-def test_any_finite_non_constant_images_come_out_float32_28x28_in_unit_range(x):
+def test_any_finite_non_constant_images_come_out_float32_at_their_size_in_unit_range(x):
+    if min(x.shape[1:]) < 8:
+        with pytest.raises(ValueError, match="outside the limit of 8 to 64 pixels per side"):
+            to_unit_images(x)
+        return
     if x.min() == x.max():
         with pytest.raises(ValueError, match="same value"):
-            to_images(x)
+            to_unit_images(x)
         return
-    images, notes = to_images(x)
-    assert images.dtype == np.float32 and images.shape == (len(x), 28, 28)
+    images, notes = to_unit_images(x)
+    assert images.dtype == np.float32 and images.shape == (*x.shape, 1)
     assert images.min() >= 0.0 and images.max() <= 1.0
     assert isinstance(notes, list)
 
@@ -192,19 +242,20 @@ def test_non_finite_values_always_raise(x, bad, data):
     x = x.astype(np.float64)
     index = tuple(data.draw(st.integers(0, n - 1)) for n in x.shape)
     x[index] = bad
-    with pytest.raises(ValueError, match="NaN or infinite"):
-        to_images(x)
+    if min(x.shape[1:]) >= 8:
+        with pytest.raises(ValueError, match="NaN or infinite"):
+            to_unit_images(x)
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 300).filter(lambda n: int(n ** 0.5) ** 2 != n))
 def test_flat_rows_that_are_not_square_images_raise(n, width):
     with pytest.raises(ValueError, match="not square images"):
-        to_images(np.ones((n, width)))
+        load_upload("rows.npz", npz(x=np.ones((n, width))))
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(2, 5), st.sampled_from([2, 5, 6]))
 def test_unsupported_channel_counts_raise(n, channels):
     with pytest.raises(ValueError, match=f"{channels} channels are not supported"):
-        to_images(np.ones((n, 8, 8, channels)))
+        to_unit_images(np.ones((n, 8, 8, channels)))

@@ -44,7 +44,7 @@ def test_encoder_gives_the_mean_and_decoder_generates(small_data):
     np.testing.assert_allclose(ae.encode(small_data.x_test[:4]),
                                keras.ops.convert_to_numpy(z_mean), atol=1e-6)
     samples = ae.decode(np.random.default_rng(0).standard_normal((5, 2)))
-    assert samples.shape == (5, 28, 28) and 0 <= samples.min() and samples.max() <= 1
+    assert samples.shape == (5, 28, 28, 1) and 0 <= samples.min() and samples.max() <= 1
 
 
 def test_saves_and_loads_as_keras_file_and_evaluates(tmp_path, small_data):

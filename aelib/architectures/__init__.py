@@ -9,15 +9,34 @@ the registry (a home page listing the architectures) does not pay for importing 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aelib.params import ParamSpec
 
+# How each kind of model reads an image of shape (height, width, channels): in words, and as
+# the array layout `input_layout` gives. Autoencoder.to_model_input, the builders and the
+# generated Keras scripts all take the layout from here.
 INPUT_MODES = {
-    "flat": "a vector of pixels",
-    "image": "an image with one channel",
-    "sequence": "a sequence of pixel rows",
+    "flat": "a vector of all its values (height x width x channels)",
+    "image": "an image with its channels",
+    "sequence": "a sequence of pixel rows (height steps of width x channels values)",
 }
+# The reconstruction losses a model can train with: the name of the `loss` hyperparameter's
+# choice, and the Keras loss it compiles to. aelib.analysis.reconstruction_errors computes the
+# same per image in numpy.
+KERAS_LOSSES = {"bce": "binary_crossentropy", "mse": "mean_squared_error"}
+
+
+def input_layout(input_mode: str, image_shape: tuple[int, int, int]) -> tuple[int, ...]:
+    """The shape of one image as a model of `input_mode` reads it (without the batch axis).
+
+    Example:
+        >>> input_layout("sequence", (32, 32, 3))
+        (32, 96)
+    """
+    height, width, channels = image_shape
+    return {"flat": (height * width * channels,), "image": (height, width, channels),
+            "sequence": (height, width * channels)}[input_mode]
 
 
 @dataclass(frozen=True)
@@ -28,7 +47,7 @@ class Architecture:
         name: registry key, as passed to `aelib.build`.
         title: a human name.
         purpose: one or two sentences on what it is for.
-        input_mode: how it reads an (height, width) image; a key of `INPUT_MODES`.
+        input_mode: how it reads an image; a key of `INPUT_MODES`.
         params: its hyperparameters.
         module: the module in `aelib.architectures` whose `build_models` makes it.
         tutorial: Markdown: what the classic tutorial did, where its code is wrong or stale
@@ -43,22 +62,29 @@ class Architecture:
     module: str
     tutorial: str = ""
 
-    def build_models(self, hparams: dict, image_shape: tuple[int, int], seed: int):
-        """Make the (autoencoder, encoder, decoder) Keras models from validated `hparams`."""
+    def build_models(self, hparams: dict, image_shape: tuple[int, int, int], seed: int):
+        """Make the (autoencoder, encoder, decoder) Keras models from validated `hparams`, for
+        images shaped (height, width, channels)."""
         module = importlib.import_module(f"aelib.architectures.{self.module}")
         return module.build_models(hparams, image_shape, seed)
 
 
 _ENCODING_DIM = ParamSpec(
-    "encoding_dim", 32, "Size of the code: 784 pixels are squeezed into this many numbers.",
-    low=1, high=512,
+    "encoding_dim", 32, "Size of the code: all of an image's values (784 for MNIST) are "
+    "squeezed into this many numbers.", low=1, high=512,
+)
+_LOSS = ParamSpec(
+    "loss", "bce", "The reconstruction loss per pixel: bce, binary cross-entropy (the "
+    "tutorial's, for mostly black-and-white images such as digits); mse, mean squared error "
+    "(often better for photos and colour).", kind="choice", choices=tuple(KERAS_LOSSES),
 )
 _STALE_API = ("**Stale:** its code is Keras 1 (`Model(input=..., output=...)`, `nb_epoch`, "
               "`border_mode`), which today's Keras rejects; aelib is Keras 3 throughout.")
 _LEARNED_FILTERS = "Filters per convolution of the encoder, first to last; the decoder mirrors them."
 
+# Every architecture takes the reconstruction loss as its last hyperparameter.
 REGISTRY: dict[str, Architecture] = {
-    arch.name: arch
+    arch.name: replace(arch, params=(*arch.params, _LOSS))
     for arch in (
         Architecture(
             name="dense",
@@ -156,8 +182,8 @@ REGISTRY: dict[str, Architecture] = {
         Architecture(
             name="lstm",
             title="LSTM sequence-to-sequence",
-            purpose="Reads an image as a sequence of 28 rows, encodes it into one vector with an "
-            "LSTM and unrolls it back: the shape of a model for time series.",
+            purpose="Reads an image as a sequence of its rows (28 for MNIST), encodes it into one "
+            "vector with an LSTM and unrolls it back: the shape of a model for time series.",
             input_mode="sequence",
             params=(
                 ParamSpec("latent_dim", 64, "Size of the code (the encoder LSTM's last state).",
@@ -178,7 +204,7 @@ REGISTRY: dict[str, Architecture] = {
             name="vae",
             title="Variational (VAE)",
             purpose="Encodes each image as a Gaussian in a small latent space, regularised "
-            "towards a standard normal: decode any point of that space to make new digits.",
+            "towards a standard normal: decode any point of that space to make new images.",
             input_mode="flat",
             params=(
                 ParamSpec("intermediate_dim", 256, "Units of the hidden dense layer of the "
@@ -193,6 +219,13 @@ REGISTRY: dict[str, Architecture] = {
                           "per-pixel reconstruction plus per-image KL, which weighs the KL 784 "
                           "times too much: blurry digits, a collapsed latent plane.",
                           kind="choice", choices=("corrected", "tutorial")),
+                ParamSpec("network", "dense", "dense: the tutorial's dense encoder and decoder. "
+                          "conv: strided convolutions down to the hidden dense layer and "
+                          "transposed convolutions back up (as keras.io's VAE), better on "
+                          "colour images.", kind="choice", choices=("dense", "conv")),
+                ParamSpec("filters", (32, 64), "Filters of each stride-2 convolution of the "
+                          "encoder, first to last; the decoder mirrors them (conv network "
+                          "only).", kind="int_list", low=1, high=128, max_length=3),
             ),
             module="vae",
             tutorial=("**The tutorial:** an encoder to `z_mean` and `z_log_sigma`, sampling "

@@ -3,17 +3,18 @@
 One builder serves both. The encoder repeats Conv2D + MaxPooling2D per entry of `filters`; the
 decoder mirrors it with Conv2D + UpSampling2D. Pooling rounds odd sizes up (7 -> 4), so on the way
 back a decoder convolution drops its padding exactly where the sizes overshoot by two pixels,
-which for the default (16, 8, 8) reproduces the tutorial's 4 -> 8 -> 16 -> 14 -> 28 decoder.
+which for the default (16, 8, 8) reproduces the tutorial's 4 -> 8 -> 16 -> 14 -> 28 decoder
+(`aelib.architectures.plans.decoder_plan`). The last convolution gives the image's channels.
 With `noise_factor` > 0, a `NoisyInput` layer corrupts inputs during training only.
 """
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
+from aelib.architectures import input_layout
+from aelib.architectures.plans import decoder_plan
 from aelib.architectures.seeding import Initializers
 
 
@@ -48,35 +49,10 @@ class NoisyInput(keras.layers.Layer):
         return {**super().get_config(), "noise_factor": self.noise_factor, "seed": self.seed}
 
 
-def _pooled(size: tuple[int, int]) -> tuple[int, int]:
-    return (math.ceil(size[0] / 2), math.ceil(size[1] / 2))
-
-
-def decoder_plan(filters, image_shape: tuple[int, int]):
-    """The decoder's (filters, padding) per Conv2D + UpSampling2D level, and the rows and
-    columns a final Cropping2D must cut (zeros when none is needed).
-
-    A level drops its padding ("valid") where the upsampled size would overshoot the encoder's
-    size at that level by two pixels: for (16, 8, 8) on 28x28, 4 -> 8 -> 16 -> 14 -> 28.
-    """
-    sizes = [tuple(image_shape)]
-    for _ in filters:
-        sizes.append(_pooled(sizes[-1]))  # 28 -> 14 -> 7 -> 4
-    levels, current = [], sizes[-1]
-    for level in reversed(range(len(filters))):
-        target = sizes[level + 1]
-        padding = "valid" if (current[0] - target[0], current[1] - target[1]) == (2, 2) \
-            else "same"
-        if padding == "valid":
-            current = target
-        levels.append((filters[level], padding))
-        current = (current[0] * 2, current[1] * 2)
-    return levels, (current[0] - image_shape[0], current[1] - image_shape[1])
-
-
-def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
     """Make (autoencoder, encoder, decoder) for `conv` or `denoising` hyperparameters."""
     filters = hparams["filters"]
+    layout = input_layout("image", image_shape)
     noise_factor = hparams.get("noise_factor", 0.0)
     init = Initializers(seed)
 
@@ -84,7 +60,7 @@ def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
         return keras.layers.Conv2D(num_filters, (3, 3), activation=activation, padding=padding,
                                    kernel_initializer=init.glorot(), name=name)
 
-    inputs = keras.Input(shape=(*image_shape, 1), name="image")  # (batch, 28, 28, 1)
+    inputs = keras.Input(shape=layout, name="image")  # (batch, 28, 28, 1)
     x = inputs
     for i, num_filters in enumerate(filters):
         x = conv(num_filters, name=f"encode_conv_{i}")(x)
@@ -92,17 +68,17 @@ def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
     encoder = keras.Model(inputs, x, name="encoder")  # (batch, 4, 4, 8) by default
 
     code_inputs = keras.Input(shape=tuple(encoder.output.shape[1:]), name="code_in")
-    levels, crop = decoder_plan(filters, image_shape)
+    levels, crop = decoder_plan(filters, image_shape[:2])
     y = code_inputs
     for level, (num_filters, padding) in zip(reversed(range(len(filters))), levels):
         y = conv(num_filters, padding=padding, name=f"decode_conv_{level}")(y)
         y = keras.layers.UpSampling2D((2, 2), name=f"decode_up_{level}")(y)
     if crop != (0, 0):
         y = keras.layers.Cropping2D(((0, crop[0]), (0, crop[1])), name="crop")(y)
-    outputs = conv(1, activation="sigmoid", name="image_out")(y)  # (batch, 28, 28, 1)
+    outputs = conv(image_shape[2], activation="sigmoid", name="image_out")(y)  # (batch, h, w, c)
     decoder = keras.Model(code_inputs, outputs, name="decoder")
 
-    model_inputs = encoder_inputs = keras.Input(shape=(*image_shape, 1), name="image")
+    model_inputs = encoder_inputs = keras.Input(shape=layout, name="image")
     if noise_factor > 0:
         encoder_inputs = NoisyInput(noise_factor, seed=init.next_seed(), name="noise")(model_inputs)
     autoencoder = keras.Model(model_inputs, decoder(encoder(encoder_inputs)), name="autoencoder")

@@ -1,21 +1,23 @@
 """LSTM sequence-to-sequence autoencoder: an image read as a sequence of pixel rows.
 
-The encoder LSTM reads the 28 rows and keeps its last output as the code; RepeatVector feeds that
-code to every step of the decoder LSTM, and a dense sigmoid layer maps each step to a row of
-pixels in [0, 1]. (The tutorial's decoder was an LSTM emitting tanh values in [-1, 1], and its
-example was never trained.)
+The encoder LSTM reads the rows (28 for MNIST; a row of a colour image is its width x 3 values)
+and keeps its last output as the code; RepeatVector feeds that code to every step of the
+decoder LSTM, and a dense sigmoid layer maps each step to a row of pixels in [0, 1]. (The
+tutorial's decoder was an LSTM emitting tanh values in [-1, 1], and its example was never
+trained.)
 """
 
 from __future__ import annotations
 
 import keras
 
+from aelib.architectures import input_layout
 from aelib.architectures.seeding import Initializers
 
 
-def build_models(hparams: dict, image_shape: tuple[int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
     """Make (autoencoder, encoder, decoder) for `lstm` hyperparameters."""
-    timesteps, row_size = image_shape
+    timesteps, row_size = input_layout("sequence", image_shape)
     init = Initializers(seed)
 
     inputs = keras.Input(shape=(timesteps, row_size), name="rows")  # (batch, 28, 28)
