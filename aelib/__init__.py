@@ -20,6 +20,7 @@ _EXPORTS = {
     "ARCHITECTURES": "aelib.architectures",
     "REGISTRY": "aelib.architectures",
     "Architecture": "aelib.architectures",
+    "TrainingPreset": "aelib.architectures",
     "get_architecture": "aelib.architectures",
     "ParamSpec": "aelib.params",
     "Autoencoder": "aelib.autoencoder",
@@ -45,8 +46,8 @@ _EXPORTS = {
     "EpochEnded": "aelib.progress",
     "TrainingFinished": "aelib.progress",
 }
-_SUBMODULES = ("analysis", "anomaly", "architectures", "datasets", "distribution", "drawing",
-               "figures", "jobs", "links", "params", "progress", "runs", "snippets",
+_SUBMODULES = ("advice", "analysis", "anomaly", "architectures", "datasets", "distribution",
+               "drawing", "figures", "jobs", "links", "params", "progress", "runs", "snippets",
                "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
