@@ -70,13 +70,16 @@ class PCAVerdict:
     sentence: str
 
 
-def pca_verdict(model_loss: float, pca_loss: float, code_size: int) -> PCAVerdict:
+def pca_verdict(model_loss: float, pca_loss: float, code_size: int,
+                pixels: int | None = None) -> PCAVerdict:
     """Say plainly whether a trained model beats PCA at the same code size.
 
     Args:
         model_loss: the model's test loss, e.g. `run_metrics(...)["test_loss"]`.
         pca_loss: PCA's, e.g. `run_metrics(...)["pca_loss"]`.
         code_size: the model's code size (`ae.code_size`).
+        pixels: pixels per image, if known: a code at least that large compresses nothing
+            (the denoising model's 7x7x32 code for 28x28 images), and the sentence says so.
 
     Returns:
         A `PCAVerdict` with the numbers and one or two sentences.
@@ -90,10 +93,18 @@ def pca_verdict(model_loss: float, pca_loss: float, code_size: int) -> PCAVerdic
             raise ValueError(f"{name} must be a finite number of at least 0; got {value!r}.")
     if isinstance(code_size, bool) or not isinstance(code_size, int) or code_size < 1:
         raise ValueError(f"code_size must be a whole number of at least 1; got {code_size!r}.")
+    if pixels is not None and (isinstance(pixels, bool) or not isinstance(pixels, int)
+                               or pixels < 1):
+        raise ValueError(f"pixels must be a whole number of at least 1; got {pixels!r}.")
     beats = model_loss < pca_loss
     pca = (f"PCA with {code_size} component{'s' if code_size > 1 else ''} (the same code "
            f"size) reaches {pca_loss:.4f}")
-    if beats:
+    if pixels is not None and code_size >= pixels:
+        sentence = (f"This model's code ({code_size:,} numbers) is no smaller than an image "
+                    f"({pixels:,} pixels): it compresses nothing, and PCA with as many "
+                    f"components can keep every image whole (test loss {model_loss:.4f}, PCA "
+                    f"{pca_loss:.4f}), so the comparison says little.")
+    elif beats:
         lower = 1 - model_loss / pca_loss
         sentence = (f"This model beats PCA: test loss {model_loss:.4f}, {lower:.0%} lower. "
                     f"{pca}.")

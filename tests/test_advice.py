@@ -69,3 +69,17 @@ def test_numbers_that_are_not_losses_or_code_sizes_are_refused(model_loss, pca_l
                                                                match):
     with pytest.raises(ValueError, match=match):
         pca_verdict(model_loss, pca_loss, code_size)
+
+
+def test_a_code_no_smaller_than_the_image_is_said_to_compress_nothing():
+    """The denoising model's 7x7x32 code for 28x28 images: PCA keeps every image whole."""
+    verdict = pca_verdict(0.0912, 0.0583, 1568, pixels=784)
+    assert not verdict.beats_pca
+    assert "code (1,568 numbers) is no smaller than an image (784 pixels)" in verdict.sentence
+    assert "does not beat PCA yet" not in verdict.sentence
+    assert "not beat PCA yet" in pca_verdict(0.2, 0.1, 783, pixels=784).sentence
+
+
+def test_pixels_that_are_not_a_whole_positive_number_are_refused():
+    with pytest.raises(ValueError, match="pixels must be a whole number"):
+        pca_verdict(0.1, 0.1, 32, pixels=0)

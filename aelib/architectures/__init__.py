@@ -208,11 +208,11 @@ REGISTRY: dict[str, Architecture] = {
             params=(
                 ParamSpec("latent_dim", 64, "Size of the code (the encoder LSTM's last state).",
                           low=1, high=512),
-                ParamSpec("decoder_units", 64, "Units of the decoder LSTM; a dense sigmoid layer "
+                ParamSpec("decoder_units", 128, "Units of the decoder LSTM; a dense sigmoid layer "
                           "maps them to pixel values.", low=1, high=512),
             ),
             module="lstm",
-            training=TrainingPreset(5, 64, learning_rate=3e-3),
+            training=TrainingPreset(10, 32, learning_rate=5e-3),
             tutorial_training=TrainingPreset(50, 128, note=_NO_LSTM_BUDGET),
             tutorial=("**The tutorial:** a sketch, `LSTM(latent_dim)`, `RepeatVector`, "
                       "`LSTM(input_dim, return_sequences=True)`, with `timesteps`, `input_dim` and "
@@ -243,7 +243,7 @@ REGISTRY: dict[str, Architecture] = {
                           kind="choice", choices=("corrected", "tutorial")),
             ),
             module="vae",
-            training=TrainingPreset(10, 64),
+            training=TrainingPreset(15, 128, learning_rate=5e-3),
             tutorial_training=TrainingPreset(50, 100, note=_VAE_BUDGET),
             tutorial=("**The tutorial:** an encoder to `z_mean` and `z_log_sigma`, sampling "
                       "`z_mean + K.exp(z_log_sigma) * epsilon`, loss `binary_crossentropy(x, "
