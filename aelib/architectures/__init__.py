@@ -149,7 +149,7 @@ REGISTRY: dict[str, Architecture] = {
                 ),
             ),
             module="dense",
-            training=TrainingPreset(10, 64, learning_rate=3e-3),
+            training=TrainingPreset(20, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(100, 256),
             tutorial=("**The tutorial:** 128-64-32 dense layers and their mirror, 100 epochs, "
                       "loss about 0.097.\n\n**Our fix:** nothing in the "
@@ -167,7 +167,7 @@ REGISTRY: dict[str, Architecture] = {
                           high=128, max_length=3),
             ),
             module="conv",
-            training=TrainingPreset(5, 64, learning_rate=3e-3),
+            training=TrainingPreset(8, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(50, 128),
             tutorial=("**The tutorial:** Conv2D 16-8-8 with max pooling to a 4x4x8 code, "
                       "upsampling back, the decoder's last hidden convolution unpadded to land "
