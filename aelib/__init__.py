@@ -20,6 +20,7 @@ _EXPORTS = {
     "ARCHITECTURES": "aelib.architectures",
     "REGISTRY": "aelib.architectures",
     "Architecture": "aelib.architectures",
+    "TrainingPreset": "aelib.architectures",
     "get_architecture": "aelib.architectures",
     "ParamSpec": "aelib.params",
     "Autoencoder": "aelib.autoencoder",
@@ -50,10 +51,10 @@ _EXPORTS = {
     "sweep": "aelib.sweeps",
     "Sweep": "aelib.sweeps",
 }
-_SUBMODULES = ("active", "analysis", "anomaly", "architectures", "compiled", "datasets",
-               "distribution", "drawing", "figures", "images", "jobs", "links", "opened",
-               "params", "progress", "quality", "runs", "settings", "shapes", "sizes", "slots",
-               "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
+_SUBMODULES = ("active", "advice", "analysis", "anomaly", "architectures", "compiled",
+               "datasets", "distribution", "drawing", "figures", "images", "jobs", "links",
+               "opened", "params", "progress", "quality", "runs", "settings", "shapes", "sizes",
+               "slots", "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
                "tensorflow_leak", "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aelib.architectures import REGISTRY, TrainingPreset
 from aelib.autoencoder import build
 from aelib.datasets import Dataset
 from aelib.jobs import TrainingJob
@@ -18,20 +19,24 @@ from aelib.jobs import TrainingJob
 
 @dataclass(frozen=True)
 class TutorialRun:
-    """One of the tutorial's experiments: the model, its settings and what it reported."""
+    """One of the tutorial's experiments: the model and what it reported (its settings are the
+    architecture's `tutorial_training`)."""
 
     architecture: str
-    epochs: int
-    batch_size: int
     reported_loss: str
     reported_code_mean: float | None = None
 
+    @property
+    def budget(self) -> TrainingPreset:
+        """The tutorial's training settings for this model."""
+        return REGISTRY[self.architecture].tutorial_training
+
 
 TUTORIAL_RUNS = (
-    TutorialRun("dense", 50, 256, "0.11 (train and test) after 50 epochs", 7.30),
-    TutorialRun("sparse", 100, 256, "0.11 train / 0.10 test after 100 epochs", 3.33),
-    TutorialRun("deep", 100, 256, "about 0.097 after 100 epochs"),
-    TutorialRun("conv", 50, 128, "0.094 after 50 epochs"),
+    TutorialRun("dense", "0.11 (train and test) after 50 epochs", 7.30),
+    TutorialRun("sparse", "0.11 train / 0.10 test after 100 epochs", 3.33),
+    TutorialRun("deep", "about 0.097 after 100 epochs"),
+    TutorialRun("conv", "0.094 after 50 epochs"),
 )
 
 
@@ -50,8 +55,7 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
     subset = data.subset(train_size, None, seed=seed)
     return [
         TrainingJob(build(run.architecture, seed=seed), subset,
-                    {"epochs": epochs or run.epochs, "batch_size": run.batch_size,
-                     "optimizer": "adam", "seed": seed},
+                    {**run.budget.settings(seed), "epochs": epochs or run.budget.epochs},
                     subset.x_test[:10], store=store, slots=slots)
         for run in TUTORIAL_RUNS
     ]

@@ -89,3 +89,31 @@ def test_same_seed_same_weights_other_seed_other_weights():
 
     np.testing.assert_array_equal(weights(3), weights(3))
     assert not np.allclose(weights(3), weights(4))
+
+
+# The classic tutorial's epochs and batch sizes, copied by hand from it (the VAE's from the
+# Keras example script it comes from); it never trained the LSTM.
+TUTORIAL_BUDGETS = {"dense": (50, 256), "sparse": (100, 256), "deep": (100, 256),
+                    "conv": (50, 128), "denoising": (100, 128), "vae": (50, 100)}
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+@pytest.mark.parametrize("preset", ["training", "tutorial_training"])
+def test_every_architecture_starts_from_training_settings_train_accepts(name, preset):
+    import inspect
+
+    settings = getattr(REGISTRY[name], preset).settings(seed=3)
+    assert set(settings) <= set(inspect.signature(aelib.train).parameters)
+    given = {key: value for key, value in settings.items() if value is not None}
+    resolved = aelib.params.resolve(aelib.TRAINING_PARAMS, given, "Training")  # else ValueError
+    assert {key: resolved[key] for key in given} == given
+    assert settings["seed"] == 3
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+def test_the_tutorial_preset_is_the_tutorial_s_own_budget(name):
+    budget = REGISTRY[name].tutorial_training
+    if name in TUTORIAL_BUDGETS:
+        assert (budget.epochs, budget.batch_size) == TUTORIAL_BUDGETS[name]
+    else:
+        assert "gave no budget" in budget.note

@@ -1,7 +1,9 @@
 """The registry of autoencoder architectures: name -> how to build it and what it accepts.
 
 Each entry is data: a title, what the model is for, how it reads images, its parameter specs
-(defaults from the classic Keras tutorial "Building Autoencoders in Keras") and the module whose
+(defaults from the classic Keras tutorial "Building Autoencoders in Keras"), the training
+settings it starts from (chosen to give recognisable reconstructions in a short wait on 2 CPU
+cores, measured by `bench/defaults.py`), the tutorial's own training budget, and the module whose
 `build_models` makes its Keras models. Modules are imported only when a model is built, so reading
 the registry (a home page listing the architectures) does not pay for importing Keras.
 """
@@ -40,6 +42,30 @@ def input_layout(input_mode: str, image_shape: tuple[int, int, int]) -> tuple[in
 
 
 @dataclass(frozen=True)
+class TrainingPreset:
+    """Training settings to start a model from.
+
+    Args:
+        epochs: passes over the training images.
+        batch_size: images per gradient step.
+        optimizer: a name `aelib.train` accepts.
+        learning_rate: None for the optimizer's default (`aelib.DEFAULT_LEARNING_RATES`).
+        note: where the values come from, in a sentence, where that is not plain.
+    """
+
+    epochs: int
+    batch_size: int
+    optimizer: str = "adam"
+    learning_rate: float | None = None
+    note: str = ""
+
+    def settings(self, seed: int = 0) -> dict:
+        """Keyword arguments for `aelib.train` (the `settings` of an `aelib.TrainingJob`)."""
+        return {"epochs": self.epochs, "batch_size": self.batch_size,
+                "optimizer": self.optimizer, "learning_rate": self.learning_rate, "seed": seed}
+
+
+@dataclass(frozen=True)
 class Architecture:
     """How to build one kind of autoencoder.
 
@@ -50,6 +76,10 @@ class Architecture:
         input_mode: how it reads an image; a key of `INPUT_MODES`.
         params: its hyperparameters.
         module: the module in `aelib.architectures` whose `build_models` makes it.
+        training: the training settings it starts from: recognisable reconstructions of the
+            bundled MNIST sample in a short wait on 2 CPU cores.
+        tutorial_training: the classic tutorial's own budget (its `note` says where the
+            tutorial gave none).
         tutorial: Markdown: what the classic tutorial did, where its code is wrong or stale
             for today's Keras, and what aelib does instead.
     """
@@ -60,6 +90,8 @@ class Architecture:
     input_mode: str
     params: tuple[ParamSpec, ...]
     module: str
+    training: TrainingPreset
+    tutorial_training: TrainingPreset
     tutorial: str = ""
 
     def build_models(self, hparams: dict, image_shape: tuple[int, int, int], seed: int):
@@ -80,6 +112,10 @@ _LOSS = ParamSpec(
 )
 _STALE_API = ("**Stale:** its code is Keras 1 (`Model(input=..., output=...)`, `nb_epoch`, "
               "`border_mode`), which today's Keras rejects; aelib is Keras 3 throughout.")
+_NO_LSTM_BUDGET = ("The tutorial never trained its LSTM sketch, so it gave no budget: this is "
+                   "its conv models' (50 epochs of batch 128).")
+_VAE_BUDGET = ("As in the script the tutorial's VAE comes from, Keras's "
+               "variational_autoencoder.py example.")
 _LEARNED_FILTERS = "Filters per convolution of the encoder, first to last; the decoder mirrors them."
 
 # Every architecture takes the reconstruction loss as its last hyperparameter.
@@ -94,6 +130,8 @@ REGISTRY: dict[str, Architecture] = {
             input_mode="flat",
             params=(_ENCODING_DIM,),
             module="dense",
+            training=TrainingPreset(10, 64, learning_rate=3e-3),
+            tutorial_training=TrainingPreset(50, 256),
             tutorial=("**The tutorial:** `Dense(32, activation='relu')` then `Dense(784, "
                       "activation='sigmoid')`, binary cross-entropy, `optimizer='adadelta'`, 50 "
                       "epochs of batch 256.\n\n**Wrong today:** Adadelta's learning rate was 1.0 "
@@ -115,6 +153,8 @@ REGISTRY: dict[str, Architecture] = {
                 ),
             ),
             module="dense",
+            training=TrainingPreset(10, 64, learning_rate=3e-3),
+            tutorial_training=TrainingPreset(100, 256),
             tutorial=("**The tutorial:** the dense model with `activity_regularizer="
                       "regularizers.l1(10e-5)`, trained 100 epochs; codes averaged 3.33 against "
                       "7.30 without the penalty.\n\n**Wrong:** `10e-5` is 1e-4, not 1e-5 (10 "
@@ -135,6 +175,8 @@ REGISTRY: dict[str, Architecture] = {
                 ),
             ),
             module="dense",
+            training=TrainingPreset(20, 64, learning_rate=3e-3),
+            tutorial_training=TrainingPreset(100, 256),
             tutorial=("**The tutorial:** 128-64-32 dense layers and their mirror, 100 epochs, "
                       "loss about 0.097.\n\n**Our fix:** nothing in the "
                       "model; it is rebuilt as is, with seeded weights so runs repeat.\n\n"
@@ -151,6 +193,8 @@ REGISTRY: dict[str, Architecture] = {
                           high=128, max_length=3),
             ),
             module="conv",
+            training=TrainingPreset(8, 64, learning_rate=3e-3),
+            tutorial_training=TrainingPreset(50, 128),
             tutorial=("**The tutorial:** Conv2D 16-8-8 with max pooling to a 4x4x8 code, "
                       "upsampling back, the decoder's last hidden convolution unpadded to land "
                       "on 28x28; 50 epochs, loss about 0.094, watched in TensorBoard.\n\n"
@@ -172,6 +216,8 @@ REGISTRY: dict[str, Architecture] = {
                           high=2.0),
             ),
             module="conv",
+            training=TrainingPreset(3, 64, learning_rate=3e-3),
+            tutorial_training=TrainingPreset(100, 128),
             tutorial=("**The tutorial:** noise added once to the training images "
                       "(`x + 0.5 * np.random.normal(...)`, clipped), 32-32 filters, 100 "
                       "epochs.\n\n**Wrong:** one fixed noisy copy means the model sees the "
@@ -188,10 +234,12 @@ REGISTRY: dict[str, Architecture] = {
             params=(
                 ParamSpec("latent_dim", 64, "Size of the code (the encoder LSTM's last state).",
                           low=1, high=512),
-                ParamSpec("decoder_units", 64, "Units of the decoder LSTM; a dense sigmoid layer "
+                ParamSpec("decoder_units", 128, "Units of the decoder LSTM; a dense sigmoid layer "
                           "maps them to pixel values.", low=1, high=512),
             ),
             module="lstm",
+            training=TrainingPreset(10, 32, learning_rate=5e-3),
+            tutorial_training=TrainingPreset(50, 128, note=_NO_LSTM_BUDGET),
             tutorial=("**The tutorial:** a sketch, `LSTM(latent_dim)`, `RepeatVector`, "
                       "`LSTM(input_dim, return_sequences=True)`, with `timesteps`, `input_dim` and "
                       "`latent_dim` left undefined: it was never trained on anything.\n\n"
@@ -228,6 +276,8 @@ REGISTRY: dict[str, Architecture] = {
                           "only).", kind="int_list", low=1, high=128, max_length=3),
             ),
             module="vae",
+            training=TrainingPreset(15, 128, learning_rate=5e-3),
+            tutorial_training=TrainingPreset(50, 100, note=_VAE_BUDGET),
             tutorial=("**The tutorial:** an encoder to `z_mean` and `z_log_sigma`, sampling "
                       "`z_mean + K.exp(z_log_sigma) * epsilon`, loss `binary_crossentropy(x, "
                       "x_decoded_mean) + kl_loss`.\n\n**Wrong:** (1) the KL term treats "

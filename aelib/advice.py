@@ -1,0 +1,115 @@
+"""Plain words for a learner: warnings on a training setup before it runs, and whether a trained
+model beats PCA after.
+
+Both are pure functions of a few numbers, so a page (or a script) can say them without
+importing Keras. The PCA comparison takes the losses `aelib.analysis.run_metrics` stores with
+every run (`test_loss`, `pca_loss`); both are mean per-pixel binary cross-entropy on the test
+images, PCA with as many components as the model's code has numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# Fewer steps than this per epoch and a model sees too few updates for a few epochs to show
+# anything: with 240 images and batch 256, one epoch is one step and the model comes out grey.
+FEW_STEPS_PER_EPOCH = 10
+
+
+def training_warnings(train_size: int, batch_size: int) -> list[str]:
+    """What is likely to go wrong with training on `train_size` images in batches of
+    `batch_size`, in sentences that say what to change; empty when nothing is.
+
+    Args:
+        train_size: training images.
+        batch_size: images per gradient step.
+
+    Returns:
+        Zero, one or two warnings: the batch is not smaller than the training set, and an
+        epoch has fewer than `FEW_STEPS_PER_EPOCH` steps.
+
+    Raises:
+        ValueError: a size below 1.
+    """
+    for name, value in (("train_size", train_size), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1; got {value!r}.")
+    warnings = []
+    if batch_size >= train_size:
+        warnings.append(
+            f"The batch ({batch_size:,} images) is not smaller than the training set "
+            f"({train_size:,} images): every epoch is a single gradient step on all of them. "
+            f"Choose a batch of at most {max(1, train_size // FEW_STEPS_PER_EPOCH):,} images.")
+    steps = math.ceil(train_size / batch_size)  # as aelib.batches.steps_per_epoch counts them
+    if steps < FEW_STEPS_PER_EPOCH:
+        warnings.append(
+            f"An epoch is only {steps} step{'s' if steps > 1 else ''} ({train_size:,} images "
+            f"in batches of {batch_size:,}), so a few epochs barely train the model and its "
+            f"reconstructions may come out grey. Use a smaller batch, more images or many "
+            f"more epochs.")
+    return warnings
+
+
+@dataclass(frozen=True)
+class PCAVerdict:
+    """Whether a model reconstructs the test images better than PCA with the same code size.
+
+    Args:
+        model_loss: the model's test loss (mean per-pixel binary cross-entropy).
+        pca_loss: PCA's test loss with `code_size` components.
+        code_size: numbers in the model's code (and PCA components).
+        beats_pca: whether `model_loss` is below `pca_loss`.
+        sentence: the comparison in words, with both numbers.
+    """
+
+    model_loss: float
+    pca_loss: float
+    code_size: int
+    beats_pca: bool
+    sentence: str
+
+
+def pca_verdict(model_loss: float, pca_loss: float, code_size: int,
+                pixels: int | None = None) -> PCAVerdict:
+    """Say plainly whether a trained model beats PCA at the same code size.
+
+    Args:
+        model_loss: the model's test loss, e.g. `run_metrics(...)["test_loss"]`.
+        pca_loss: PCA's, e.g. `run_metrics(...)["pca_loss"]`.
+        code_size: the model's code size (`ae.code_size`).
+        pixels: pixels per image, if known: a code at least that large compresses nothing
+            (the denoising model's 7x7x32 code for 28x28 images), and the sentence says so.
+
+    Returns:
+        A `PCAVerdict` with the numbers and one or two sentences.
+
+    Raises:
+        ValueError: a loss that is not a finite number of at least 0, or a code size below 1.
+    """
+    for name, value in (("model_loss", model_loss), ("pca_loss", pca_loss)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number of at least 0; got {value!r}.")
+    if isinstance(code_size, bool) or not isinstance(code_size, int) or code_size < 1:
+        raise ValueError(f"code_size must be a whole number of at least 1; got {code_size!r}.")
+    if pixels is not None and (isinstance(pixels, bool) or not isinstance(pixels, int)
+                               or pixels < 1):
+        raise ValueError(f"pixels must be a whole number of at least 1; got {pixels!r}.")
+    beats = model_loss < pca_loss
+    pca = (f"PCA with {code_size} component{'s' if code_size > 1 else ''} (the same code "
+           f"size) reaches {pca_loss:.4f}")
+    if pixels is not None and code_size >= pixels:
+        sentence = (f"This model's code ({code_size:,} numbers) is no smaller than an image "
+                    f"({pixels:,} pixels): it compresses nothing, and PCA with as many "
+                    f"components can keep every image whole (test loss {model_loss:.4f}, PCA "
+                    f"{pca_loss:.4f}), so the comparison says little.")
+    elif beats:
+        lower = 1 - model_loss / pca_loss
+        sentence = (f"This model beats PCA: test loss {model_loss:.4f}, {lower:.0%} lower. "
+                    f"{pca}.")
+    else:
+        sentence = (f"This model does not beat PCA yet: test loss {model_loss:.4f}, while {pca}. "
+                    f"A linear projection still reconstructs these images better; more "
+                    f"training may close the gap.")
+    return PCAVerdict(float(model_loss), float(pca_loss), code_size, beats, sentence)
