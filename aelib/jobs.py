@@ -190,6 +190,14 @@ class TrainingJob:
         """Ask training to end after the current batch; the weights so far are kept."""
         self._stop.set()
 
+    def abandon(self) -> None:
+        """Nobody will look at this job again (its session has ended): if it still waits for a
+        training slot, it never trains; a training under way finishes and saves its run, but
+        skips `after_training`."""
+        self.after_training = None
+        if self.snapshot().status == "queued":
+            self.stop()
+
     @property
     def active(self) -> bool:
         """Whether the job's thread is still at work (training, or saving its run)."""
@@ -314,6 +322,13 @@ class JobQueue:
         self._cancelled.set()
         for job in self.jobs:
             job.stop()
+
+    def abandon(self) -> None:
+        """Nobody will look at these jobs again: those not yet started never start, the one
+        training finishes and saves its run (see `TrainingJob.abandon`)."""
+        self._cancelled.set()
+        for job in self.jobs:
+            job.abandon()
 
     def wait(self, timeout: float | None = None) -> list[JobSnapshot]:
         """Block until every job has ended (or `timeout` seconds pass); returns snapshots."""
