@@ -3,13 +3,34 @@
     streamlit run app.py
 """
 
+import logging
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter
+# TensorFlow's "triggered tf.function retracing" warnings: every new model traces its own
+# functions, which is expected here and harmless; they only fill the terminal.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 import streamlit as st  # noqa: E402
 
-from pages._shared import keep_keras_state, render_sidebar, workspace  # noqa: E402
+from pages._identity import identify_browser  # noqa: E402
+from pages._model import find_running_training  # noqa: E402
+from pages._sidebar import render_sidebar  # noqa: E402
+from pages._workspace import workspace  # noqa: E402
+
+
+def keep_keras_state() -> None:
+    """Stop Streamlit from calling `keras.backend.clear_session()` after every script run.
+
+    Streamlit does that (a workaround for old Keras leaks) in a private hook. In this lab it
+    would reset Keras's process-wide state while other sessions train, and each call runs a
+    full garbage collection that stalls their training threads. aelib needs no such reset.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if hasattr(script_runner, "_clean_problem_modules"):
+        script_runner._clean_problem_modules = lambda: None
+
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
@@ -22,10 +43,15 @@ PAGES = [
     st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
     st.Page("pages/anomalies.py", title="Anomalies", icon=":material/report:"),
     st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
+    st.Page("pages/sweep.py", title="Sweep", icon=":material/tune:"),
 ]
 
 keep_keras_state()
 page = st.navigation(PAGES)
 workspace()  # in a shared deployment, gives the visitor a private key in the URL
-render_sidebar()
-page.run()
+identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs
+find_running_training()
+try:
+    page.run()
+finally:  # also when the page stops early (st.stop): the sidebar shows what it just did
+    render_sidebar()

@@ -21,6 +21,7 @@ SPLIT_SEED = 0
 MAX_IMAGES = 200_000
 MAX_PIXELS_PER_IMAGE = 4096
 
+DEFAULT_DATASET = "bundled"  # offline, and the app's starting point
 DATASETS = {
     "bundled": "MNIST sample (bundled, offline)",
     "mnist": "MNIST",
@@ -227,7 +228,7 @@ def _load_digits() -> Dataset:
                                 *data.notes))
 
 
-def load_dataset(name: str = "bundled") -> Dataset:
+def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:
     """Load a dataset by name: "bundled", "mnist", "fashion_mnist" or "digits".
 
     `mnist` downloads through `keras.datasets`; offline it falls back to the bundled sample, and

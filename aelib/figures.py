@@ -197,12 +197,17 @@ def activation_histogram(stats, title: str = "Distribution of code values") -> g
 
 
 def error_histogram(errors: Mapping[str, np.ndarray],
-                    title: str = "Reconstruction error per image") -> go.Figure:
-    """Overlaid histograms of per-image errors, e.g. {"model": ..., "PCA": ...}."""
-    fig = go.Figure([go.Histogram(x=values, name=name, opacity=0.6, nbinsx=50)
+                    title: str = "Reconstruction error per image",
+                    normalised: bool = False) -> go.Figure:
+    """Overlaid histograms of per-image errors, e.g. {"model": ..., "PCA": ...}. With
+    `normalised`, each group's bars sum to 1, so a small group (the anomalies) is as visible as
+    a large one."""
+    fig = go.Figure([go.Histogram(x=values, name=name, opacity=0.6, nbinsx=50,
+                                  histnorm="probability" if normalised else None)
                      for name, values in errors.items()])
     fig.update_layout(title=title, barmode="overlay", xaxis_title="binary cross-entropy",
-                      yaxis_title="images", height=320, margin=dict(l=10, r=10, t=50, b=10))
+                      yaxis_title="share of images" if normalised else "images", height=320,
+                      margin=dict(l=10, r=10, t=50, b=10))
     return fig
 
 

@@ -21,7 +21,9 @@ import numpy as np
 from aelib.analysis import run_metrics
 from aelib.autoencoder import Autoencoder
 from aelib.datasets import Dataset
-from aelib.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
+from aelib.progress import (BatchProgress, EpochEnded, EpochStarted, TrainingFinished,
+                            epochs_text)
+from aelib.slots import TrainingSlots
 from aelib.training import train
 
 
@@ -67,56 +69,31 @@ class JobSnapshot:
         """Whether the job has ended, however it ended."""
         return self.status not in ("queued", "running")
 
-
-class TrainingSlots:
-    """A limit on trainings running at once in a process, first come, first served.
-
-    Args:
-        limit: how many may run together (at least 1).
-
-    Raises:
-        ValueError: a limit below 1.
-    """
-
-    def __init__(self, limit: int):
-        if int(limit) < 1:
-            raise ValueError(f"The training limit must be at least 1; got {limit}.")
-        self.limit = int(limit)
-        self._condition = threading.Condition()
-        self._waiting: list = []
-        self._running = 0
-
-    def acquire(self, holder, cancelled: threading.Event) -> bool:
-        """Wait for a free slot in turn; False if `cancelled` is set first."""
-        with self._condition:
-            self._waiting.append(holder)
-            try:
-                while self._waiting[0] is not holder or self._running >= self.limit:
-                    if cancelled.is_set():
-                        return False
-                    self._condition.wait(0.1)
-                self._running += 1
-                return True
-            finally:
-                self._waiting.remove(holder)
-                self._condition.notify_all()
-
-    def release(self) -> None:
-        """Give a slot back."""
-        with self._condition:
-            self._running -= 1
-            self._condition.notify_all()
-
-    def position(self, holder) -> int | None:
-        """`holder`'s place in the queue (1 is next), or None when it is not waiting."""
-        with self._condition:
-            return self._waiting.index(holder) + 1 if holder in self._waiting else None
-
     @property
-    def running(self) -> int:
-        """Trainings holding a slot now."""
-        with self._condition:
-            return self._running
+    def epochs_done(self) -> int:
+        """Epochs that ended (a stopped epoch that ended counts)."""
+        return len(self.history.get("loss", []))
+
+    def headline(self) -> str:
+        """The state in a few words: "training, 40%", "trained 5 epochs", "waiting (place 2)"."""
+        return {
+            "queued": f"waiting for a training slot (place {self.queue_position or '?'})",
+            "running": f"training, {self.fraction:.0%}",
+            "finished": f"trained {epochs_text(self.epochs_done)}",
+            "stopped": f"stopped after {epochs_text(self.epochs_done)}",
+            "failed": "training failed",
+            "cancelled": "cancelled before it started",
+        }[self.status]
+
+    def progress_text(self) -> str:
+        """"Epoch 2/5 · batch 10/32 · ETA 4 s" while training; the outcome once done."""
+        if self.status == "running":
+            eta = "" if self.eta_seconds is None else f" · ETA {self.eta_seconds:.0f} s"
+            batches = f" · batch {self.batch}/{self.batches}" if self.batches else ""
+            return f"Epoch {max(self.epoch, 1)}/{self.epochs}{batches}{eta}"
+        if self.status == "queued":
+            return self.headline().capitalize()
+        return f"{self.headline().capitalize()} in {self.seconds:.1f} s"
 
 
 # One background analysis at a time in the process (a t-SNE map already uses every core).
@@ -162,18 +139,6 @@ class TrainingJob:
         self._finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="aelib-training", daemon=True)
 
-    @classmethod
-    def finished(cls, ae: Autoencoder, data: Dataset, history: dict, settings: dict | None = None,
-                 run_id: int | None = None) -> "TrainingJob":
-        """A job that is already over: a stored or uploaded model, to explore as if just trained."""
-        job = cls(ae, data, settings or {"epochs": len(history.get("loss", []))},
-                  np.zeros((0, *ae.image_shape), np.float32))
-        epochs = len(history.get("loss", []))
-        job._update(status="finished", epoch=epochs, fraction=1.0, history=dict(history),
-                    run_id=run_id, saved=run_id is not None)
-        job._analyse()  # nothing to run: no after_training
-        return job
-
     def start(self) -> "TrainingJob":
         """Start the job's thread: it waits for a training slot (if limited), then trains.
         Returns the job."""
@@ -187,7 +152,8 @@ class TrainingJob:
         self._analyse()
 
     def stop(self) -> None:
-        """Ask training to end after the current batch; the weights so far are kept."""
+        """Ask training to end after the current call into the backend (a batch, or several:
+        see `aelib.train`'s `steps_per_execution`); the weights so far are kept."""
         self._stop.set()
 
     def abandon(self) -> None:
@@ -197,6 +163,15 @@ class TrainingJob:
         self.after_training = None
         if self.snapshot().status == "queued":
             self.stop()
+
+    @property
+    def history(self) -> dict:
+        """Per-epoch values so far (`loss`, `val_loss`, ...)."""
+        return self.snapshot().history
+
+    def describe(self) -> str:
+        """What this model is, in a few words: its state ("trained 5 epochs", "training, 40%")."""
+        return self.snapshot().headline()
 
     @property
     def active(self) -> bool:

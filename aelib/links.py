@@ -13,14 +13,11 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
-from aelib.datasets import DATASETS
+from aelib.datasets import DATASETS, DEFAULT_DATASET
 from aelib.params import ParamSpec
-from aelib.training import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
+from aelib.settings import DEFAULT_LEARNING_RATES, TRAIN_SIZE, TRAINING_PARAMS
 
 DEFAULT_ARCHITECTURE = ARCHITECTURES[0]
-DEFAULT_DATASET = "bundled"
-TRAIN_SIZE = ParamSpec("train_size", 8000, "Training images used (a seeded subset).", low=1,
-                       high=10_000_000)
 # Parameter names of the link beyond the hyperparameters' and training settings' own names.
 ARCHITECTURE_KEY, DATASET_KEY = "arch", "data"
 

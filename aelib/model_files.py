@@ -159,3 +159,17 @@ def load_model_file(path: str | os.PathLike) -> Autoencoder:
     else:
         encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
     return Autoencoder(name, hparams, model, encoder, decoder, image_shape=image_shape, seed=seed)
+
+
+def load_model_bytes(filename: str, data: bytes) -> Autoencoder:
+    """`load_model_file` for a model that arrives as bytes (an upload), named `filename`.
+
+    Raises:
+        ValueError: as `load_model_file`, saying why the file was refused.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(f"it is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+    with tempfile.TemporaryDirectory(prefix="aelib-upload-") as folder:
+        path = Path(folder) / (Path(filename).name or "model")
+        path.write_bytes(data)
+        return load_model_file(path)

@@ -97,9 +97,11 @@ class ParamSpec:
         shown = value if whole is None else whole
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self._error(shown)
-        if not math.isfinite(value) or (kind == "int" and value != int(value)):
+        # Python compares an int of any size with a float exactly; converting one past
+        # float's range (10**400) would raise OverflowError, so check the range first.
+        if isinstance(value, float) and not math.isfinite(value):
             raise self._error(shown)
-        if not self.low <= value <= self.high:
+        if not self.low <= value <= self.high or (kind == "int" and value != int(value)):
             raise self._error(shown)
         return int(value) if kind == "int" else float(value)
 

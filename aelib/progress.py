@@ -137,3 +137,8 @@ class ProgressCallback(keras.callbacks.Callback):
     def _end(self, reason: str) -> None:
         self.stopped = self.stopped or reason
         self.model.stop_training = True
+
+
+def epochs_text(count: int) -> str:
+    """"1 epoch", "5 epochs": a count of epochs in words."""
+    return f"{count} epoch" if count == 1 else f"{count} epochs"

@@ -1,7 +1,7 @@
 """The run store: every training kept in an embedded SQLite database, with its model file.
 
     store = RunStore()                       # AELIB_RUNS_DIR, else the user's data directory
-    run_id = store.save(ae, data, settings, result, metrics)
+    run_id = store.save(ae, data, settings, result.history, metrics=metrics)
     store.list(); store.load(run_id); store.compare([1, 2]); store.delete(run_id)
 
 A run records the architecture, hyperparameters, training settings, dataset and its source,
@@ -11,6 +11,7 @@ writes the run as "running" before training, `finish` completes it: SQLite commi
 whole, and the model is written to a temporary file and renamed, so a crash mid-training leaves
 a run marked "running" (listed as "interrupted" once its process is gone), never a corrupt
 database or a half-written model. Runs belong to a workspace; a store lists one workspace's runs.
+A sweep (`aelib.sweeps`) is kept as a row of its own, and each of its runs carries its id.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ import sqlite3
 import sys
 import time
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aelib.autoencoder import Autoencoder
-from aelib.datasets import Dataset
-from aelib.model_files import load_model_file, save_model_file
+if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
+    from aelib.autoencoder import Autoencoder
+    from aelib.datasets import Dataset
 
 DEFAULT_WORKSPACE = "local"
 METRIC_NAMES = ("test_loss", "pca_loss", "code_mean", "inactive_fraction", "knn_accuracy")
@@ -53,7 +55,20 @@ CREATE TABLE IF NOT EXISTS runs (
     pid INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs (workspace, id);
+CREATE TABLE IF NOT EXISTS sweeps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    status TEXT NOT NULL,
+    pid INTEGER NOT NULL
+);
 """
+# Columns added after the first release: (table, column, definition). A database made before
+# them gets them when a store opens it; their old rows read NULL.
+_ADDED_COLUMNS = (("runs", "sweep_id", "INTEGER REFERENCES sweeps (id)"),)
 
 
 def default_runs_dir() -> Path:
@@ -101,11 +116,41 @@ class RunRecord:
     history: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
     model_path: str | None = None
+    sweep_id: int | None = None  # the sweep it belongs to, if any
 
     @property
     def seconds(self) -> float | None:
         """Wall time of the run, None while it runs."""
         return None if self.ended_at is None else self.ended_at - self.started_at
+
+    @property
+    def label(self) -> str:
+        """"run 3 · dense · bundled", for pickers and legends."""
+        return f"run {self.id} · {self.architecture} · {self.dataset}"
+
+    def to_json(self) -> str:
+        """The run's settings, history and metrics as JSON, for a download (no file paths)."""
+        return json.dumps({k: v for k, v in asdict(self).items() if k != "model_path"},
+                          indent=2)
+
+
+@dataclass(frozen=True)
+class SweepRecord:
+    """One stored sweep, as `RunStore.sweeps` returns it; its runs carry its id.
+
+    Args:
+        plan: the sweep's plan as plain data (`aelib.sweep_plan.SweepPlan.to_dict`).
+        engine: where its runs went, in words.
+        status: running, interrupted (its process is gone), finished, stopped or failed.
+    """
+
+    id: int
+    workspace: str
+    plan: dict
+    engine: str
+    started_at: float
+    ended_at: float | None
+    status: str
 
 
 @dataclass(frozen=True)
@@ -142,15 +187,22 @@ class RunStore:
     Args:
         path: the runs directory; None for `default_runs_dir()`.
         workspace: whose runs these are; other workspaces' runs are invisible here.
+        sweep_id: the sweep that runs this store starts belong to (see `in_sweep`), or None.
     """
 
     def __init__(self, path: str | os.PathLike | None = None,
-                 workspace: str = DEFAULT_WORKSPACE):
+                 workspace: str = DEFAULT_WORKSPACE, sweep_id: int | None = None):
         self.path = Path(path) if path is not None else default_runs_dir()
         self.workspace = workspace
+        self.sweep_id = sweep_id
         (self.path / "models").mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db, db:
             db.executescript(_SCHEMA)
+            _add_missing_columns(db)
+
+    def in_sweep(self, sweep_id: int) -> RunStore:
+        """The same store, tagging every run it starts with `sweep_id`."""
+        return RunStore(self.path, self.workspace, sweep_id)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path / "runs.sqlite", timeout=30)
@@ -164,19 +216,21 @@ class RunStore:
         with closing(self._connect()) as db, db:
             cursor = db.execute(
                 "INSERT INTO runs (workspace, architecture, hparams, settings, dataset, "
-                "dataset_source, seed, versions, started_at, status, pid) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+                "dataset_source, seed, versions, started_at, status, pid, sweep_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
                 (self.workspace, ae.architecture, json.dumps(ae.hparams),
                  json.dumps({**settings, "train_images": len(data.x_train),
                              "test_images": len(data.x_test)}),
                  data.name, data.source, int(settings.get("seed", ae.seed)),
-                 json.dumps(library_versions()), time.time(), os.getpid()),
+                 json.dumps(library_versions()), time.time(), os.getpid(), self.sweep_id),
             )
             return int(cursor.lastrowid)
 
     def finish(self, run_id: int, ae: Autoencoder, history: dict, status: str = "finished",
                reason: str | None = None, metrics: dict | None = None) -> None:
         """Complete a run: save its model file, then its status, history and metrics."""
+        from aelib.model_files import save_model_file
+
         model_path = save_model_file(ae, self.path / "models" / f"run-{run_id}.keras")
         with closing(self._connect()) as db, db:
             db.execute(
@@ -194,12 +248,35 @@ class RunStore:
         self.finish(run_id, ae, history, status, reason, metrics)
         return run_id
 
-    def list(self) -> list[RunRecord]:
-        """This workspace's runs, newest first."""
+    def list(self, sweep_id: int | None = None) -> list[RunRecord]:
+        """This workspace's runs, newest first; only those of sweep `sweep_id` if given."""
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT * FROM runs WHERE workspace=? ORDER BY id DESC",
-                              (self.workspace,)).fetchall()
+            rows = db.execute("SELECT * FROM runs WHERE workspace=? AND (? IS NULL OR "
+                              "sweep_id=?) ORDER BY id DESC",
+                              (self.workspace, sweep_id, sweep_id)).fetchall()
         return [self._record(row) for row in rows]
+
+    def start_sweep(self, plan: dict, engine: str) -> int:
+        """Record a sweep as "running"; returns its id. `plan` is plain, JSON-able data."""
+        with closing(self._connect()) as db, db:
+            cursor = db.execute(
+                "INSERT INTO sweeps (workspace, plan, engine, started_at, status, pid) "
+                "VALUES (?, ?, ?, ?, 'running', ?)",
+                (self.workspace, json.dumps(plan), engine, time.time(), os.getpid()))
+            return int(cursor.lastrowid)
+
+    def finish_sweep(self, sweep_id: int, status: str = "finished") -> None:
+        """Mark a sweep as ended: "finished", "stopped" or "failed"."""
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE sweeps SET ended_at=?, status=? WHERE id=? AND workspace=?",
+                       (time.time(), status, sweep_id, self.workspace))
+
+    def sweeps(self) -> list[SweepRecord]:
+        """This workspace's sweeps, newest first."""
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT * FROM sweeps WHERE workspace=? ORDER BY id DESC",
+                              (self.workspace,)).fetchall()
+        return [SweepRecord(**_with_liveness(dict(row), "plan")) for row in rows]
 
     def get(self, run_id: int) -> RunRecord:
         """One run's record.
@@ -220,6 +297,8 @@ class RunStore:
         Raises:
             ValueError: no such run, or it has no saved model (still running or interrupted).
         """
+        from aelib.model_files import load_model_file
+
         record = self.get(run_id)
         if not record.model_path or not Path(record.model_path).exists():
             raise ValueError(f"Run {run_id} has no saved model (it is {record.status}).")
@@ -234,13 +313,14 @@ class RunStore:
             Path(record.model_path).unlink(missing_ok=True)
 
     def compare(self, run_ids) -> list[dict]:
-        """A table, one row per run: id, architecture, dataset, epochs, seconds and metrics."""
+        """A table, one row per run: id, architecture, dataset, sweep, status, epochs, seconds
+        and metrics."""
         rows = []
         for run_id in run_ids:
             record = self.get(run_id)
             rows.append({
                 "run": record.id, "architecture": record.architecture,
-                "dataset": record.dataset, "status": record.status,
+                "dataset": record.dataset, "sweep": record.sweep_id, "status": record.status,
                 "epochs": len(record.history.get("loss", [])),
                 "seconds": None if record.seconds is None else round(record.seconds, 1),
                 **{name: record.metrics.get(name) for name in METRIC_NAMES},
@@ -248,10 +328,29 @@ class RunStore:
         return rows
 
     def _record(self, row: sqlite3.Row) -> RunRecord:
-        values = dict(row)
-        pid = values.pop("pid")
-        for key in ("hparams", "settings", "versions", "history", "metrics"):
-            values[key] = json.loads(values[key])
-        if values["status"] == "running" and not (pid == os.getpid() or _alive(pid)):
-            values["status"] = "interrupted"
-        return RunRecord(**values)
+        return RunRecord(**_with_liveness(dict(row), "hparams", "settings", "versions",
+                                          "history", "metrics"))
+
+
+def _with_liveness(values: dict, *json_columns: str) -> dict:
+    """A row's values with its JSON columns read and its pid dropped: a row still "running"
+    whose process is gone reads "interrupted"."""
+    pid = values.pop("pid")
+    for key in json_columns:
+        values[key] = json.loads(values[key])
+    if values["status"] == "running" and not (pid == os.getpid() or _alive(pid)):
+        values["status"] = "interrupted"
+    return values
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a database made by an earlier aelib up to date (see `_ADDED_COLUMNS`)."""
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            try:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            except sqlite3.OperationalError as error:  # another process added it just now
+                if "duplicate column" not in str(error):
+                    raise
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (workspace, sweep_id)")

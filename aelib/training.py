@@ -24,29 +24,15 @@ from aelib.distribution import data_parallel_scope, has_accelerator
 from aelib.noise import add_noise
 from aelib.params import ParamSpec, resolve
 from aelib.progress import ProgressCallback, ProgressEvent
+from aelib.settings import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
 from aelib.tensorflow_leak import release_custom_gradients
 
-# Adadelta gets the learning rate the tutorial's Keras had; Keras 3's 0.001 barely moves it.
-DEFAULT_LEARNING_RATES = {"adam": 1e-3, "rmsprop": 1e-3, "sgd": 1e-2, "adadelta": 1.0}
 OPTIMIZERS = {
     "adam": keras.optimizers.Adam,
     "rmsprop": keras.optimizers.RMSprop,
     "sgd": keras.optimizers.SGD,
     "adadelta": keras.optimizers.Adadelta,
 }
-
-TRAINING_PARAMS = (
-    ParamSpec("epochs", 5, "Passes over the training images (the tutorial ran 50 to 100).",
-              low=1, high=1000),
-    ParamSpec("batch_size", 256, "Images per gradient step.", low=1, high=8192),
-    ParamSpec("optimizer", "adam", "The gradient method.", kind="choice",
-              choices=tuple(OPTIMIZERS)),
-    ParamSpec("learning_rate", 1e-3, "Step size; each optimizer has its own default (adadelta "
-              "1.0, as in the tutorial's Keras).", kind="float", low=1e-6, high=10.0,
-              log_scale=True),
-    ParamSpec("seed", 0, "Seed of the batch order (and of nothing else in the process).",
-              low=0, high=2**31 - 1),
-)
 VALIDATION_NOISE_SEED = 12345
 
 # Training steps per call into the backend, chosen with bench/train_speed.py (README,

@@ -3,7 +3,8 @@
 "Building Autoencoders in Keras" (F. Chollet, 2016) trained four image models on MNIST's 60,000
 training images and reported their losses (mean per-pixel binary cross-entropy) and, for the
 sparse model, the mean code activation. `tutorial_jobs` sets the same models up at a budget of
-your choice, to run through `aelib.JobQueue`.
+your choice, to run through `aelib.JobQueue`, and `comparison_rows` puts what they got next to
+what the tutorial reported.
 """
 
 from __future__ import annotations
@@ -54,3 +55,29 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
                     subset.x_test[:10], store=store, slots=slots)
         for run in TUTORIAL_RUNS
     ]
+
+
+def comparison_rows(snapshots, store) -> list[dict]:
+    """What the tutorial reported next to what its experiments got here, one row per model.
+
+    Args:
+        snapshots: the `JobSnapshot`s of `tutorial_jobs`'s jobs, in `TUTORIAL_RUNS` order.
+        store: the `RunStore` the jobs saved their runs to (for their final metrics).
+
+    Returns:
+        Rows with the model, epochs, status, the tutorial's loss, our final training and test
+        losses, the tutorial's and our mean code activation, and seconds (None until known).
+    """
+    rows = []
+    for run, snapshot in zip(TUTORIAL_RUNS, snapshots):
+        metrics = store.get(snapshot.run_id).metrics if snapshot.saved else {}
+        rows.append({
+            "model": run.architecture, "epochs": snapshot.epochs, "status": snapshot.status,
+            "tutorial reported": run.reported_loss,
+            "our train loss": (snapshot.history.get("loss") or [None])[-1],
+            "our test loss": metrics.get("test_loss"),
+            "tutorial code mean": run.reported_code_mean,
+            "our code mean": metrics.get("code_mean"),
+            "seconds": round(snapshot.seconds, 1) if snapshot.done else None,
+        })
+    return rows

@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import aelib  # noqa: E402
-from aelib.tutorial import TUTORIAL_RUNS, tutorial_jobs  # noqa: E402
+from aelib.tutorial import comparison_rows, tutorial_jobs  # noqa: E402
 
 
 def main():
@@ -33,16 +33,15 @@ def main():
     snapshots = queue.start().wait()
     print(f"# {data.source}; {args.train_size or len(data.x_train)} training images, "
           f"{len(data.x_test)} test images")
-    print("| model | epochs | tutorial reported | our train loss | our test loss "
-          "| code mean (tutorial) | seconds |")
-    print("|---|---|---|---|---|---|---|")
-    for run, snapshot in zip(TUTORIAL_RUNS, snapshots):
-        metrics = store.get(snapshot.run_id).metrics
-        code_mean = f"{metrics['code_mean']:.2f}" + (
-            f" ({run.reported_code_mean})" if run.reported_code_mean else "")
-        print(f"| {run.architecture} | {snapshot.epochs} | {run.reported_loss} "
-              f"| {snapshot.history['loss'][-1]:.4f} | {metrics['test_loss']:.4f} "
-              f"| {code_mean} | {snapshot.seconds:.0f} |", flush=True)
+    rows = comparison_rows(snapshots, store)
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for row in rows:
+        print("| " + " | ".join(_cell(value) for value in row.values()) + " |", flush=True)
+
+
+def _cell(value) -> str:
+    return f"{value:.4f}" if isinstance(value, float) and value < 10 else str(value)
 
 
 if __name__ == "__main__":

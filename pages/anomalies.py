@@ -5,10 +5,11 @@ import streamlit as st
 
 import aelib
 from aelib.anomaly import anomaly_report, normal_only
-from pages._shared import get_dataset, training_slots
+from pages import _state
+from pages._data import dataset_name, get_dataset
+from pages._workspace import training_slots
 
 POLL_SECONDS = 0.5
-JOB, REPORT = "anomaly_job", "anomaly_report"
 
 st.title("Anomalies")
 st.write("An autoencoder reconstructs well what it was trained on. Train one on *normal* "
@@ -28,7 +29,7 @@ held_out = left.multiselect("Anomalies: classes left out of training", labels,
 name = middle.selectbox("Architecture", aelib.ARCHITECTURES, key="anomaly_arch",
                         format_func=lambda n: aelib.REGISTRY[n].title)
 epochs = right.number_input("Epochs", 1, 100, 5, key="anomaly_epochs")
-job = st.session_state.get(JOB)
+job = st.session_state.get(_state.ANOMALY_JOB)
 running = job is not None and job.active
 if st.button("Train on the normal classes", type="primary", disabled=running,
              icon=":material/play_arrow:"):
@@ -38,39 +39,46 @@ if st.button("Train on the normal classes", type="primary", disabled=running,
         st.error(str(error))
         st.stop()
     ae = aelib.build(name, seed=0, image_shape=data.image_shape)
-    st.session_state[JOB] = aelib.TrainingJob(
+    st.session_state[_state.ANOMALY_JOB] = aelib.TrainingJob(
         ae, normal, {"epochs": int(epochs)}, data.x_test[:0], slots=training_slots()).start()
-    st.session_state[REPORT] = None
-    st.session_state["anomaly_held_out"] = list(held_out)
+    st.session_state[_state.ANOMALY_REPORT] = None
+    st.session_state[_state.ANOMALY_HELD_OUT] = (dataset_name(), list(held_out))
     st.rerun()
 
 
 def report_panel() -> None:
     """Progress while the model trains; then the ROC curve and the most anomalous images."""
-    job = st.session_state.get(JOB)
+    job = st.session_state.get(_state.ANOMALY_JOB)
     if job is None:
         st.info("Pick the anomalies and press **Train on the normal classes**.")
         return
+    trained_on, held = st.session_state[_state.ANOMALY_HELD_OUT]
+    if trained_on != dataset_name():  # a result belongs to the dataset it was computed on
+        trained_title = aelib.DATASETS.get(trained_on, "your upload")
+        st.info(f"Your last anomaly model was trained on {trained_title}; the dataset in use "
+                "has changed. Press **Train on the normal classes** to find anomalies in this "
+                "one.")
+        return
     snapshot = job.snapshot()
     if not snapshot.done:
-        st.progress(snapshot.fraction, text=f"Training on the normal classes: epoch "
-                                            f"{max(snapshot.epoch, 1)}/{snapshot.epochs}")
+        st.progress(snapshot.fraction, text=f"Training on the normal classes: "
+                                            f"{snapshot.progress_text()}")
         return
     if not snapshot.history:
         st.error(snapshot.message or "Training ended before any epoch.")
         return
-    held = st.session_state["anomaly_held_out"]
-    if st.session_state.get(REPORT) is None:
-        st.session_state[REPORT] = anomaly_report(job.ae, job.data, held)
+    if st.session_state.get(_state.ANOMALY_REPORT) is None:
+        st.session_state[_state.ANOMALY_REPORT] = anomaly_report(job.ae, job.data, held)
         st.rerun()  # the whole page, so the button shows that training ended
-    report = st.session_state[REPORT]
+    report = st.session_state[_state.ANOMALY_REPORT]
     st.metric(f"AUC, classes {', '.join(map(str, held))} as anomalies", f"{report.auc:.3f}",
               help="The chance that a random anomaly scores above a random normal image.")
     curve, scores = st.columns(2)
     curve.plotly_chart(aelib.figures.roc_curve(report))
     scores.plotly_chart(aelib.figures.error_histogram(
         {"normal": report.scores[~report.is_anomaly], "anomalies":
-         report.scores[report.is_anomaly]}, title="Anomaly score (reconstruction error)"))
+         report.scores[report.is_anomaly]}, title="Anomaly score (reconstruction error)",
+        normalised=True))
     top, tested = report.ranking[:12], job.data
     st.plotly_chart(aelib.figures.image_rows(
         {"most anomalous": tested.x_test[top], "reconstructed": job.ae.reconstruct(

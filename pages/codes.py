@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._shared import analysed, memo, require_model, test_codes
+from pages._model import analysed, memo, require_model, test_codes
 
 
 def compute_tsne(codes):
@@ -15,9 +15,9 @@ def compute_tsne(codes):
 
 
 st.title("Codes")
-job = require_model()
-ae, data = job.ae, job.data
-codes = test_codes(job)
+model = require_model()
+ae, data = model.ae, model.data
+codes = test_codes(model)
 stats = memo("sparsity", lambda: analysis.sparsity_stats(codes))
 
 st.subheader("Sparsity")
@@ -39,9 +39,9 @@ if len(codes) < analysis.MIN_TSNE_POINTS:
     st.info(f"A t-SNE map needs at least {analysis.MIN_TSNE_POINTS} test images; this dataset "
             f"has {len(codes)}.")
     st.stop()
-tsne_map = analysed(job, "tsne", lambda: compute_tsne(codes),
+tsne_map = analysed(model, "tsne", lambda: compute_tsne(codes),
                     waiting="Finishing the t-SNE map...")
-trust = analysed(job, "trustworthiness", lambda: analysis.tsne_trustworthiness(codes, tsne_map))
+trust = analysed(model, "trustworthiness", lambda: analysis.tsne_trustworthiness(codes, tsne_map))
 st.metric("Trustworthiness of the map", f"{trust:.3f}",
           help="scikit-learn's `trustworthiness` (5 neighbours): 1.0 when each point's nearest "
                "neighbours on the map are also its neighbours in code space; far-apart points "

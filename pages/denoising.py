@@ -4,11 +4,12 @@ import streamlit as st
 
 import aelib
 from aelib import analysis, figures
-from pages._shared import draw_a_digit, require_model
+from pages._draw import draw_a_digit
+from pages._model import require_model
 
 st.title("Denoising")
-job = require_model()
-ae, data = job.ae, job.data
+model = require_model()
+ae, data = model.ae, model.data
 if ae.architecture != "denoising":
     st.caption("Any model can be shown noisy images; the denoising model was trained for it.")
 
@@ -30,4 +31,4 @@ st.plotly_chart(figures.image_rows(
     title=f"First ten test images, noise factor {noise_factor:.2f}"))
 
 st.subheader("Draw a digit, add the noise, denoise it")
-draw_a_digit(job, key="denoise_canvas", noise_factor=noise_factor)
+draw_a_digit(model, key="denoise_canvas", noise_factor=noise_factor)

@@ -5,16 +5,18 @@ import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._shared import require_model, test_codes
+from pages import _state
+from pages._model import require_model, test_codes
 
 st.title("Generate")
-job = require_model()
-ae, data = job.ae, job.data
+model = require_model()
+ae, data = model.ae, model.data
 
 if ae.architecture == "vae":
-    codes = test_codes(job)
+    codes = test_codes(model)
     st.subheader("The latent plane")
-    st.plotly_chart(figures.vae_loss_terms(job.snapshot().history))
+    if "kl_loss" in model.history:
+        st.plotly_chart(figures.vae_loss_terms(model.history))
     plane, manifold = st.columns(2)
     event = plane.plotly_chart(figures.latent_scatter(codes, data.y_test, pick_grid=31),
                                on_select="rerun", selection_mode="points", key="latent_plane")
@@ -30,14 +32,16 @@ if ae.architecture == "vae":
     clicked = event.selection.points[-1] if event.selection.points else None
     if clicked is not None:  # a click on the plane moves the first two sliders there
         xy = (float(np.clip(clicked["x"], -3, 3)), float(np.clip(clicked["y"], -3, 3)))
-        if st.session_state.get("clicked_point") != xy:
-            st.session_state["clicked_point"] = xy
-            st.session_state["z_0"], st.session_state["z_1"] = (round(v, 2) for v in xy)
+        if st.session_state.get(_state.LATENT_CLICK) != xy:
+            st.session_state[_state.LATENT_CLICK] = xy
+            for i, value in enumerate(xy):
+                st.session_state[_state.LATENT_SLIDER.format(i)] = round(value, 2)
     point = np.zeros((1, ae.code_size), np.float32)
     sliders = st.columns(min(ae.code_size, 4))
     for i in range(min(ae.code_size, 4)):
-        st.session_state.setdefault(f"z_{i}", 0.0)  # the value lives in session state
-        point[0, i] = sliders[i].slider(f"z[{i}]", -3.0, 3.0, step=0.05, key=f"z_{i}")
+        key = _state.LATENT_SLIDER.format(i)
+        st.session_state.setdefault(key, 0.0)  # the value lives in session state
+        point[0, i] = sliders[i].slider(f"z[{i}]", -3.0, 3.0, step=0.05, key=key)
     if ae.code_size > 4:
         st.caption(f"The other {ae.code_size - 4} latent dimensions stay at 0.")
     st.plotly_chart(figures.image_rows({"decoded": ae.decode(point)}), key="decoded_point")

@@ -1,12 +1,15 @@
 """Home: what autoencoders are, the seven architectures, the dataset, and a one-click start."""
 
+import numpy as np
 import streamlit as st
 
-import numpy as np
-
 import aelib
-from pages._shared import (DEFAULT_DATASET, SETTING_PREFIX, UPLOAD, dataset_choices,
-                           get_dataset, kept, model_summary, remember, set_setting)
+from aelib.datasets import DEFAULT_DATASET
+from pages import _state
+from pages._data import dataset_choices, get_dataset, use_upload
+from pages._widgets import model_summary
+
+ONE_CLICK_ARCHITECTURE = "dense"
 
 
 def upload_panel() -> None:
@@ -33,10 +36,32 @@ def upload_panel() -> None:
     st.button("Use this dataset", icon=":material/check:", on_click=use_upload, args=(data,))
 
 
-def use_upload(data) -> None:
-    """Make the checked upload this session's dataset (a callback: it runs before the radio)."""
-    st.session_state["upload_dataset"] = data
-    set_setting(f"{SETTING_PREFIX}dataset", UPLOAD)
+def pick_dataset() -> None:
+    """The dataset radio's callback: use the picked dataset if it loads; else keep the one in
+    use and say why."""
+    widget = _state.kept("dataset", DEFAULT_DATASET)
+    picked, choices = st.session_state[widget], dataset_choices()
+    try:
+        get_dataset(picked)
+    except ValueError as error:
+        st.session_state[_state.DATASET_ERROR] = f"{choices.get(picked, picked)}: {error}"
+        st.session_state[widget] = _state.setting("dataset", DEFAULT_DATASET)
+    else:
+        _state.remember("dataset", picked)
+
+
+def one_click_start() -> None:
+    """Home's button: the single dense model with its own defaults, started on the Train page."""
+    architecture = aelib.REGISTRY[ONE_CLICK_ARCHITECTURE]
+    _state.set_setting("arch", ONE_CLICK_ARCHITECTURE)
+    for spec in architecture.params:
+        _state.set_setting(f"{ONE_CLICK_ARCHITECTURE}_{spec.name}", spec.default)
+    for spec in aelib.TRAINING_PARAMS:
+        if spec.name != "learning_rate":
+            _state.set_setting(spec.name, spec.default)
+    optimizer = aelib.settings.training_spec("optimizer").default
+    _state.set_setting(f"learning_rate_{optimizer}", aelib.DEFAULT_LEARNING_RATES[optimizer])
+    st.session_state[_state.AUTOSTART] = True
 
 
 st.title("Autoencoder Lab")
@@ -53,29 +78,27 @@ st.markdown(
 left, right = st.columns([2, 3])
 with left:
     st.subheader("1. Dataset")
-    choices, setting = dataset_choices(), f"{SETTING_PREFIX}dataset"
-    remember(setting, st.radio(
-             "Images to learn from", list(choices), format_func=choices.get,
-             key=kept(setting, DEFAULT_DATASET),
+    choices = dataset_choices()
+    st.radio("Images to learn from", list(choices), format_func=choices.get,
+             key=_state.kept("dataset", DEFAULT_DATASET), on_change=pick_dataset,
              help="The bundled sample works offline. MNIST and Fashion-MNIST download through "
-                  "keras.datasets; offline, MNIST falls back to the bundled sample."))
+                  "keras.datasets; offline, MNIST falls back to the bundled sample.")
+    failed = st.session_state.pop(_state.DATASET_ERROR, None)
+    if failed:
+        st.error(failed)
+    data = get_dataset()
     with st.expander("Upload your own images", icon=":material/upload:"):
         upload_panel()
-    try:
-        data = get_dataset()
-    except ValueError as error:
-        st.error(str(error))
-        st.stop()
-    st.success(f"Loaded: {data.source}. {len(data.x_train):,} training and "
+    st.success(f"In use: {data.source}. {len(data.x_train):,} training and "
                f"{len(data.x_test):,} test images of {data.image_shape[0]}x"
                f"{data.image_shape[1]} pixels.")
 with right:
     st.subheader("2. Train")
-    st.write("Start with the simplest model, a single dense layer with a 32-number code, for "
-             "5 epochs; you can change everything on the Train page.")
-    if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:"):
-        set_setting(f"{SETTING_PREFIX}arch", "dense")
-        st.session_state["autostart"] = True
+    dense_training = {spec.name: spec.default for spec in aelib.TRAINING_PARAMS}
+    st.write(f"Start with the simplest model, a single dense layer with a 32-number code, for "
+             f"{dense_training['epochs']} epochs; you can change everything on the Train page.")
+    if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:",
+                 on_click=one_click_start):
         st.switch_page("pages/train.py")
     st.plotly_chart(aelib.figures.image_rows({"sample": data.x_train[:10]}),
                     config={"displayModeBar": False})
@@ -85,7 +108,7 @@ st.caption("As in the classic Keras tutorial \"Building Autoencoders in Keras\",
 columns = st.columns(4)
 for i, name in enumerate(aelib.ARCHITECTURES):
     arch = aelib.REGISTRY[name]
-    summary = model_summary(name, tuple((s.name, s.default) for s in arch.params))
+    summary = model_summary(name, tuple((s.name, s.default) for s in arch.params), (28, 28))
     with columns[i % 4].container(border=True):
         st.markdown(f"**{arch.title}** `{name}`")
         st.write(arch.purpose)

@@ -5,13 +5,14 @@ import streamlit as st
 
 import aelib
 from aelib import analysis, figures
-from pages._shared import draw_a_digit, memo, require_model, test_codes
+from pages._draw import draw_a_digit
+from pages._model import memo, require_model, test_codes
 
 st.title("Reconstructions")
-job = require_model()
-ae, data = job.ae, job.data
+model = require_model()
+ae, data = model.ae, model.data
 
-reconstructions = memo("reconstructions", lambda: ae.decode(test_codes(job)))
+reconstructions = memo("reconstructions", lambda: ae.decode(test_codes(model)))
 errors = memo("errors", lambda: analysis.reconstruction_errors(data.x_test, reconstructions))
 pca = memo("pca", lambda: analysis.pca_baseline(data.x_train, data.x_test, ae.code_size))
 
@@ -53,4 +54,4 @@ st.plotly_chart(figures.reconstruction_grid(data.x_test[worst], reconstructions[
 st.plotly_chart(figures.error_histogram({"model": errors, "PCA": pca.errors}))
 
 st.subheader("Draw a digit")
-draw_a_digit(job, key="recon_canvas")
+draw_a_digit(model, key="recon_canvas")

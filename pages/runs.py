@@ -1,9 +1,6 @@
 """Runs: every training kept, compared side by side, reopened, downloaded; models uploaded;
 the classic tutorial reproduced with one click."""
 
-import json
-import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -12,89 +9,93 @@ import streamlit as st
 import aelib
 from aelib import figures
 from aelib.runs import METRIC_NAMES
-from aelib.tutorial import TUTORIAL_RUNS, tutorial_jobs
-from pages._shared import TRAIN_PAGE, get_dataset, open_job, run_store, training_slots
+from aelib.tutorial import comparison_rows, tutorial_jobs
+from pages import _state
+from pages._data import dataset_name, get_dataset
+from pages._model import ANALYSIS_PAGE, TRAIN_PAGE, open_model, open_run
+from pages._identity import browser_id
+from pages._workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
+METRIC_LABELS = {"test_loss": "test loss", "pca_loss": "PCA loss (same code size)",
+                 "code_mean": "code mean", "inactive_fraction": "inactive units",
+                 "knn_accuracy": "5-NN accuracy"}
+TABLE_COLUMNS = {"run": "run", "architecture": "architecture", "dataset": "dataset",
+                 "status": "status", "epochs": "epochs", "seconds": "seconds",
+                 **METRIC_LABELS}
+TABLE_FORMATS = {"seconds": "{:.1f}", "test_loss": "{:.4f}", "pca_loss": "{:.4f}",
+                 "code_mean": "{:.3f}", "inactive_fraction": "{:.0%}",
+                 "knn_accuracy": "{:.1%}"}
 
 
-def run_label(record) -> str:
-    """"run 3 · dense · bundled" for pickers and legends."""
-    return f"run {record.id} · {record.architecture} · {record.dataset}"
-
-
-def open_run(store, record) -> None:
-    """Load a stored run and make it the session's model for the analysis pages."""
-    loaded = store.load(record.id)
-    data = get_dataset(record.dataset)
-    open_job(aelib.TrainingJob.finished(loaded.ae, data, loaded.history, record.settings,
-                                        run_id=record.id))
+def runs_table(rows: list[dict]):
+    """The runs as a table a person reads: plain headers, numbers formatted, nothing shown
+    where a value is not known yet (a running run's metrics)."""
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).astype(
+        {name: float for name in TABLE_FORMATS})
+    formats = {TABLE_COLUMNS[name]: text for name, text in TABLE_FORMATS.items()}
+    return table.rename(columns=TABLE_COLUMNS).style.format(formats, na_rep="")
 
 
 def tutorial_panel() -> None:
     """Progress of the queued tutorial runs and the reproduction table."""
-    queue = st.session_state.get("tutorial_queue")
+    queue = st.session_state.get(_state.TUTORIAL_QUEUE)
     if queue is None:
         return
-    rows = []
-    for run, job in zip(TUTORIAL_RUNS, queue.jobs):
-        snapshot = job.snapshot()
-        if snapshot.status in ("running", "queued"):
-            st.progress(snapshot.fraction, text=f"{run.architecture}: {snapshot.status}, "
-                                                f"epoch {snapshot.epoch}/{snapshot.epochs}")
-        metrics = store.get(snapshot.run_id).metrics if snapshot.saved else {}
-        rows.append({
-            "model": run.architecture, "tutorial reported": run.reported_loss,
-            "epochs": snapshot.epochs, "status": snapshot.status,
-            "our test loss": metrics.get("test_loss"),
-            "tutorial code mean": run.reported_code_mean,
-            "our code mean": metrics.get("code_mean"),
-            "seconds": round(snapshot.seconds, 1) if snapshot.done else None,
-        })
+    snapshots = queue.snapshots()
+    rows = comparison_rows(snapshots, store)
+    for row, snapshot in zip(rows, snapshots):
+        if not snapshot.done:
+            st.progress(snapshot.fraction, text=f"{row['model']}: {snapshot.progress_text()}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if not queue.done and st.button("Stop the reproduction", icon=":material/stop:"):
         queue.stop()
+    if queue.done and st.session_state.pop(_state.TUTORIAL_POLLING, False):
+        st.rerun()  # the whole page, so the button comes back and the table below fills
 
 
 st.title("Runs")
 store = run_store()
 
-with st.expander("Reproduce the tutorial", expanded="tutorial_queue" in st.session_state,
+with st.expander("Reproduce the tutorial", expanded=_state.TUTORIAL_QUEUE in st.session_state,
                  icon=":material/science:"):
     st.write("Queue the tutorial's four image models (dense 50 epochs, sparse 100, deep 100, "
              "conv 50) on the current dataset and compare our losses with the ones it reported. "
              "They run one after another in the background; you can leave this page.")
     data = get_dataset()
     budget, size = st.columns(2)
-    epochs = budget.number_input("Epochs for every model (0: the tutorial's own)", 0, 200, 10,
-                                 key="tutorial_epochs")
-    train_size = size.number_input("Training images", 100, len(data.x_train),
-                                   len(data.x_train), key="tutorial_train_size")
-    queue = st.session_state.get("tutorial_queue")
+    epochs = _state.remember("tutorial_epochs", budget.number_input(
+        "Epochs for every model (0: the tutorial's own)", 0, 200,
+        key=_state.kept("tutorial_epochs", 10)))
+    size_setting = f"tutorial_train_size_{dataset_name()}"  # each dataset keeps its own
+    train_size = _state.remember(size_setting, size.number_input(
+        "Training images", min(100, len(data.x_train)), len(data.x_train),
+        key=_state.kept(size_setting, len(data.x_train))))
+    queue = st.session_state.get(_state.TUTORIAL_QUEUE)
     if st.button("Reproduce the tutorial", type="primary", icon=":material/play_arrow:",
                  disabled=queue is not None and not queue.done):
         jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size, store=store,
                              slots=training_slots())
-        st.session_state["tutorial_queue"] = aelib.JobQueue(jobs).start()
+        for job in jobs:
+            active_trainings().add(browser_id(), job, purpose="tutorial")
+        st.session_state[_state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
         st.rerun()
-    queue = st.session_state.get("tutorial_queue")
-    st.fragment(tutorial_panel, run_every=POLL_SECONDS if queue and not queue.done else None)()
+    queue = st.session_state.get(_state.TUTORIAL_QUEUE)
+    polling = queue is not None and not queue.done
+    st.session_state[_state.TUTORIAL_POLLING] = polling
+    st.fragment(tutorial_panel, run_every=POLL_SECONDS if polling else None)()
 
 with st.expander("Upload a model (.keras)", icon=":material/upload:"):
     upload = st.file_uploader("A model downloaded from this page or saved with "
                               "aelib.save_model_file", type=None, key="model_upload")
     if upload is not None and st.button("Open the uploaded model"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            try:
-                ae = aelib.load_model_file(path)
-            except ValueError as error:
-                st.error(str(error))
-            else:
-                open_job(aelib.TrainingJob.finished(ae, get_dataset(), {}))
-                st.success(f"Opened a {aelib.REGISTRY[ae.architecture].title} model on the "
-                           "current dataset: see the analysis pages.")
+        try:
+            ae = aelib.load_model_bytes(upload.name, upload.getvalue())
+        except ValueError as error:
+            st.error(str(error))
+        else:
+            open_model(aelib.OpenedModel(ae, get_dataset(), f"the file '{upload.name}'"))
+            st.switch_page(ANALYSIS_PAGE)
 
 records = store.list()
 if not records:
@@ -110,45 +111,54 @@ chosen_datasets = datasets.multiselect("Datasets", sorted({r.dataset for r in re
 shown = [r for r in records
          if (not chosen_architectures or r.architecture in chosen_architectures)
          and (not chosen_datasets or r.dataset in chosen_datasets)]
-table = pd.DataFrame(store.compare([r.id for r in shown]))
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"run": st.column_config.NumberColumn(format="%d")})
+st.dataframe(runs_table(store.compare([r.id for r in shown])), hide_index=True,
+             width="stretch")
 
-by_label = {run_label(r): r for r in shown}
+by_label = {r.label: r for r in shown}
 picked = st.multiselect("Compare runs", list(by_label), default=list(by_label)[:2],
                         key="runs_compare")
 if picked:
     curves, bars = st.columns(2)
     curves.plotly_chart(figures.runs_loss_curves(
         {label: by_label[label].history for label in picked}))
-    metric = bars.selectbox("Metric", METRIC_NAMES, key="runs_metric")
+    metric = bars.selectbox("Metric", METRIC_NAMES, key="runs_metric",
+                            format_func=METRIC_LABELS.get)
     bars.plotly_chart(figures.metric_bars(
-        store.compare([by_label[label].id for label in picked]), metric))
+        store.compare([by_label[label].id for label in picked]), metric,
+        title=METRIC_LABELS[metric]))
 
 st.subheader("One run")
 label = st.selectbox("Run", list(by_label), key="runs_one")
 if label:
     record = by_label[label]
-    st.caption(f"{record.status}{': ' + record.reason if record.reason else ''} · "
-               f"dataset source: {record.dataset_source} · hyperparameters {record.hparams} · "
-               f"settings {record.settings} · versions {record.versions}")
+    reason = f" ({record.reason})" if record.reason else ""
+    st.markdown(f"**{record.status}**{reason} · {record.dataset_source}")
+    details = {"hyperparameters": record.hparams, "training settings": record.settings,
+               "library versions": record.versions}
+    st.dataframe(pd.DataFrame(
+        [{"group": group, "setting": key, "value": str(value)}
+         for group, values in details.items() for key, value in values.items()]),
+        hide_index=True, width="stretch")
     open_column, model_column, json_column, delete_column = st.columns(4)
+    training = active_trainings().owns_run(browser_id(), record.id)
+    if training is not None and open_column.button("Stop", icon=":material/stop:"):
+        training.stop()  # it ends after its current call and saves what it learned
+        st.rerun()
     if record.model_path and Path(record.model_path).exists():
         if open_column.button("Open in the analysis pages", icon=":material/open_in_new:"):
             try:
-                open_run(store, record)
+                open_run(store, record, f"run {record.id} from the Runs page")
             except ValueError as error:
                 st.error(str(error))
             else:
-                st.success(f"Run {record.id} is now the session's model.")
-        model_column.download_button("Download model (.keras)",
-                                     Path(record.model_path).read_bytes(),
+                st.switch_page(ANALYSIS_PAGE)
+        model_column.download_button("Model (.keras)", Path(record.model_path).read_bytes(),
                                      file_name=f"aelib-run-{record.id}.keras",
-                                     icon=":material/download:")
-    json_column.download_button(
-        "Download config and history (JSON)",
-        json.dumps({k: v for k, v in asdict(record).items() if k != "model_path"}, indent=2),
-        file_name=f"aelib-run-{record.id}.json", icon=":material/data_object:")
-    if delete_column.button("Delete", icon=":material/delete:"):
+                                     icon=":material/download:", width="stretch")
+    json_column.download_button("Settings and history (.json)", record.to_json(),
+                                file_name=f"aelib-run-{record.id}.json",
+                                icon=":material/data_object:", width="stretch")
+    if delete_column.button("Delete", icon=":material/delete:",
+                            disabled=record.status == "running"):
         store.delete(record.id)
         st.rerun()

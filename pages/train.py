@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 import aelib
-from pages._shared import (SETTING_PREFIX, UPLOAD, apply_link, current_job, dataset_name,
-                           get_dataset, kept, model_summary, remember, set_setting, share_link,
-                           spec_widget, start_job)
+from pages import _state
+from pages._data import UPLOAD, dataset_name, dataset_or_stop
+from pages._links import apply_link, share_link
+from pages._model import current_model, start_training
+from pages._widgets import model_summary, spec_widget
 
 SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
 POLL_SECONDS = 0.5
@@ -16,41 +18,42 @@ POLL_SECONDS = 0.5
 st.title("Train")
 for notice in apply_link():
     st.warning(f"This experiment link had a value that could not be used: {notice}")
-data = get_dataset()
-arch_setting = f"{SETTING_PREFIX}arch"
-name = remember(arch_setting, st.selectbox(
-    "Architecture", aelib.ARCHITECTURES, key=kept(arch_setting, aelib.ARCHITECTURES[0]),
+data = dataset_or_stop()
+
+job = current_model()
+running = isinstance(job, aelib.TrainingJob) and job.active
+pick, start, stop = st.columns([4, 1, 1], vertical_alignment="bottom")
+name = _state.remember("arch", pick.selectbox(
+    "Architecture", aelib.ARCHITECTURES, key=_state.kept("arch", aelib.ARCHITECTURES[0]),
     format_func=lambda n: aelib.REGISTRY[n].title))
+train_clicked = start.button("Train", type="primary", disabled=running,
+                             icon=":material/play_arrow:", width="stretch")
+stop_clicked = stop.button("Stop", disabled=not running, icon=":material/stop:",
+                           width="stretch")
 architecture = aelib.REGISTRY[name]
 st.caption(architecture.purpose)
-with st.expander("What the classic tutorial did here, and what aelib fixed",
-                 icon=":material/history_edu:"):
-    st.markdown(architecture.tutorial)
 
 model_column, training_column = st.columns(2)
 with model_column:
-    st.subheader("Model")
-    hparams = {spec.name: spec_widget(spec, f"{SETTING_PREFIX}{name}_{spec.name}")
+    hparams = {spec.name: spec_widget(spec, f"{name}_{spec.name}")
                for spec in architecture.params}
 with training_column:
-    st.subheader("Training")
-    settings = {key: spec_widget(SPECS[key], f"{SETTING_PREFIX}{key}")
-                for key in ("epochs", "batch_size", "optimizer")}
+    settings = {key: spec_widget(SPECS[key], key) for key in ("epochs", "batch_size",
+                                                              "optimizer")}
     optimizer = settings["optimizer"]
     settings["learning_rate"] = spec_widget(  # each optimizer keeps its own rate
         replace(SPECS["learning_rate"], default=aelib.DEFAULT_LEARNING_RATES[optimizer]),
-        f"{SETTING_PREFIX}learning_rate_{optimizer}", label="learning rate")
-    available, size_setting = len(data.x_train), f"{SETTING_PREFIX}train_size"
+        f"learning_rate_{optimizer}", label="learning rate")
+    available = len(data.x_train)
     fewest = min(100, max(1, available // 2))
-    # Keep the chosen size within this dataset's range (the last dataset may have differed).
-    size = max(fewest, min(st.session_state.get(size_setting, 8000), available))
-    if st.session_state.get(size_setting) != size:
-        set_setting(size_setting, size)
-    train_size = available if fewest == available else remember(size_setting, st.slider(
+    # Each dataset keeps its own size: a size chosen for a small upload must not follow the
+    # learner back to a larger dataset.
+    size_setting = f"train_size_{dataset_name()}"
+    train_size = available if fewest == available else _state.remember(size_setting, st.slider(
         "training images", min_value=fewest, max_value=available,
-        key=kept(size_setting, size),
+        key=_state.kept(size_setting, available),
         help="Fewer images train faster; the test images stay the same."))
-    settings["seed"] = spec_widget(SPECS["seed"], f"{SETTING_PREFIX}seed")
+    settings["seed"] = spec_widget(SPECS["seed"], "seed")
 
 try:
     summary = model_summary(name, tuple(hparams.items()), data.image_shape)
@@ -59,13 +62,72 @@ except ValueError as error:
     st.error(str(error))
     st.stop()
 
+if stop_clicked and running:
+    job.stop()
+if train_clicked or st.session_state.pop(_state.AUTOSTART, False):
+    ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
+    start_training(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
+    st.rerun()
+
+
+def live_panel() -> None:
+    """Progress, loss curves and the same ten test digits, refreshed while the job runs."""
+    model = current_model()
+    if model is None:
+        st.info("Set the model up, then press **Train**. Training runs in the background: "
+                "you can visit other pages meanwhile.")
+        return
+    if isinstance(model, aelib.OpenedModel):
+        st.info(f"The model in hand is {model.describe()} "
+                f"({aelib.REGISTRY[model.ae.architecture].title}, on {model.data.source}). "
+                "Explore it on the other pages, or press **Train** for a new one.")
+        if model.history:
+            st.plotly_chart(aelib.figures.loss_curves(model.history))
+        return
+    snapshot = model.snapshot()
+    if snapshot.status in ("queued", "cancelled"):
+        st.info(snapshot.progress_text() + (". Other people are training; press **Stop** "
+                                            "to cancel." if snapshot.status == "queued" else
+                                            ". Press **Train** to try again."))
+        return
+    st.progress(snapshot.fraction, text=snapshot.progress_text())
+    saved = f" Saved as run {snapshot.run_id}." if snapshot.saved else ""
+    if snapshot.status == "finished":
+        st.success(f"Done. Explore it on the other pages.{saved}")
+    elif snapshot.status == "stopped":
+        st.warning(f"Training ended early ({snapshot.message}). The model is kept with the "
+                   f"weights it had.{saved}")
+    elif snapshot.status == "failed":
+        st.error(snapshot.message)
+    charts, previews = st.columns([2, 3])
+    if snapshot.history:
+        charts.plotly_chart(aelib.figures.loss_curves(snapshot.history))
+        if "kl_loss" in snapshot.history:  # the VAE: its two terms apart
+            charts.plotly_chart(aelib.figures.vae_loss_terms(snapshot.history))
+    if snapshot.preview is not None:
+        previews.plotly_chart(aelib.figures.reconstruction_grid(
+            model.preview_images, snapshot.preview,
+            title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
+    if not model.active and st.session_state.get(_state.POLLING):
+        st.session_state[_state.POLLING] = False
+        st.rerun()  # the whole page, so the buttons show that training ended
+
+
+st.session_state[_state.POLLING] = running
+st.fragment(live_panel, run_every=POLL_SECONDS if running else None)()
+
 with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape "
-                 f"{summary.code_shape}", expanded=current_job() is None):
-    st.dataframe(pd.DataFrame([asdict(row) for row in summary.layers]), hide_index=True,
-                 width="stretch")
+                 f"{summary.code_shape}"):
+    layers = pd.DataFrame([asdict(row) for row in summary.layers])
+    st.dataframe(layers, hide_index=True, width="stretch", column_config={
+        "parameters": st.column_config.NumberColumn(format="localized")})
+with st.expander("What the classic tutorial did here, and what aelib fixed",
+                 icon=":material/history_edu:"):
+    st.markdown(architecture.tutorial)
 
 uploaded = dataset_name() == UPLOAD
-setup = aelib.links.Setup(name, hparams, settings, "bundled" if uploaded else dataset_name(),
+setup = aelib.links.Setup(name, hparams, settings,
+                          aelib.datasets.DEFAULT_DATASET if uploaded else dataset_name(),
                           train_size)
 with st.expander("Share this experiment", icon=":material/link:"):
     if uploaded:
@@ -84,69 +146,4 @@ with st.expander("Show the code", icon=":material/code:"):
     aelib_tab.code(aelib.snippets.aelib_lines(setup), language="python")
     if uploaded:
         aelib_tab.caption("The code loads the bundled sample; for your upload use "
-                   "`data = aelib.load_upload(filename, open(filename, 'rb').read())`.")
-
-job = current_job()
-running = job is not None and job.active
-left, right, _ = st.columns([1, 1, 6])
-train_clicked = left.button("Train", type="primary", disabled=running, icon=":material/play_arrow:")
-stop_clicked = right.button("Stop", disabled=not running, icon=":material/stop:")
-
-if stop_clicked and job is not None:
-    job.stop()
-if train_clicked or st.session_state.pop("autostart", False):
-    ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
-    start_job(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
-    st.rerun()
-
-
-def progress_text(snapshot) -> str:
-    """"Epoch 2/5 · batch 10/32 · ETA 4 s" while training, the outcome once done."""
-    if snapshot.status == "running":
-        eta = "" if snapshot.eta_seconds is None else f" · ETA {snapshot.eta_seconds:.0f} s"
-        return (f"Epoch {max(snapshot.epoch, 1)}/{snapshot.epochs} · batch {snapshot.batch}/"
-                f"{snapshot.batches or '?'}{eta}")
-    return f"{snapshot.status.capitalize()} after {snapshot.seconds:.1f} s"
-
-
-def live_panel() -> None:
-    """Progress, loss curves and the same ten test digits, refreshed while the job runs."""
-    job = current_job()
-    if job is None:
-        st.info("Set the model up, then press **Train**. Training runs in the background: "
-                "you can visit other pages meanwhile.")
-        return
-    snapshot = job.snapshot()
-    if snapshot.status == "queued":
-        st.info(f"Other people are training: yours waits for a free slot, place "
-                f"{snapshot.queue_position} in the queue. Press **Stop** to cancel.")
-        return
-    if snapshot.status == "cancelled":
-        st.info("Cancelled before it started. Press **Train** to try again.")
-        return
-    st.progress(snapshot.fraction, text=progress_text(snapshot))
-    saved = f" Saved as run {snapshot.run_id}." if snapshot.saved else ""
-    if snapshot.status == "finished":
-        st.success(f"Trained {len(snapshot.history.get('loss', []))} epochs in "
-                   f"{snapshot.seconds:.1f} s. Explore it on the other pages.{saved}")
-    elif snapshot.status == "stopped":
-        st.warning(f"Training ended early ({snapshot.message}). The model is kept with the "
-                   f"weights it had.{saved}")
-    elif snapshot.status == "failed":
-        st.error(snapshot.message)
-    charts, previews = st.columns([2, 3])
-    if snapshot.history:
-        charts.plotly_chart(aelib.figures.loss_curves(snapshot.history))
-        if "kl_loss" in snapshot.history:  # the VAE: its two terms apart
-            charts.plotly_chart(aelib.figures.vae_loss_terms(snapshot.history))
-    if snapshot.preview is not None:
-        previews.plotly_chart(aelib.figures.reconstruction_grid(
-            job.preview_images, snapshot.preview,
-            title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
-    if not job.active and st.session_state.get("polling"):
-        st.session_state["polling"] = False
-        st.rerun()  # the whole page, so the buttons show that training ended
-
-
-st.session_state["polling"] = running
-st.fragment(live_panel, run_every=POLL_SECONDS if running else None)()
+                          "`data = aelib.load_upload(filename, open(filename, 'rb').read())`.")

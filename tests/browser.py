@@ -16,7 +16,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Where `shot` saves screenshots: nowhere unless asked, so that a test run never rewrites the
+# README's pictures. `AELIB_SCREENSHOTS=docs/screenshots python -m pytest -m browser` retakes them.
+SCREENSHOTS = os.environ.get("AELIB_SCREENSHOTS")
 TIMEOUT_MS = 60_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -81,10 +83,14 @@ def require_chromium():
 
 
 def shot(page, name):
-    """Save a screenshot of `page` as docs/screenshots/NAME.png, for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Save a screenshot of `page` as NAME.png in `AELIB_SCREENSHOTS`, if that is set (the
+    README's pictures: docs/screenshots)."""
+    if not SCREENSHOTS:
+        return
+    folder = ROOT / SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(500)  # let plotly finish drawing
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def go_to(page, title, heading=None):

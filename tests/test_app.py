@@ -12,10 +12,10 @@ ANALYSIS_PAGES = ["pages/reconstructions.py", "pages/codes.py", "pages/denoising
 
 
 def train_one_epoch(architecture="dense"):
-    at = open_app("pages/train.py", cfg_arch=architecture, cfg_epochs=1, cfg_train_size=300)
+    at = open_app("pages/train.py", cfg_arch=architecture, cfg_epochs=1, cfg_train_size_bundled=300)
     button(at, "Train").click().run()
     assert not at.exception, at.exception
-    snapshot = at.session_state["job"].wait(TIMEOUT)
+    snapshot = at.session_state["model"].wait(TIMEOUT)
     assert snapshot.status == "finished", snapshot.message
     at.run()
     assert not at.exception, at.exception
@@ -26,7 +26,7 @@ def test_home_shows_the_dataset_and_seven_cards():
     at = open_app()
     assert at.title[0].value == "Autoencoder Lab"
     assert at.radio[0].value == "bundled"
-    assert "Loaded: bundled MNIST test set" in at.success[0].value
+    assert "In use: bundled MNIST test set" in at.success[0].value
     captions = " ".join(c.value for c in at.caption)
     assert "50,992 parameters · code 32" in captions  # the dense card
     assert "4,385 parameters · code 4x4x8" in captions  # the conv card
@@ -47,7 +47,8 @@ def test_the_train_page_offers_the_vae_the_tutorials_loss_weighting():
     at = open_app("pages/train.py", cfg_arch="vae")
     weighting = at.selectbox(key="_widget_cfg_vae_loss_weighting")
     assert weighting.value == "corrected" and weighting.options == ["corrected", "tutorial"]
-    assert "784 times too much" in at.expander[0].markdown[0].value  # the tutorial's story
+    story = next(e for e in at.expander if "classic tutorial" in e.label)
+    assert "784 times too much" in story.markdown[0].value
 
 
 def test_home_switching_to_digits_says_so():
@@ -78,9 +79,9 @@ def test_analysis_pages_without_a_model_say_so(page):
 
 def test_training_one_epoch_shows_progress_loss_and_previews():
     at = train_one_epoch()
-    assert "Trained 1 epochs" in at.success[0].value
     progress = at.get("progress")[0]
-    assert progress.value == 100 and "Finished" in progress.proto.text
+    assert progress.value == 100 and progress.proto.text.startswith("Trained 1 epoch in ")
+    assert "Explore it on the other pages" in at.success[0].value
     assert len(at.get("plotly_chart")) == 2  # loss curves and the ten previews
     assert button(at, "Train").disabled is False and button(at, "Stop").disabled
 
@@ -102,7 +103,7 @@ def test_analysis_pages_render_their_charts(trained_app, page, charts):
 
 
 def test_the_codes_page_shows_the_t_sne_map_made_in_the_background(trained_app):
-    job = trained_app.session_state["job"]
+    job = trained_app.session_state["model"]
     made = job.analysis.result(TIMEOUT)  # started when training ended, before any page asked
     trained_app.switch_page("pages/codes.py").run()
     assert trained_app.session_state["results"]["tsne"] is made["tsne"]
@@ -152,7 +153,7 @@ def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
         assert "keras.optimizers.RMSprop(learning_rate=0.002)" in keras_code
         assert "aelib.build('sparse', seed=7, encoding_dim=16, l1=0.001)" in aelib_code
         button(at, "Train").click().run()
-        curves.append(at.session_state["job"].wait(TIMEOUT).history["loss"])
+        curves.append(at.session_state["model"].wait(TIMEOUT).history["loss"])
     assert len(curves[0]) == 2 and curves[0] == curves[1]
 
 
@@ -174,33 +175,33 @@ def test_script_runs_leave_keras_state_alone_for_other_sessions():
 
 
 def test_one_click_start_on_home_trains_a_dense_model():
-    at = open_app(cfg_epochs=1, cfg_train_size=200)
+    at = open_app(cfg_epochs=1, cfg_train_size_bundled=200)
     button(at, "Train a dense autoencoder now").click().run()
     assert not at.exception, at.exception
-    job = at.session_state["job"]
+    job = at.session_state["model"]
     assert job.ae.architecture == "dense"
     assert job.wait(TIMEOUT).status == "finished"
     assert len(job.data.x_train) == 200
 
 
 def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypatch):
-    from pages._shared import training_slots
+    from pages._workspace import training_slots
 
     monkeypatch.setenv("AELIB_MAX_TRAININGS", "1")
     training_slots.clear()
     try:
-        alice = open_app("pages/train.py", cfg_epochs=500, cfg_train_size=300, cfg_batch_size=16)
+        alice = open_app("pages/train.py", cfg_epochs=500, cfg_train_size_bundled=300, cfg_batch_size=16)
         button(alice, "Train").click().run()
-        bob = open_app("pages/train.py", cfg_epochs=1, cfg_train_size=300)
+        bob = open_app("pages/train.py", cfg_epochs=1, cfg_train_size_bundled=300)
         button(bob, "Train").click().run()
-        assert "place 1 in the queue" in bob.info[0].value
-        assert bob.session_state["job"].snapshot().status == "queued"
+        assert "(place 1)" in bob.info[0].value
+        assert bob.session_state["model"].snapshot().status == "queued"
         button(alice, "Stop").click().run()
-        assert bob.session_state["job"].wait(TIMEOUT).status == "finished"
-        assert alice.session_state["job"].snapshot().status == "stopped"
+        assert bob.session_state["model"].wait(TIMEOUT).status == "finished"
+        assert alice.session_state["model"].snapshot().status == "stopped"
         bob.run()
-        assert "Trained 1 epochs" in bob.success[0].value
-        assert bob.session_state["job"].ae is not alice.session_state["job"].ae
+        assert bob.get("progress")[0].proto.text.startswith("Trained 1 epoch in ")
+        assert bob.session_state["model"].ae is not alice.session_state["model"].ae
     finally:
         training_slots.clear()
 

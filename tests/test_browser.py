@@ -29,7 +29,7 @@ def page():
 
 def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     page.get_by_role("heading", name="Autoencoder Lab").wait_for()
-    page.get_by_text("Loaded: bundled MNIST test set").wait_for()
+    page.get_by_text("In use: bundled MNIST test set").wait_for()
     page.get_by_text("The seven architectures").wait_for()
     page.get_by_text("4,385 parameters").wait_for()  # the conv card, once Keras has loaded
     shot(page, "home")
@@ -42,8 +42,7 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     slider.press("Home")  # the smallest training set
     page.wait_for_timeout(300)
     button(page, "Train").click()
-    page.get_by_text("Trained 1 epochs").wait_for()
-    page.get_by_text(re.compile("Finished after")).wait_for()
+    page.get_by_text(re.compile("Trained 1 epoch in")).wait_for()
     page.get_by_text("The same ten test digits after epoch 1").wait_for()
     assert charts(page).count() == 2  # the loss chart and the previews
 

@@ -32,7 +32,7 @@ def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
         assert all(re.fullmatch(r"[\w-]{16,}", key) for key in keys) and keys[0] != keys[1]  # a private workspace each, in the URL
 
         bob.get_by_text("scikit-learn digits (8x8, upscaled)").click()
-        bob.get_by_text("Loaded: scikit-learn's bundled 8x8 digits").wait_for()
+        bob.get_by_text("In use: scikit-learn's bundled 8x8 digits").wait_for()
 
         go_to(alice, "Train")
         set_number(alice, "epochs", 300)
@@ -42,12 +42,12 @@ def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
         go_to(bob, "Train")
         set_number(bob, "epochs", 1)
         button(bob, "Train").click()
-        bob.get_by_text("place 1 in the queue").wait_for()
+        bob.get_by_text(re.compile(r"place 1\)")).wait_for()
         shot(bob, "queued")
 
         button(alice, "Stop").click()
         alice.get_by_text(re.compile("Training ended early")).wait_for()
-        bob.get_by_text("Trained 1 epochs").wait_for()
+        bob.get_by_text("Trained 1 epoch").wait_for()
 
         assert alice.locator("section[data-testid='stSidebar']").get_by_text(
             "MNIST sample (bundled, offline)").is_visible()

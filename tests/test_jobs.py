@@ -57,8 +57,8 @@ def test_jobs_without_a_trained_model_have_an_empty_analysis(small_data):
                                   after_training=aelib.analysis.code_analysis)
     cancelled.cancel()
     assert cancelled.analysis.result(1) == {}
-    stored = aelib.TrainingJob.finished(aelib.build("dense"), small_data, {"loss": [0.3]})
-    assert stored.analysis.result(1) == {}
+    opened = aelib.OpenedModel(aelib.build("dense"), small_data, "run 1", {"loss": [0.3]})
+    assert opened.analysis.result(1) == {} and opened.describe() == "run 1: trained 1 epoch"
 
 
 def test_a_failing_job_says_what_went_wrong(small_data):
@@ -68,20 +68,28 @@ def test_a_failing_job_says_what_went_wrong(small_data):
     assert snapshot.message.startswith("Training failed: epochs=0 is not allowed")
 
 
+def wait_until(condition, timeout=60.0):
+    """Poll `condition()` until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.01)
+
+
 def long_and_short_job(data, slots):
-    """A long job and a one-epoch job, started in that order under the same slots."""
+    """A long job holding the only slot, then a one-epoch job queued behind it."""
     long = aelib.TrainingJob(aelib.build("dense"), data, {"epochs": 200, "batch_size": 16},
                              data.x_test[:1], slots=slots).start()
+    wait_until(lambda: long.snapshot().status == "running")  # it has the slot, for sure
     short = aelib.TrainingJob(aelib.build("dense"), data, {"epochs": 1}, data.x_test[:1],
                               slots=slots).start()
+    wait_until(lambda: short.snapshot().queue_position == 1)
     return long, short
 
 
 def test_with_one_slot_a_second_job_waits_its_turn_then_trains(small_data):
-    slots = aelib.jobs.TrainingSlots(1)
+    slots = aelib.TrainingSlots(1)
     first, second = long_and_short_job(small_data, slots)
-    while first.snapshot().status != "running":
-        time.sleep(0.01)
     time.sleep(0.5)
     waiting = second.snapshot()
     assert waiting.status == "queued" and waiting.queue_position == 1 and not waiting.done
@@ -92,7 +100,7 @@ def test_with_one_slot_a_second_job_waits_its_turn_then_trains(small_data):
 
 
 def test_a_queued_job_can_be_cancelled(small_data):
-    slots = aelib.jobs.TrainingSlots(1)
+    slots = aelib.TrainingSlots(1)
     first, second = long_and_short_job(small_data, slots)
     second.stop()
     snapshot = second.wait(30)
@@ -104,7 +112,7 @@ def test_a_queued_job_can_be_cancelled(small_data):
 
 def test_slots_refuse_a_limit_below_one():
     with pytest.raises(ValueError, match="at least 1; got 0"):
-        aelib.jobs.TrainingSlots(0)
+        aelib.TrainingSlots(0)
 
 
 def wait_until_running(job):
@@ -114,7 +122,7 @@ def wait_until_running(job):
 
 def test_an_abandoned_training_finishes_into_the_store_and_a_waiting_one_never_trains(
         small_data, tmp_path):
-    store, slots = aelib.RunStore(tmp_path), aelib.jobs.TrainingSlots(1)
+    store, slots = aelib.RunStore(tmp_path), aelib.TrainingSlots(1)
     training = aelib.TrainingJob(aelib.build("dense"), small_data,
                                  {"epochs": 30, "batch_size": 16}, small_data.x_test[:1],
                                  store=store, slots=slots,

@@ -127,3 +127,32 @@ def test_runs_dir_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("AELIB_RUNS_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_runs_dir() == tmp_path / "aelib" / "runs"
+
+
+def test_a_database_from_before_sweeps_is_migrated_and_keeps_its_runs(tmp_path, small_data,
+                                                                     trained):
+    import sqlite3
+
+    before_sweeps = """CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace TEXT NOT NULL, architecture TEXT NOT NULL, hparams TEXT NOT NULL,
+        settings TEXT NOT NULL, dataset TEXT NOT NULL, dataset_source TEXT NOT NULL,
+        seed INTEGER NOT NULL, versions TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL,
+        status TEXT NOT NULL, reason TEXT, history TEXT NOT NULL DEFAULT '{}',
+        metrics TEXT NOT NULL DEFAULT '{}', model_path TEXT, pid INTEGER NOT NULL)"""
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        db.execute(before_sweeps)
+        db.execute("INSERT INTO runs (workspace, architecture, hparams, settings, dataset, "
+                   "dataset_source, seed, versions, started_at, ended_at, status, pid) VALUES "
+                   "('local', 'dense', '{}', '{}', 'bundled', 'b', 0, '{}', 1, 2, 'finished', 1)")
+    store = RunStore(tmp_path)
+    [old] = store.list()
+    assert (old.architecture, old.status, old.sweep_id) == ("dense", "finished", None)
+    sweep_id = store.start_sweep({"architectures": ["dense"]}, "this process")
+    ae, result = trained
+    tagged = store.in_sweep(sweep_id).save(ae, small_data, SETTINGS, result.history)
+    assert [r.id for r in RunStore(tmp_path).list(sweep_id)] == [tagged]
+    assert store.compare([tagged])[0]["sweep"] == sweep_id
+    store.finish_sweep(sweep_id, "stopped")
+    [sweep] = RunStore(tmp_path).sweeps()
+    assert (sweep.id, sweep.status, sweep.plan) == (sweep_id, "stopped", {"architectures":
+                                                                          ["dense"]})

@@ -19,7 +19,7 @@ def train(at, architecture, epochs):
     at.switch_page("pages/train.py").run()
     button(at, "Train").click().run()
     assert not at.exception, at.exception
-    snapshot = at.session_state["job"].wait(TIMEOUT)
+    snapshot = at.session_state["model"].wait(TIMEOUT)
     assert snapshot.saved, snapshot.message
     return snapshot.run_id
 
@@ -30,7 +30,7 @@ def test_empty_runs_page_says_how_to_get_runs():
 
 
 def test_two_runs_compared_and_still_there_after_a_reload():
-    at = open_app(cfg_train_size=200)
+    at = open_app(cfg_train_size_bundled=200)
     first, second = train(at, "dense", 1), train(at, "deep", 2)
     at.switch_page("pages/train.py").run()
     assert f"Saved as run {second}" in at.success[0].value
@@ -40,7 +40,7 @@ def test_two_runs_compared_and_still_there_after_a_reload():
     assert sorted(table["run"]) == sorted([first, second])
     assert set(table["architecture"]) == {"dense", "deep"}
     assert table.set_index("run").loc[second, "epochs"] == 2
-    assert table["test_loss"].notna().all() and table["knn_accuracy"].notna().all()
+    assert table["test loss"].notna().all() and table["5-NN accuracy"].notna().all()
     assert len(reloaded.get("plotly_chart")) == 2  # overlaid curves and the metric bars
 
     reloaded.multiselect(key="runs_architectures").set_value(["deep"]).run()
@@ -48,17 +48,22 @@ def test_two_runs_compared_and_still_there_after_a_reload():
 
 
 def test_a_stored_run_opens_in_the_analysis_pages():
-    at = open_app(cfg_train_size=200)
+    at = open_app(cfg_train_size_bundled=200)
     run_id = train(at, "dense", 1)
     fresh = open_app("pages/runs.py")
     button(fresh, "Open in the analysis pages").click().run()
-    assert f"Run {run_id} is now the session's model" in fresh.success[0].value
-    fresh.switch_page("pages/reconstructions.py").run()
-    assert not fresh.exception and len(fresh.get("plotly_chart")) == 3
+    assert not fresh.exception, fresh.exception
+    assert fresh.title[0].value == "Reconstructions"  # it takes the learner there
+    assert len(fresh.get("plotly_chart")) == 3
+    model = fresh.session_state["model"]
+    assert model.run_id == run_id and model.describe() == (
+        f"run {run_id} from the Runs page: trained 1 epoch")
+    fresh.switch_page("pages/train.py").run()
+    assert f"run {run_id} from the Runs page: trained 1 epoch" in fresh.info[0].value
 
 
 def test_deleting_a_run_removes_it():
-    at = open_app(cfg_train_size=200)
+    at = open_app(cfg_train_size_bundled=200)
     train(at, "dense", 1)
     keep = train(at, "dense", 1)
     at.switch_page("pages/runs.py").run()
@@ -68,7 +73,7 @@ def test_deleting_a_run_removes_it():
 
 
 def test_reproduce_the_tutorial_queues_four_runs_and_fills_the_table():
-    at = open_app("pages/runs.py", tutorial_epochs=1, tutorial_train_size=200)
+    at = open_app("pages/runs.py", cfg_tutorial_epochs=1, cfg_tutorial_train_size_bundled=200)
     button(at, "Reproduce the tutorial").click().run()
     queue = at.session_state["tutorial_queue"]
     snapshots = queue.wait(4 * TIMEOUT)
@@ -85,7 +90,7 @@ def test_reproduce_the_tutorial_queues_four_runs_and_fills_the_table():
 
 def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
     monkeypatch.setenv("AELIB_PRIVATE_WORKSPACES", "1")
-    alice = open_app(cfg_train_size=200)
+    alice = open_app(cfg_train_size_bundled=200)
     alice_run = train(alice, "dense", 1)
     key = alice.session_state["workspace"]
     assert alice.query_params["workspace"] == key  # in the URL
@@ -102,22 +107,24 @@ def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
 
 
 def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused(tmp_path):
-    at = open_app(cfg_train_size=200)
+    at = open_app(cfg_train_size_bundled=200)
     run_id = train(at, "dense", 1)
-    trained = at.session_state["job"].ae
+    trained = at.session_state["model"].ae
     page = open_app("pages/runs.py")
     model_bytes = (tmp_path / "models" / f"run-{run_id}.keras").read_bytes()  # the download
 
     page.file_uploader(key="model_upload").set_value(("notes.h5", b"not a model", "")).run()
     button(page, "Open the uploaded model").click().run()
     assert "refused: expected a Keras 3 '.keras' file" in page.error[0].value
-    assert "job" not in page.session_state
+    assert "model" not in page.session_state
 
     page.file_uploader(key="model_upload").set_value(
         ("aelib-run.keras", model_bytes, "application/octet-stream")).run()
     button(page, "Open the uploaded model").click().run()
-    assert not page.exception and "Opened a Single-layer dense model" in page.success[0].value
-    uploaded = page.session_state["job"].ae
+    assert not page.exception and page.title[0].value == "Reconstructions"
+    assert page.session_state["model"].describe() == (
+        "the file 'aelib-run.keras': training history unknown")
+    uploaded = page.session_state["model"].ae
     images = np.random.default_rng(0).random((4, 28, 28), dtype=np.float32)
     np.testing.assert_allclose(uploaded.reconstruct(images), trained.reconstruct(images),
                                atol=1e-6)

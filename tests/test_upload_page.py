@@ -23,11 +23,11 @@ def test_an_upload_is_previewed_then_used_by_every_page():
     assert any("divided uint8 pixels by 255" in c.value for c in at.caption)
     button(at, "Use this dataset").click().run()
     assert at.radio[0].value == "upload"
-    assert "Loaded: your upload 'mine.npz'" in at.success[0].value
+    assert "In use: your upload 'mine.npz'" in at.success[0].value
     configure(at, cfg_epochs=1)
     at.switch_page("pages/train.py").run()
     button(at, "Train").click().run()
-    job = at.session_state["job"]
+    job = at.session_state["model"]
     assert job.wait(120).status == "finished" and job.data.name == "upload:mine.npz"
     for page in ("pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
                  "pages/generate.py"):

@@ -1,0 +1,62 @@
+"""`OpenedModel`: a trained model opened to explore, from the run store or a file.
+
+It is what a stored run or an uploaded `.keras` file becomes in a session: the model, the data
+to explore it on and what is known of its training. Unlike `aelib.TrainingJob` it never trains;
+it only says where it came from, so that nobody mistakes it for a training that just ran.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aelib.autoencoder import Autoencoder
+    from aelib.datasets import Dataset
+
+
+def _no_analysis() -> Future:
+    done: Future = Future()
+    done.set_result({})
+    return done
+
+
+@dataclass(frozen=True)
+class OpenedModel:
+    """A trained model opened to explore.
+
+    Args:
+        ae: the model.
+        data: the images to explore it on.
+        origin: where it came from, in words, e.g. "run 8" or "the file 'mine.keras'".
+        history: per-epoch values of its training, when known ({} for a file).
+        run_id: its run in the store, or None.
+        analysis: background analyses made for it: none, so always an empty, finished Future
+            (the same attribute a `TrainingJob` has).
+
+    Example:
+        >>> model = OpenedModel(loaded.ae, data, "run 8", loaded.history, run_id=8)  # doctest: +SKIP
+        >>> model.describe()                                                        # doctest: +SKIP
+        'run 8: trained 12 epochs'
+    """
+
+    ae: Autoencoder
+    data: Dataset
+    origin: str
+    history: dict = field(default_factory=dict)
+    run_id: int | None = None
+    analysis: Future = field(default_factory=_no_analysis, compare=False)
+
+    @property
+    def epochs(self) -> int:
+        """Epochs it was trained for, as far as its history tells (0 when unknown)."""
+        return len(self.history.get("loss", []))
+
+    def describe(self) -> str:
+        """What this model is, in a few words: where it came from and how long it trained."""
+        from aelib.progress import epochs_text
+
+        trained = f"trained {epochs_text(self.epochs)}" if self.epochs else \
+            "training history unknown"
+        return f"{self.origin}: {trained}"

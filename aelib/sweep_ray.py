@@ -1,0 +1,276 @@
+"""The Ray engine of `aelib.sweeps`: every training of a sweep is a Ray task on a Ray cluster.
+
+What runs where:
+- The driver (the app's or a notebook's process) plans the sweep, puts the dataset into Ray's
+  object store once, submits one task per run and keeps the run store: it records each run when
+  its task begins and saves the weights, history and metrics the task sends back.
+- Each task runs on a worker of the cluster, in a process Ray starts (and reuses for later
+  tasks): it trains with `aelib.TrainingJob`, exactly as the local engine does, computes the
+  run's metrics and returns its weights. aelib itself reaches the workers through Ray's
+  runtime environment (`py_modules`); Keras, TensorFlow or JAX must be installed on every node.
+- A `SweepMonitor` actor sits between them: tasks report their progress to it twice a second and
+  learn from it whether the sweep was stopped; the driver reads the progress and flips the
+  switch. A stopped task ends after its current call into the backend and returns what it learned;
+  a task not yet begun is cancelled with `ray.cancel` and never trains.
+
+Ray is an optional dependency (`pip install "aelib[ray]"`): only `aelib.sweeps.ray_engine`
+imports this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import ray
+
+import aelib
+
+if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task needs it
+    from aelib.datasets import Dataset
+    from aelib.jobs import JobSnapshot
+    from aelib.runs import RunStore
+
+REPORT_SECONDS = 0.5
+CONNECT_SECONDS = 5.0  # `ray.init` waits minutes for a head node that is not there
+_connected: list[str] = []  # the address this process connected to (Ray allows one per process)
+
+
+@ray.remote(num_cpus=0)
+class SweepMonitor:
+    """Progress from the tasks to the driver, and the stop switch back; one per sweep."""
+
+    def __init__(self):
+        self._fresh: dict[int, JobSnapshot | None] = {}
+        self._begun: set[int] = set()
+        self._stopping = False
+
+    def report(self, index: int, snapshot: JobSnapshot | None) -> bool:
+        """Keep run `index`'s latest snapshot (None: it has just begun); returns whether the
+        sweep is stopping. A run that begins after the stop is not kept: it is cancelled."""
+        if not self._stopping:
+            self._begun.add(index)
+        if index in self._begun:
+            self._fresh[index] = snapshot
+        return self._stopping
+
+    def drain(self) -> dict[int, JobSnapshot | None]:
+        """The snapshots reported since the last call, by run index."""
+        fresh, self._fresh = self._fresh, {}
+        return fresh
+
+    def stop(self) -> set[int]:
+        """Stop the sweep; returns the runs that began (the others must be cancelled)."""
+        self._stopping = True
+        return set(self._begun)
+
+
+@ray.remote(max_retries=0)
+def train_point(monitor, index: int, point: dict, data: Dataset, preview_images: np.ndarray):
+    """One run of a sweep, on a worker (`point`: a `RunPoint`'s fields): its final snapshot,
+    weights and metrics.
+
+    It never waits on Ray: a task blocked in `ray.get` lends its CPUs to other tasks, and more
+    trainings than CPUs would run at once. Replies come back as futures instead.
+    """
+    reply = monitor.report.remote(index, None).future()  # first of all: it began
+    job = None
+    try:
+        from aelib.analysis import run_metrics
+        from aelib.jobs import TrainingJob
+        from aelib.sweep_plan import RunPoint
+
+        point = RunPoint(**point)
+        training_data = point.training_data(data)
+        ae = point.make_model(data.image_shape)
+        job = TrainingJob(ae, training_data, point.training, preview_images).start()
+        while job.active:
+            job.wait(REPORT_SECONDS)
+            if reply.done():
+                if reply.result():
+                    job.stop()
+                reply = monitor.report.remote(index, job.snapshot()).future()
+    except KeyboardInterrupt:  # ray.cancel: the sweep was stopped before this run began
+        if job is not None:
+            job.stop()
+            job.wait()
+        raise
+    snapshot = job.snapshot()
+    return {"snapshot": snapshot, "weights": ae.autoencoder.get_weights(),
+            "metrics": run_metrics(ae, training_data) if snapshot.history else {}}
+
+
+class RayEngine:
+    """Runs a sweep's trainings as Ray tasks; the driver's run store keeps the results.
+
+    Args:
+        address: "auto" (a cluster started here with `ray start --head`) or "host:port".
+        cpus_per_run: CPUs each training reserves on the cluster.
+        gpus_per_run: GPUs each training reserves; None for one when the cluster has GPUs.
+
+    Raises:
+        ValueError: a non-positive CPU count or a negative GPU count.
+    """
+
+    def __init__(self, address: str, cpus_per_run: float = 1.0, gpus_per_run: float | None = None):
+        if not cpus_per_run > 0:
+            raise ValueError(f"cpus_per_run must be above 0; got {cpus_per_run}.")
+        if gpus_per_run is not None and not gpus_per_run >= 0:
+            raise ValueError(f"gpus_per_run must be 0 or more (None: one if the cluster has "
+                             f"GPUs); got {gpus_per_run}.")
+        self.address = address
+        self.cpus_per_run = cpus_per_run
+        self.gpus_per_run = gpus_per_run
+
+    @property
+    def where(self) -> str:
+        """Where the runs go, in words."""
+        return f"the Ray cluster at {self.address}"
+
+    def connect(self) -> dict:
+        """Connect this process to the cluster (once); returns the cluster's resources.
+
+        Raises:
+            ValueError: no cluster answers at the address, this process is already connected
+                to another cluster, or connected without aelib's runtime environment.
+        """
+        if not ray.is_initialized():
+            _check_reachable(self.address)
+            try:
+                ray.init(address=self.address, namespace="aelib", runtime_env=runtime_env(),
+                         log_to_driver=False, logging_level=logging.WARNING)
+            except ConnectionError as error:
+                raise ValueError(f"No Ray cluster answers at {self.address} ({error}). Start "
+                                 "one with `ray start --head`, or fix the address.") from None
+            _connected[:] = [self.address]
+        elif _connected and _connected[0] != self.address:
+            raise ValueError(f"This process already works with the Ray cluster at "
+                             f"{_connected[0]}; restart it to use {self.address}.")
+        elif not ray.get_runtime_context().runtime_env.get("py_modules"):
+            raise ValueError("This process is already connected to Ray without aelib: call "
+                             "ray.shutdown() first, or connect with ray.init(address, "
+                             "runtime_env=aelib.sweep_ray.runtime_env()).")
+        return ray.cluster_resources()
+
+    def parallel_runs(self) -> int:
+        """How many trainings the cluster runs at once (connects to it)."""
+        return max(1, int(self.connect().get("CPU", 1) // self.cpus_per_run))
+
+    def run(self, points, data: Dataset, store: RunStore, preview_images: np.ndarray,
+            stop: threading.Event, report) -> None:
+        """Train `points` on the cluster until done or `stop` is set; `report(index,
+        snapshot)` as progress arrives. Runs are saved in `store` by this process."""
+        resources = self.connect()
+        gpus = self.gpus_per_run if self.gpus_per_run is not None \
+            else float(resources.get("GPU", 0) >= 1)
+        monitor = SweepMonitor.remote()
+        task = train_point.options(num_cpus=self.cpus_per_run, num_gpus=gpus)
+        data_ref = ray.put(data)
+        pending = {task.remote(monitor, index, asdict(point), data_ref, preview_images): index
+                   for index, point in enumerate(points)}
+        runs = _DriverRuns(points, data, store, report)
+        stopped = False
+        try:
+            while pending:
+                ready, _ = ray.wait(list(pending), num_returns=len(pending),
+                                    timeout=REPORT_SECONDS)
+                for index, snapshot in ray.get(monitor.drain.remote()).items():
+                    runs.progress(index, snapshot)
+                for ref in ready:
+                    runs.finish(pending.pop(ref), ref)
+                if stop.is_set() and not stopped:
+                    begun = ray.get(monitor.stop.remote())
+                    for ref, index in pending.items():
+                        if index not in begun:
+                            ray.cancel(ref)
+                            runs.cancelled.add(index)
+                    stopped = True
+        finally:
+            for ref in pending:  # only when the driver itself failed
+                ray.cancel(ref)
+            ray.kill(monitor)
+
+
+class _DriverRuns:
+    """The driver's side of the runs: a model and a stored run for each run that began."""
+
+    def __init__(self, points, data: Dataset, store: RunStore, report):
+        self.points, self.data, self.store, self.report = points, data, store, report
+        self.models: dict = {}
+        self.run_ids: dict[int, int] = {}
+        self.cancelled: set[int] = set()  # runs cancelled before they began
+        self.ended: set[int] = set()
+
+    def progress(self, index: int, snapshot: JobSnapshot | None) -> None:
+        """A task's progress (None: it has just begun): passed on, its run recorded first.
+        A report that arrives after its task's result is stale and dropped."""
+        from aelib.jobs import JobSnapshot
+
+        if index in self.ended:
+            return
+        self._record(index)
+        self.report(index, replace(snapshot or JobSnapshot(status="running", epochs=self._epochs(
+            index)), run_id=self.run_ids[index]))
+
+    def finish(self, index: int, ref) -> None:
+        """A task has returned (or failed, or was cancelled): save what it sent back."""
+        from aelib.jobs import JobSnapshot
+
+        self.ended.add(index)
+        try:
+            result = None if index in self.cancelled else ray.get(ref)
+        except ray.exceptions.TaskCancelledError:
+            result = None
+        except ray.exceptions.RayError as error:
+            result = {"snapshot": JobSnapshot(status="failed", epochs=self._epochs(index),
+                                              message=f"Training failed on the cluster: {error}"),
+                      "weights": None, "metrics": {}}
+        if result is None:  # cancelled before it began: the sweep marks it so when it ends
+            return
+        snapshot = result["snapshot"]
+        self._record(index)  # if it ended between two polls
+        ae = self.models.pop(index)
+        if result["weights"] is not None:
+            ae.autoencoder.set_weights(result["weights"])
+        self.store.finish(self.run_ids[index], ae, snapshot.history, snapshot.status,
+                          snapshot.message, result["metrics"])
+        self.report(index, replace(snapshot, run_id=self.run_ids[index], saved=True))
+
+    def _record(self, index: int) -> None:
+        """Record a run that began in the store, once, with the model the driver will save."""
+        if index not in self.run_ids:
+            point = self.points[index]
+            self.models[index] = point.make_model(self.data.image_shape)
+            self.run_ids[index] = self.store.start(self.models[index],
+                                                   point.training_data(self.data),
+                                                   point.training)
+
+    def _epochs(self, index: int) -> int:
+        return self.points[index].training["epochs"]
+
+
+def _check_reachable(address: str) -> None:
+    """Raise a `ValueError` at once when nothing listens at a "host:port" address."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        raise ValueError(f"No Ray cluster answers at {address} ({error}). Start one with "
+                         "`ray start --head`, or fix the address.") from None
+
+
+def runtime_env() -> dict:
+    """What the connection gives every task: aelib itself (Ray uploads the package once per
+    version of it), and the driver's Keras backend."""
+    import keras
+
+    return {"py_modules": [str(Path(aelib.__file__).parent)], "excludes": ["__pycache__"],
+            "env_vars": {"KERAS_BACKEND": keras.backend.backend(),
+                         "TF_CPP_MIN_LOG_LEVEL": "2"}}

@@ -1,0 +1,69 @@
+"""The session's dataset: a built-in one, loaded once per process and shared read-only, or the
+person's own upload, which only their session sees."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import aelib
+from aelib.datasets import DEFAULT_DATASET
+from pages import _state
+
+UPLOAD = "upload"  # the dataset choice that means "this session's upload"
+
+
+@st.cache_resource(show_spinner="Loading the dataset...")
+def _load_shared_dataset(name: str) -> aelib.Dataset:
+    data = aelib.load_dataset(name)
+    for array in (data.x_train, data.y_train, data.x_test, data.y_test):
+        if array is not None:
+            array.setflags(write=False)  # shared by every session: nobody may change it
+    return data
+
+
+def dataset_name() -> str:
+    """The dataset this session picked (the bundled MNIST sample until it picks another)."""
+    return _state.setting("dataset", DEFAULT_DATASET)
+
+
+def dataset_choices() -> dict[str, str]:
+    """Datasets this session can pick: the built-in ones, and its own upload if it has one."""
+    choices = dict(aelib.DATASETS)
+    upload = st.session_state.get(_state.UPLOADED_DATASET)
+    if upload is not None:
+        choices[UPLOAD] = f"Your upload ({upload.source.removeprefix('your upload ')})"
+    return choices
+
+
+def get_dataset(name: str | None = None) -> aelib.Dataset:
+    """The session's dataset, or the one named.
+
+    Raises:
+        ValueError: a dataset that cannot be loaded (offline, or an upload from another session).
+    """
+    name = name or dataset_name()
+    upload = st.session_state.get(_state.UPLOADED_DATASET)
+    if name == UPLOAD or (upload is not None and name == upload.name):
+        if upload is None:
+            raise ValueError("The uploaded dataset is gone (uploads last one session): "
+                             "upload it again on Home.")
+        return upload
+    if name not in aelib.DATASETS:
+        raise ValueError(f"The dataset {name!r} was an upload from another session; upload "
+                         "it again on Home to use it.")
+    return _load_shared_dataset(name)
+
+
+def dataset_or_stop() -> aelib.Dataset:
+    """The session's dataset; if it cannot be loaded, say why and stop the page."""
+    try:
+        return get_dataset()
+    except ValueError as error:
+        st.error(f"{error} Pick another dataset on Home.")
+        st.stop()
+
+
+def use_upload(data: aelib.Dataset) -> None:
+    """Make a checked upload this session's dataset (a callback: it runs before the widgets)."""
+    st.session_state[_state.UPLOADED_DATASET] = data
+    _state.set_setting("dataset", UPLOAD)

@@ -1,0 +1,49 @@
+"""Draw a digit: a canvas, and what the model in hand makes of the drawing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import aelib
+from pages._model import test_codes
+
+CANVAS_PIXELS = 280
+
+
+def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
+    """A drawing canvas, and what `model` makes of the drawing: the MNIST-style digit (with
+    noise on top when `noise_factor` > 0), its reconstruction, its code, the test images
+    nearest in code space and, for the VAE, its place on the latent plane."""
+    from streamlit_drawable_canvas import st_canvas
+
+    ae, data = model.ae, model.data
+    canvas_column, result_column = st.columns([1, 2])
+    with canvas_column:
+        drawn = st_canvas(stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
+                          height=CANVAS_PIXELS, width=CANVAS_PIXELS, drawing_mode="freedraw",
+                          return_image_data=True, key=key)
+        st.caption("Draw with the mouse or a finger. To start again, point at the canvas: "
+                   "its bin icon (below it) clears it.")
+    try:
+        if drawn.image_data is None:  # the browser has not sent a drawing yet
+            raise ValueError("nothing drawn")
+        digit = aelib.drawing.digit_from_drawing(drawn.image_data, data.image_shape)
+    except ValueError:
+        result_column.info("Draw a digit on the black square: it is centred and scaled like "
+                           "MNIST's digits, then encoded and decoded.")
+        return
+    shown = aelib.add_noise(digit[None], noise_factor, seed=0) if noise_factor else digit[None]
+    code = ae.encode(shown)
+    rows = {"noisy" if noise_factor else "yours, as MNIST": shown, "reconstructed":
+            ae.decode(code)}
+    result_column.plotly_chart(aelib.figures.image_rows(rows), key=f"{key}_digit")
+    result_column.plotly_chart(aelib.figures.code_images(code, title="Its code"),
+                               key=f"{key}_code")
+    nearest = aelib.analysis.nearest_codes(test_codes(model), code[0], k=8)
+    st.plotly_chart(aelib.figures.image_rows(
+        {"nearest": data.x_test[nearest]}, column_labels=[f"#{i}" for i in nearest],
+        title="The test images nearest to it in code space"), key=f"{key}_nearest")
+    if ae.architecture == "vae":
+        st.plotly_chart(aelib.figures.latent_scatter(test_codes(model), data.y_test,
+                                                     title="Its place on the latent plane",
+                                                     marked=code[0]), key=f"{key}_plane")

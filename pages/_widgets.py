@@ -1,0 +1,46 @@
+"""Widgets generated from `aelib.ParamSpec`s, and the model summaries shown before training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import aelib
+from pages import _state
+
+
+def spec_widget(spec: aelib.ParamSpec, name: str, label: str | None = None) -> Any:
+    """A widget for one spec, remembered across pages as setting `name`; returns its value,
+    not yet validated. Lists are typed as comma-separated numbers; the spec's validation
+    explains mistakes."""
+    label = label or spec.name.replace("_", " ")
+    default = ", ".join(map(str, spec.default)) if spec.kind == "int_list" else spec.default
+    key, helptext = _state.kept(name, default), f"{spec.help} Allowed: {spec.allowed()}."
+    if spec.kind == "choice":
+        return _state.remember(name, st.selectbox(label, spec.choices, key=key, help=helptext))
+    if spec.kind == "int_list":
+        text = _state.remember(name, st.text_input(label, key=key, help=helptext))
+        try:
+            return tuple(int(part) for part in text.split(",") if part.strip())
+        except ValueError:
+            return text  # invalid: the spec's validation words the error
+    if spec.kind == "int":
+        return _state.remember(name, st.number_input(
+            label, min_value=int(spec.low), max_value=int(spec.high), step=1, key=key,
+            help=helptext))
+    return _state.remember(name, st.number_input(
+        label, min_value=float(spec.low), max_value=float(spec.high),
+        step=(spec.default or 1.0) / 10, format="%.1e" if spec.log_scale else "%.2f", key=key,
+        help=helptext))
+
+
+@st.cache_data(show_spinner=False)
+def model_summary(name: str, hparams: tuple, image_shape: tuple) -> aelib.ModelSummary:
+    """The layer table and sizes of an architecture with these hyperparameters (a tuple of
+    pairs) and image shape. Shared across sessions: it depends on those alone.
+
+    Raises:
+        ValueError: invalid hyperparameters, with the spec's explanation.
+    """
+    return aelib.build(name, image_shape=image_shape, **dict(hparams)).summary()

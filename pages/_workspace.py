@@ -1,0 +1,57 @@
+"""Whose runs a session sees, and the process-wide limit on trainings at once."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+
+import streamlit as st
+
+import aelib
+from aelib.runs import DEFAULT_WORKSPACE
+from pages import _state
+
+PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"  # "1": each visitor gets a private workspace
+MAX_TRAININGS = "AELIB_MAX_TRAININGS"  # trainings at once in the process
+DEFAULT_MAX_TRAININGS = 2  # for a small machine
+WORKSPACE_PARAM = "workspace"  # the URL query parameter holding a private workspace key
+WORKSPACE_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def workspace() -> str:
+    """Whose runs this session sees.
+
+    On a personal machine, one workspace holds every run. With `AELIB_PRIVATE_WORKSPACES=1`
+    (a shared deployment), each visitor gets a private random key kept in the page URL, so a
+    reload or a bookmark finds the same runs and nobody else sees them.
+    """
+    if os.environ.get(PRIVATE_WORKSPACES, "") not in ("1", "true", "yes"):
+        return DEFAULT_WORKSPACE
+    key = st.session_state.get(_state.WORKSPACE) or st.query_params.get(WORKSPACE_PARAM, "")
+    if not WORKSPACE_KEY.match(key):
+        key = secrets.token_urlsafe(18)
+    st.session_state[_state.WORKSPACE] = key
+    if st.query_params.get(WORKSPACE_PARAM) != key:  # page changes drop query parameters
+        st.query_params[WORKSPACE_PARAM] = key
+    return key
+
+
+def run_store() -> aelib.RunStore:
+    """This session's view of the run store: its workspace's runs only."""
+    return aelib.RunStore(workspace=workspace())
+
+
+@st.cache_resource
+def training_slots() -> aelib.TrainingSlots:
+    """The process-wide limit on trainings at once (`AELIB_MAX_TRAININGS`, default 2): shared
+    by every session, it holds no one's data."""
+    return aelib.TrainingSlots(int(os.environ.get(MAX_TRAININGS, DEFAULT_MAX_TRAININGS)))
+
+
+@st.cache_resource
+def active_trainings() -> aelib.active.ActiveTrainings:
+    """The trainings running in this process, by the browser that started them, so that a
+    person finds theirs again after a reload. Process-wide, but it holds them weakly: once a
+    training ends, it keeps nothing of anyone's."""
+    return aelib.active.ActiveTrainings()

@@ -1,0 +1,183 @@
+"""Sweep: architectures x values of one or two parameters x seeds, trained from one page; then
+the metric against the parameter, and every run's reconstructions side by side."""
+
+import urllib.parse
+
+import pandas as pd
+import streamlit as st
+
+import aelib
+from aelib import sweep_figures, sweep_links, sweeps
+from aelib.runs import METRIC_NAMES
+from aelib.sweep_plan import (
+    SEED,
+    estimate_seconds,
+    make_plan,
+    parameter_specs,
+    values_from_text,
+    values_to_text,
+)
+from pages import _state
+from pages._data import dataset_or_stop
+from pages._model import ANALYSIS_PAGE, open_run
+from pages._widgets import spec_widget
+from pages._workspace import WORKSPACE_PARAM, run_store, training_slots
+
+POLL_SECONDS = 1.0
+SHOWN_IMAGES = 8
+
+
+def apply_sweep_link() -> list[str]:
+    """Make a sweep link in the URL this page's settings; returns notices on dropped values."""
+    query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
+    if sweep_links.SWEEP_KEY not in query or query == st.session_state.get(
+            _state.SWEEP_LINK_QUERY):
+        return []
+    plan, notices = sweep_links.from_query(query)
+    specs = parameter_specs(plan.architectures)
+    _state.set_setting("sweep_architectures", list(plan.architectures))
+    _state.set_setting("sweep_vary", list(plan.grid))
+    _state.set_setting("sweep_seeds", values_to_text(SEED, plan.seeds))
+    for name, values in plan.grid.items():
+        _state.set_setting(f"sweep_values_{name}", values_to_text(specs[name][0], values))
+    for name, value in plan.settings.items():
+        _state.set_setting(f"sweep_{name}", ", ".join(map(str, value))
+                           if specs[name][0].kind == "int_list" else value)
+    st.session_state[_state.SWEEP_LINK_QUERY] = query
+    return notices
+
+
+def share(plan) -> str:
+    """Put the plan in the page's URL; returns the link to copy."""
+    query = sweep_links.to_query(plan)
+    if st.session_state.get(_state.SWEEP_LINK_QUERY) != query:
+        for key in [key for key in st.query_params if key != WORKSPACE_PARAM]:
+            del st.query_params[key]
+        st.query_params.update(query)
+        st.session_state[_state.SWEEP_LINK_QUERY] = query
+    return f"{(st.context.url or '').split('?')[0]}?{urllib.parse.urlencode(query)}"
+
+
+def live_panel(handle) -> None:
+    """Progress of every run of the session's sweep, while it runs."""
+    snapshots = handle.snapshots()
+    st.progress(handle.fraction, text=f"Sweep {handle.id}: "
+                f"{sum(s.done for s in snapshots)} of {len(snapshots)} runs ended")
+    st.dataframe(pd.DataFrame(sweeps.progress_rows(handle)), hide_index=True, width="stretch")
+    if handle.message:
+        st.error(handle.message)
+    histories = {point.label: s.history for point, s in zip(handle.points, snapshots, strict=True)
+                 if s.history}
+    if histories:
+        st.plotly_chart(aelib.figures.runs_loss_curves(histories), key="sweep_curves")
+    if handle.done and st.session_state.get(_state.SWEEP_POLLING):
+        st.session_state[_state.SWEEP_POLLING] = False
+        st.rerun()  # the whole page: buttons and results see that the sweep ended
+
+
+def results_panel(record) -> None:
+    """The stored results of a sweep: the metric figure, reconstructions, open a run."""
+    plan = sweeps.stored_plan(record)
+    records = sorted(store.list(record.id), key=lambda run: run.id)
+    st.caption(f"Sweep {record.id}: {record.status}, {len(records)} of {plan.size} runs, "
+               f"on {record.engine}.")
+    rows = sweeps.results(plan, records)
+    metric = st.selectbox("Metric", [m for m in METRIC_NAMES if m != "pca_loss"],
+                          key="sweep_metric")
+    st.plotly_chart(sweep_figures.metric_against_parameter(rows, plan, metric),
+                    key="sweep_metric_figure")
+    images = data.x_test[:SHOWN_IMAGES]
+    made = st.session_state.setdefault(_state.SWEEP_RECONSTRUCTIONS, {}).setdefault(data.name,
+                                                                                  {})
+    shown = sweeps.reconstructions(store, plan, records, images, known=made)
+    made.update(shown)
+    if shown:
+        st.plotly_chart(sweep_figures.reconstructions_side_by_side(images, shown),
+                        key="sweep_side_by_side")
+        by_label = {sweeps.run_label(plan, r): r for r in records if r.model_path}
+        label = st.selectbox("Run", list(by_label), key="sweep_open_run")
+        if st.button("Open in the analysis pages", icon=":material/open_in_new:"):
+            chosen = by_label[label]
+            open_run(store, chosen, f"run {chosen.id} of sweep {record.id}")
+            st.switch_page(ANALYSIS_PAGE)
+    st.page_link("pages/runs.py", label="Every run, on Runs", icon=":material/history:")
+
+
+st.title("Sweep")
+for notice in apply_sweep_link():
+    st.warning(f"This sweep link had a value that could not be used: {notice}")
+data = dataset_or_stop()
+store = run_store()
+
+architectures = _state.remember("sweep_architectures", st.multiselect(
+    "Architectures", aelib.ARCHITECTURES, key=_state.kept("sweep_architectures", ["dense"]),
+    format_func=lambda name: aelib.REGISTRY[name].title))
+if not architectures:
+    st.info("Choose at least one architecture.")
+    st.stop()
+specs = parameter_specs(architectures)
+vary = _state.remember("sweep_vary", st.multiselect(
+    "Vary (one or two parameters)", list(specs), max_selections=2,
+    key=_state.kept("sweep_vary", ["encoding_dim"] if "encoding_dim" in specs else ["epochs"])))
+grid_column, settings_column = st.columns(2)
+try:
+    with grid_column:
+        grid = {name: values_from_text(specs[name], _state.remember(
+            f"sweep_values_{name}", st.text_input(f"{name} values", key=_state.kept(
+                f"sweep_values_{name}", values_to_text(
+                specs[name][0], [specs[name][0].default])),
+            help=f"{specs[name][0].help} Separate values with commas (with semicolons between "
+                 f"lists). Allowed: {specs[name][0].allowed()}."))) for name in vary}
+        seeds = values_from_text([SEED], _state.remember("sweep_seeds", st.text_input(
+            "seeds", key=_state.kept("sweep_seeds", "0,1"), help="Every point runs once per seed: "
+            "the spread shows as error bars.")))
+    with settings_column:
+        settings = {name: spec_widget(specs[name][0], f"sweep_{name}") for name in specs
+                    if name not in vary and name not in ("learning_rate", "train_size")}
+        available = len(data.x_train)
+        if "train_size" not in vary and available > 100:
+            if _state.setting("sweep_train_size", 0) > available:  # from a larger dataset
+                _state.set_setting("sweep_train_size", available)
+            settings["train_size"] = _state.remember("sweep_train_size", st.slider(
+                "training images", 100, available,
+                key=_state.kept("sweep_train_size", min(2000, available))))
+        st.caption("The learning rate is each optimizer's default unless varied; other "
+                   "hyperparameters keep their defaults.")
+    plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)
+    address = sweeps.ray_address()
+    engine = sweeps.ray_engine(address) if address else sweeps.LocalEngine(training_slots())
+    parallel = engine.parallel_runs()
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+
+minutes = estimate_seconds(plan, len(data.x_train), store.list(), parallel) / 60
+runs_metric, time_metric = st.columns(2)
+runs_metric.metric("Runs", plan.size)
+time_metric.metric("Estimated time", f"{minutes:.0f} min" if minutes >= 1 else "under a minute")
+if address:
+    st.caption(f"Runs go to the Ray cluster at {address} ({parallel} at once); this app keeps "
+               "the results.")
+if data.name in aelib.DATASETS:  # an upload stays in its session: no link
+    with st.expander("Share this sweep", icon=":material/link:"):
+        st.code(share(plan), language=None, wrap_lines=True)
+
+handle = st.session_state.get(_state.SWEEP)
+running = handle is not None and not handle.done
+start, stop, _ = st.columns([1, 1, 6])
+if start.button("Start the sweep", type="primary", disabled=running,
+                icon=":material/play_arrow:"):
+    st.session_state[_state.SWEEP] = aelib.sweep(data, plan.architectures, plan.grid, plan.seeds,
+                                            plan.settings, store=store, engine=engine)
+    st.rerun()
+if stop.button("Stop", disabled=not running, icon=":material/stop:"):
+    handle.stop()
+
+st.session_state[_state.SWEEP_POLLING] = running
+if handle is not None:
+    st.fragment(live_panel, run_every=POLL_SECONDS if running else None)(handle)
+stored = {sweeps.sweep_label(record): record for record in store.sweeps()}
+if stored:
+    st.subheader("Results")
+    chosen = st.selectbox("Sweep", list(stored), key="sweep_shown")
+    st.fragment(results_panel, run_every=POLL_SECONDS if running else None)(stored[chosen])

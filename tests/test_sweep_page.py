@@ -1,0 +1,59 @@
+"""AppTest of the Sweep page: a two-value grid, run, the metric curve and every run's
+reconstructions side by side; a sweep link restores the setup."""
+
+import json
+
+import pytest
+
+from tests.apptest import TIMEOUT, button, open_app
+
+pytestmark = pytest.mark.app
+
+TWO_VALUES = {"cfg_sweep_architectures": ["dense"], "cfg_sweep_vary": ["encoding_dim"],
+              "cfg_sweep_values_encoding_dim": "4,8", "cfg_sweep_seeds": "0",
+              "cfg_sweep_epochs": 1, "cfg_sweep_train_size": 200}
+
+
+@pytest.fixture(autouse=True)
+def own_runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("AELIB_RUNS_DIR", str(tmp_path))
+    monkeypatch.delenv("AELIB_RAY_ADDRESS", raising=False)
+
+
+def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
+    at = open_app("pages/sweep.py", **TWO_VALUES)
+    assert at.metric[0].value == "2" and at.metric[1].label == "Estimated time"
+    assert not any("Ray" in caption.value for caption in at.caption)  # no Ray configured
+    button(at, "Start the sweep").click().run()
+    assert not at.exception, at.exception
+    snapshots = at.session_state["sweep"].wait(4 * TIMEOUT)
+    assert [s.status for s in snapshots] == ["finished", "finished"]
+    at.run()
+    assert not at.exception, at.exception
+
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    [curve] = [c for c in charts if "against encoding dim" in c["layout"]["title"]["text"]]
+    model, pca = curve["data"]
+    assert model["x"] == [4, 8] and len(model["y"]) == 2 and pca["name"].startswith("PCA")
+    [side_by_side] = [c for c in charts
+                      if "reconstructed by every run" in c["layout"]["title"]["text"]]
+    labels = side_by_side["layout"]["yaxis"]["ticktext"]
+    assert labels[0] == "original" and len(labels) == 3
+    assert "encoding_dim=4" in labels[1] and "encoding_dim=8" in labels[2]
+
+    button(at, "Open in the analysis pages").click().run()  # opens Reconstructions with it
+    assert not at.exception, at.exception
+    assert at.session_state["model"].run_id == snapshots[0].run_id
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
+    at = open_app("pages/sweep.py", query={"sweep": "dense,sparse", "encoding_dim": "8,16,oops",
+                                           "seeds": "0,1,2", "epochs": "2"})
+    assert "oops" in at.warning[0].value
+    at = open_app("pages/sweep.py", query={"sweep": "dense,sparse", "encoding_dim": "8,16",
+                                           "seeds": "0,1,2", "epochs": "2"})
+    assert not at.warning
+    assert at.metric[0].value == str(2 * 2 * 3)
+    assert at.text_input(key="_widget_cfg_sweep_values_encoding_dim").value == "8,16"
+    assert at.number_input(key="_widget_cfg_sweep_epochs").value == 2

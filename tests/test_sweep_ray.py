@@ -1,0 +1,142 @@
+"""Sweeps on a real Ray cluster, started here as separate processes (`ray start --head` with 2
+CPUs on a free port, its session files in a temporary directory) and stopped with `ray stop`
+whatever happens: progress arrives while the tasks run, the driver's store keeps the results,
+a seed's loss curve equals the local engine's, and a stop reaches a running task.
+
+The cluster tests run on the TensorFlow pass only: the engine passes the driver's backend on to
+the workers (checked on both passes, without a cluster), and a second cluster start would double
+the time.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import aelib
+from aelib import sweeps
+from aelib.runs import RunStore
+
+ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r "
+                                        "requirements-dev.txt, or aelib[ray])")
+pytestmark = pytest.mark.ray
+on_tensorflow_only = pytest.mark.skipif(
+    os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow",
+    reason="the Ray cluster tests run on the TensorFlow pass (the engine is the same on JAX)")
+RAY = str(Path(sys.executable).parent / "ray")
+TIMEOUT = 600
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """The address of a 2-CPU Ray cluster of separate processes, stopped at the end."""
+    from aelib import sweep_ray
+
+    session_files = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's socket paths
+    port = free_port()
+    try:
+        started = subprocess.run([RAY, "start", "--head", f"--port={port}", "--num-cpus=2",
+                                  "--num-gpus=0", "--node-ip-address=127.0.0.1",
+                                  "--include-dashboard=false", "--disable-usage-stats",
+                                  f"--temp-dir={session_files}"],
+                                 capture_output=True, text=True, timeout=300)
+        assert started.returncode == 0, started.stdout[-3000:] + started.stderr[-3000:]
+        yield f"127.0.0.1:{port}"
+    finally:
+        ray.shutdown()
+        sweep_ray._connected.clear()
+        subprocess.run([RAY, "stop", "--force"], capture_output=True, timeout=120)
+        shutil.rmtree(session_files, ignore_errors=True)
+
+
+@on_tensorflow_only
+def test_a_sweep_runs_on_the_cluster_and_matches_the_local_engine(cluster, tmp_path,
+                                                                   small_data):
+    store = RunStore(tmp_path)
+    settings = {"epochs": 120, "batch_size": 64, "train_size": 256}
+    handle = aelib.sweep(small_data, ["dense"], {"encoding_dim": [4, 8]}, seeds=[3],
+                         settings=settings, store=store, engine=sweeps.ray_engine(cluster))
+    partial = []  # histories seen while their run was still training
+    deadline = time.monotonic() + TIMEOUT
+    while not handle.done:
+        assert time.monotonic() < deadline
+        partial += [len(s.history["loss"]) for s in handle.snapshots()
+                    if s.status == "running" and s.history]
+        time.sleep(0.1)
+    assert handle.message is None
+    assert any(0 < epochs < 120 for epochs in partial), partial  # progress arrived per epoch
+    snapshots = handle.snapshots()
+    assert [s.status for s in snapshots] == ["finished", "finished"]
+    assert store.sweeps()[0].engine == f"the Ray cluster at {cluster}"
+
+    runs = {r.id: r for r in store.list(handle.id)}
+    assert sorted(runs) == sorted(s.run_id for s in snapshots)
+    for snapshot in snapshots:  # the driver saved what the workers sent back
+        record = runs[snapshot.run_id]
+        assert record.status == "finished" and len(record.history["loss"]) == 120
+        loaded = store.load(record.id).ae
+        test_loss = aelib.analysis.reconstruction_errors(
+            small_data.x_test, loaded.reconstruct(small_data.x_test)).mean()
+        assert test_loss == pytest.approx(record.metrics["test_loss"], rel=1e-5)
+
+    [here] = aelib.sweep(small_data, ["dense"], seeds=[3], settings={**settings,
+                         "encoding_dim": 4}, store=store).wait(TIMEOUT)  # the first point
+    np.testing.assert_allclose(snapshots[0].history["loss"], here.history["loss"], rtol=1e-6)
+    np.testing.assert_allclose(snapshots[0].history["val_loss"], here.history["val_loss"],
+                               rtol=1e-6)
+
+
+@on_tensorflow_only
+def test_a_stop_reaches_running_ray_tasks_and_cancels_the_queued(cluster, tmp_path,
+                                                                 small_data):
+    store = RunStore(tmp_path)
+    handle = aelib.sweep(small_data, ["dense"], {"encoding_dim": [4, 8, 16]},
+                         settings={"epochs": 1000, "batch_size": 64}, store=store,
+                         engine=sweeps.ray_engine(cluster))
+    deadline = time.monotonic() + TIMEOUT
+    while sum(len(s.history.get("loss", [])) >= 2 for s in handle.snapshots()) < 2:
+        assert time.monotonic() < deadline and not handle.done, handle.message
+        time.sleep(0.1)
+    handle.stop()
+    snapshots = handle.wait(TIMEOUT)
+    assert [s.status for s in snapshots] == ["stopped", "stopped", "cancelled"]
+    for snapshot in snapshots[:2]:  # each ended after its current call, with its weights
+        record = store.get(snapshot.run_id)
+        assert record.status == "stopped" and 2 <= len(record.history["loss"]) < 1000
+        loaded = store.load(record.id).ae
+        test_loss = aelib.analysis.reconstruction_errors(
+            small_data.x_test, loaded.reconstruct(small_data.x_test)).mean()
+        assert test_loss == pytest.approx(record.metrics["test_loss"], rel=1e-5)
+    assert snapshots[2].run_id is None and len(store.list(handle.id)) == 2
+    assert store.sweeps()[0].status == "stopped"
+
+
+def test_an_address_where_no_cluster_answers_is_refused_at_once():
+    engine = sweeps.ray_engine(f"127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="No Ray cluster answers at 127.0.0.1:.*ray start --head"):
+        engine.parallel_runs()
+    assert time.monotonic() - started < 10 and not ray.is_initialized()
+
+
+def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():
+    import keras
+
+    from aelib.sweep_ray import runtime_env
+
+    environment = runtime_env()
+    assert environment["py_modules"] == [str(Path(aelib.__file__).parent)]
+    assert environment["env_vars"]["KERAS_BACKEND"] == keras.backend.backend()
