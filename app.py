@@ -13,8 +13,10 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 import streamlit as st  # noqa: E402
 
+import aelib.memory  # noqa: E402
 from pages._identity import identify_browser  # noqa: E402
 from pages._model import find_running_training  # noqa: E402
+from pages._session_end import watch_session  # noqa: E402
 from pages._sidebar import render_sidebar  # noqa: E402
 from pages._workspace import workspace  # noqa: E402
 
@@ -32,6 +34,8 @@ def keep_keras_state() -> None:
         script_runner._clean_problem_modules = lambda: None
 
 
+aelib.memory.tune_allocator()  # once per process, as early as the app can
+
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
 PAGES = [
@@ -47,6 +51,7 @@ PAGES = [
 ]
 
 keep_keras_state()
+watch_session()  # what the session owns is released when Streamlit drops it
 page = st.navigation(PAGES)
 workspace()  # in a shared deployment, gives the visitor a private key in the URL
 identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs

@@ -159,6 +159,14 @@ class TrainingJob:
         see `aelib.train`'s `steps_per_execution`); the weights so far are kept."""
         self._stop.set()
 
+    def abandon(self) -> None:
+        """Nobody will look at this job again (its session has ended): if it still waits for a
+        training slot, it never trains; a training under way finishes and saves its run, but
+        skips `after_training`."""
+        self.after_training = None
+        if self.snapshot().status == "queued":
+            self.stop()
+
     @property
     def history(self) -> dict:
         """Per-epoch values so far (`loss`, `val_loss`, ...)."""
@@ -297,6 +305,13 @@ class JobQueue:
         self._cancelled.set()
         for job in self.jobs:
             job.stop()
+
+    def abandon(self) -> None:
+        """Nobody will look at these jobs again: those not yet started never start, the one
+        training finishes and saves its run (see `TrainingJob.abandon`)."""
+        self._cancelled.set()
+        for job in self.jobs:
+            job.abandon()
 
     def wait(self, timeout: float | None = None) -> list[JobSnapshot]:
         """Block until every job has ended (or `timeout` seconds pass); returns snapshots."""

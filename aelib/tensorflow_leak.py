@@ -9,6 +9,13 @@ keras-team/keras#21090). An entry is only looked up while its graph is being tra
 model's training has run, its entries are dead weight. `release_custom_gradients` drops the
 entries whose graph reads the model's variables, and leaves every other one alone (another
 session may be tracing its own).
+
+Data-parallel training (`tf.distribute.MirroredStrategy`) traces one train step per device,
+each reading that device's copy of the variables (the components of each `MirroredVariable`),
+so those count as the model's too. Entries whose graph reads variables that no longer exist
+are dead weight however they came there (TensorFlow raises an AssertionError when such a
+graph's variables are read), and are dropped as well: found when a second data-parallel model
+trained in one process failed on the first one's entries.
 """
 
 from __future__ import annotations
@@ -36,12 +43,18 @@ def release_custom_gradients(model: keras.Model) -> int:
     if not isinstance(registry, dict):
         return 0
     optimizer = getattr(model, "optimizer", None)
-    owned = {id(v.value) for v in [*model.variables, *(optimizer.variables if optimizer else [])]}
+    owned = {id(value) for variable in [*model.variables,
+                                        *(optimizer.variables if optimizer else [])]
+             for value in (variable.value, *getattr(variable.value, "values", ()))}
     released = 0
     for name in [name for name in list(registry) if str(name).startswith("CustomGradient-")]:
         try:
             graph = _entry_graph(registry[name]["type"])
-            if any(id(variable) in owned for variable in graph.variables):
+            try:
+                stale = any(id(variable) in owned for variable in graph.variables)
+            except AssertionError:  # it reads variables that were deleted: nobody can use it
+                stale = True
+            if stale:
                 del registry[name]
                 released += 1
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):

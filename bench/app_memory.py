@@ -23,28 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser import button, go_to, launch_chromium, running_app, set_number  # noqa: E402
+from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
+                           running_app, set_number)
 
 
 def peak_rss_mib(pid: int) -> float:
     """The process's peak resident set size so far, in MiB (Linux)."""
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-
-
-# Installed for the tests (requirements-dev.txt), absent where the app is deployed.
-TEST_ONLY_PACKAGES = ("jax", "jaxlib")
-
-
-def hide_test_only_packages() -> str:
-    """A folder to put first on the app's PYTHONPATH in which the test-only packages fail to
-    import, as they do where only requirements.txt is installed."""
-    folder = Path(tempfile.mkdtemp(prefix="aelib-deployed-"))
-    for name in TEST_ONLY_PACKAGES:
-        (folder / name).mkdir()
-        (folder / name / "__init__.py").write_text(
-            f"raise ImportError('{name} is not in requirements.txt')\n")
-    return str(folder)
 
 
 def main():

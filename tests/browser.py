@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -33,13 +34,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict | None = None, timeout: float = 60.0):
-    """Start the app as a person would and yield `(url, process)`; stop it afterwards."""
+def running_app(env: dict | None = None, timeout: float = 60.0, options: dict | None = None):
+    """Start the app as a person would and yield `(url, process)`; stop it afterwards.
+    `options` are more Streamlit command-line options, e.g. `{"server.disconnectedSessionTTL":
+    5}`."""
     port = free_port()
+    extra = [part for name, value in (options or {}).items() for part in (f"--{name}", str(value))]
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *extra],
         cwd=ROOT, env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -62,6 +66,22 @@ def running_app(env: dict | None = None, timeout: float = 60.0):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# Installed for the tests (requirements-dev.txt), absent where the app is deployed.
+TEST_ONLY_PACKAGES = ("jax", "jaxlib")
+
+
+def hide_test_only_packages() -> str:
+    """A folder to put first on the app's PYTHONPATH in which the test-only packages fail to
+    import, as they do where only requirements.txt is installed (TensorFlow imports JAX whenever
+    it can, about 100 MiB more)."""
+    folder = Path(tempfile.mkdtemp(prefix="aelib-deployed-"))
+    for name in TEST_ONLY_PACKAGES:
+        (folder / name).mkdir()
+        (folder / name / "__init__.py").write_text(
+            f"raise ImportError('{name} is not in requirements.txt')\n")
+    return str(folder)
 
 
 def launch_chromium(playwright):

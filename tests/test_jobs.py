@@ -135,3 +135,37 @@ def test_the_snapshot_knows_the_batches_from_the_start_and_an_eta_after_one_epoc
     after = [snapshot for _, snapshot in seen[first_epoch_end:]]
     assert all(s.eta_seconds is not None and s.eta_seconds >= 0 for s in after)
     assert after[0].batch == 8 and after[0].eta_seconds > 0  # two epochs to go
+
+
+def wait_until_running(job):
+    while job.snapshot().status != "running":
+        time.sleep(0.01)
+
+
+def test_an_abandoned_training_finishes_into_the_store_and_a_waiting_one_never_trains(
+        small_data, tmp_path):
+    store, slots = aelib.RunStore(tmp_path), aelib.TrainingSlots(1)
+    training = aelib.TrainingJob(aelib.build("dense"), small_data,
+                                 {"epochs": 30, "batch_size": 16}, small_data.x_test[:1],
+                                 store=store, slots=slots,
+                                 after_training=aelib.analysis.code_analysis).start()
+    waiting = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
+                                small_data.x_test[:1], store=store, slots=slots).start()
+    wait_until_running(training)
+    training.abandon()  # its session ended
+    waiting.abandon()
+    assert training.wait(300).status == "finished" and training.snapshot().saved
+    assert store.get(training.snapshot().run_id).status == "finished"
+    assert training.analysis.result(10) == {}  # no t-SNE map for nobody
+    assert waiting.wait(30).status == "cancelled" and waiting.snapshot().history == {}
+
+
+def test_an_abandoned_queue_finishes_its_training_and_starts_no_other(small_data):
+    jobs = [aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 30, "batch_size": 16},
+                              small_data.x_test[:1]) for _ in range(2)]
+    queue = aelib.JobQueue(jobs).start()
+    wait_until_running(jobs[0])
+    queue.abandon()
+    first, second = queue.wait(300)
+    assert first.status == "finished" and len(first.history["loss"]) == 30
+    assert second.status == "cancelled"
