@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import Hashable, Iterator
+from collections.abc import Hashable, Iterator
 
 
 class ActiveTrainings:

@@ -14,7 +14,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -142,7 +142,7 @@ class TrainingJob:
         self._finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="aelib-training", daemon=True)
 
-    def start(self) -> "TrainingJob":
+    def start(self) -> TrainingJob:
         """Start the job's thread: it waits for a training slot (if limited), then trains.
         Returns the job."""
         self._started = time.perf_counter()
@@ -295,7 +295,7 @@ class JobQueue:
         self._cancelled = threading.Event()
         self._thread = threading.Thread(target=self._run, name="aelib-queue", daemon=True)
 
-    def start(self) -> "JobQueue":
+    def start(self) -> JobQueue:
         """Start the first job; the others follow as each ends. Returns the queue."""
         self._thread.start()
         return self

@@ -10,7 +10,7 @@ value falls back to its default, with a notice saying which and why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
 from aelib.datasets import DATASETS, DEFAULT_DATASET

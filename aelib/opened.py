@@ -36,7 +36,8 @@ class OpenedModel:
             (the same attribute a `TrainingJob` has).
 
     Example:
-        >>> model = OpenedModel(loaded.ae, data, "run 8", loaded.history, run_id=8)  # doctest: +SKIP
+        >>> model = OpenedModel(loaded.ae, data, "run 8", loaded.history,  # doctest: +SKIP
+        ...                     run_id=8)
         >>> model.describe()                                                        # doctest: +SKIP
         'run 8: trained 12 epochs'
     """

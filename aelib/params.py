@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 KINDS = ("int", "float", "int_list", "choice")
 
@@ -92,7 +93,8 @@ class ParamSpec:
             raise self._error(value)
         return tuple(self._validate_number(v, kind="int", whole=value) for v in value)
 
-    def _validate_number(self, value: Any, kind: str | None = None, whole: Any = None) -> float | int:
+    def _validate_number(self, value: Any, kind: str | None = None,
+                         whole: Any = None) -> float | int:
         kind = kind or self.kind
         shown = value if whole is None else whole
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -8,7 +8,7 @@ the queue and can be cancelled.
 from __future__ import annotations
 
 import threading
-from typing import Hashable
+from collections.abc import Hashable
 
 
 class TrainingSlots:

@@ -152,7 +152,8 @@ def _read_npz(data: bytes, limits: UploadLimits, resize=None):
     except ValueError as error:
         if "allow_pickle" in str(error) or "Object arrays" in str(error):
             raise ValueError("The .npz file holds object (pickled) arrays, which are never "
-                             "loaded; save plain numeric arrays, e.g. np.savez(f, x=x, y=y).")
+                             "loaded; save plain numeric arrays, e.g. np.savez(f, x=x, y=y)."
+                             ) from error
         raise
     except (OSError, EOFError, KeyError, zipfile.BadZipFile) as error:
         raise ValueError(f"The .npz file could not be read ({error}).") from error

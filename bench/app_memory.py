@@ -53,7 +53,8 @@ def main():
         set_number(page, "epochs", args.epochs)
         button(page, "Train").click()
         page.get_by_text(f"Trained {args.epochs} epochs").wait_for()
-        print(f"conv trained, {args.epochs} epochs     {peak_rss_mib(process.pid):7.0f} MiB peak", flush=True)
+        print(f"conv trained, {args.epochs} epochs     {peak_rss_mib(process.pid):7.0f} MiB peak",
+              flush=True)
         for title, marker in (("Reconstructions", "The worst reconstructions"),
                               ("Codes", "How much do the codes know?"),
                               ("Denoising", "First ten test images")):

@@ -4,7 +4,8 @@ the analyses the pages compute for it, kept until the model changes."""
 from __future__ import annotations
 
 import concurrent.futures
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 

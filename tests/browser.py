@@ -57,7 +57,7 @@ def running_app(env: dict | None = None, timeout: float = 60.0, options: dict | 
                         break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start on {url}")
+                    raise RuntimeError(f"streamlit did not start on {url}") from None
                 time.sleep(0.2)
         yield url, process
     finally:

@@ -191,7 +191,8 @@ def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypa
     monkeypatch.setenv("AELIB_MAX_TRAININGS", "1")
     training_slots.clear()
     try:
-        alice = open_app("pages/train.py", cfg_epochs=500, cfg_train_size_bundled=300, cfg_batch_size=16)
+        alice = open_app("pages/train.py", cfg_epochs=500, cfg_train_size_bundled=300,
+                         cfg_batch_size=16)
         button(alice, "Train").click().run()
         bob = open_app("pages/train.py", cfg_epochs=1, cfg_train_size_bundled=300)
         button(bob, "Train").click().run()

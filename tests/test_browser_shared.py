@@ -29,7 +29,8 @@ def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
         alice, bob = person(browser, url), person(browser, url)
         keys = [p.wait_for_function("() => new URLSearchParams(location.search).get('workspace')")
                 .json_value() for p in (alice, bob)]
-        assert all(re.fullmatch(r"[\w-]{16,}", key) for key in keys) and keys[0] != keys[1]  # a private workspace each, in the URL
+        # a private workspace each, in the URL
+        assert all(re.fullmatch(r"[\w-]{16,}", key) for key in keys) and keys[0] != keys[1]
 
         bob.get_by_text("scikit-learn digits (8x8, upscaled)").click()
         bob.get_by_text("In use: scikit-learn's bundled 8x8 digits").wait_for()

@@ -137,11 +137,6 @@ def test_the_snapshot_knows_the_batches_from_the_start_and_an_eta_after_one_epoc
     assert after[0].batch == 8 and after[0].eta_seconds > 0  # two epochs to go
 
 
-def wait_until_running(job):
-    while job.snapshot().status != "running":
-        time.sleep(0.01)
-
-
 def test_an_abandoned_training_finishes_into_the_store_and_a_waiting_one_never_trains(
         small_data, tmp_path):
     store, slots = aelib.RunStore(tmp_path), aelib.TrainingSlots(1)
@@ -151,7 +146,7 @@ def test_an_abandoned_training_finishes_into_the_store_and_a_waiting_one_never_t
                                  after_training=aelib.analysis.code_analysis).start()
     waiting = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
                                 small_data.x_test[:1], store=store, slots=slots).start()
-    wait_until_running(training)
+    wait_until(lambda: training.snapshot().status == "running")
     training.abandon()  # its session ended
     waiting.abandon()
     assert training.wait(300).status == "finished" and training.snapshot().saved
@@ -164,7 +159,7 @@ def test_an_abandoned_queue_finishes_its_training_and_starts_no_other(small_data
     jobs = [aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 30, "batch_size": 16},
                               small_data.x_test[:1]) for _ in range(2)]
     queue = aelib.JobQueue(jobs).start()
-    wait_until_running(jobs[0])
+    wait_until(lambda: jobs[0].snapshot().status == "running")
     queue.abandon()
     first, second = queue.wait(300)
     assert first.status == "finished" and len(first.history["loss"]) == 30

@@ -80,7 +80,8 @@ def test_csv_with_a_label_header():
 
 
 def test_csv_without_header_finds_a_label_column_and_square_rows():
-    with_labels = load_upload("a.csv", csv_text([[l, *i.ravel()] for l, i in zip(LABELS, DIGITS)]))
+    rows = [[label, *image.ravel()] for label, image in zip(LABELS, DIGITS)]
+    with_labels = load_upload("a.csv", csv_text(rows))
     assert with_labels.has_labels
     plain = load_upload("b.csv", csv_text([i.ravel() for i in DIGITS]))
     assert not plain.has_labels and plain.x_train.shape[1:] == (28, 28, 1)

@@ -116,7 +116,8 @@ _NO_LSTM_BUDGET = ("The tutorial never trained its LSTM sketch, so it gave no bu
                    "its conv models' (50 epochs of batch 128).")
 _VAE_BUDGET = ("As in the script the tutorial's VAE comes from, Keras's "
                "variational_autoencoder.py example.")
-_LEARNED_FILTERS = "Filters per convolution of the encoder, first to last; the decoder mirrors them."
+_LEARNED_FILTERS = ("Filters per convolution of the encoder, first to last; the decoder "
+                    "mirrors them.")
 
 # Every architecture takes the reconstruction loss as its last hyperparameter.
 REGISTRY: dict[str, Architecture] = {
