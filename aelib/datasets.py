@@ -244,9 +244,10 @@ def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:
         return _load_keras(name)
     except Exception as error:  # keras raises whatever urllib raised: no single type to catch
         if name != "mnist":
+            # Only the error's type: its text holds the raw URL and errno, no help to a learner.
             raise ValueError(
-                f"Could not download {DATASETS[name]} ({type(error).__name__}: {error}). "
-                "Check the network, or use 'bundled' or 'shapes' (they work offline)."
+                f"Could not download {DATASETS[name]} ({type(error).__name__}): this machine "
+                "seems to be offline. Use 'bundled' or 'shapes' (they work offline)."
             ) from error
         fallback = load_bundled()
         return replace(fallback, name="mnist",

@@ -15,16 +15,22 @@ def render_sidebar() -> None:
     """Fill the sidebar. Call it after the page has run, so it shows what the page just did;
     while the model in hand trains, it refreshes itself."""
     model = current_model()
-    training = isinstance(model, aelib.TrainingJob) and model.active
+    training = _is_training(model)
     with st.sidebar:
         st.caption("Dataset")
         st.write(dataset_choices().get(dataset_name(), dataset_name()))
         st.fragment(_model_state, run_every=REFRESH_SECONDS if training else None)(training)
 
 
+def _is_training(model) -> bool:
+    # Without a model, no isinstance check: it would import aelib.jobs and so Keras and
+    # TensorFlow, which a person who only reads Home never needs.
+    return model is not None and isinstance(model, aelib.TrainingJob) and model.active
+
+
 def _model_state(was_training: bool) -> None:
     model = current_model()
-    if was_training and not (isinstance(model, aelib.TrainingJob) and model.active):
+    if was_training and not _is_training(model):
         st.rerun()  # training ended: the whole page, so it can show the trained model
     st.caption("Model")
     if model is None:

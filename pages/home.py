@@ -1,4 +1,10 @@
-"""Home: what autoencoders are, the seven architectures, the dataset, and a one-click start."""
+"""Home: what autoencoders are, the seven architectures, the dataset, and a one-click start.
+
+Home loads no Keras (and so no TensorFlow): the cards' sizes come from `aelib.sizes`, and the
+text comes first, so a person who only reads Home gets it at once and costs the server little.
+"""
+
+import math
 
 import numpy as np
 import streamlit as st
@@ -7,21 +13,38 @@ import aelib
 from aelib.datasets import DEFAULT_DATASET
 from pages import _state
 from pages._data import dataset_choices, get_dataset, use_upload
-from pages._widgets import model_summary
 
 ONE_CLICK_ARCHITECTURE = "dense"
+CARDS_PER_ROW = 4
+UPLOAD_SIDES = (None, 28, 32, 64)  # the upload's resize choices: None keeps their size
+
+
+def shape_in_words(shape: tuple[int, int, int]) -> str:
+    """(28, 28, 1) as "28x28 grey", (32, 32, 3) as "32x32 colour"."""
+    height, width, channels = shape
+    return f"{height}x{width} {'colour' if channels == 3 else 'grey'}"
 
 
 def upload_panel() -> None:
     """The uploader: check the file, preview it, and make it the session's dataset on request."""
-    st.caption("A .npz (arrays x and y), a .csv (one image per row, optional label column) or "
-               "a .zip of PNG/JPEG images (one folder per label, optional). Images are "
-               "converted to 28x28 grayscale. Your upload stays in your session only.")
+    limits = aelib.uploads.LIMITS
+    largest = math.isqrt(limits.max_source_pixels)
+    st.caption(
+        f"A .npz (arrays x and y), a .csv (grey images, one per row, optional label column) or "
+        f"a .zip of PNG/JPEG images (one folder per label, optional), up to "
+        f"{limits.max_bytes // 2**20} MB. Images keep their colour (grey or RGB) and their size, "
+        f"from {limits.min_side} to {limits.max_side} pixels a side, up to "
+        f"{limits.max_images:,} images; larger ones (up to {largest}x{largest}) can be resized "
+        f"below. Your upload stays in your session only.")
     upload = st.file_uploader("Your images", type=["npz", "csv", "zip"], key="data_upload")
+    side = st.selectbox("Size", UPLOAD_SIDES, key="data_upload_side",
+                        format_func=lambda s: "keep their size" if s is None else f"{s}x{s}",
+                        help="Resize every image (bilinear), e.g. photos past the limit.")
     if upload is None:
         return
     try:
-        data = aelib.load_upload(upload.name, upload.getvalue())
+        data = aelib.load_upload(upload.name, upload.getvalue(),
+                                 resize=None if side is None else (side, side))
     except ValueError as error:
         st.error(f"{upload.name}: {error}")
         return
@@ -30,7 +53,7 @@ def upload_panel() -> None:
         map(str, np.unique(np.concatenate([data.y_train, data.y_test]))))
     st.plotly_chart(aelib.figures.image_rows({"preview": images[:10]}),
                     config={"displayModeBar": False})
-    st.write(f"**{len(images):,} images** of {data.image_shape[0]}x{data.image_shape[1]}, "
+    st.write(f"**{len(images):,} images** of {shape_in_words(data.image_shape)}, "
              f"values {images.min():.2f} to {images.max():.2f}, labels: {labels}.")
     st.caption("What was done: " + "; ".join(data.notes) + ".")
     st.button("Use this dataset", icon=":material/check:", on_click=use_upload, args=(data,))
@@ -81,8 +104,9 @@ with left:
     choices = dataset_choices()
     st.radio("Images to learn from", list(choices), format_func=choices.get,
              key=_state.kept("dataset", DEFAULT_DATASET), on_change=pick_dataset,
-             help="The bundled sample works offline. MNIST and Fashion-MNIST download through "
-                  "keras.datasets; offline, MNIST falls back to the bundled sample.")
+             help="The bundled MNIST sample, scikit-learn's digits and the coloured shapes work "
+                  "offline. MNIST, Fashion-MNIST and CIFAR-10 download through keras.datasets; "
+                  "offline, MNIST falls back to the bundled sample.")
     failed = st.session_state.pop(_state.DATASET_ERROR, None)
     if failed:
         st.error(failed)
@@ -90,8 +114,8 @@ with left:
     with st.expander("Upload your own images", icon=":material/upload:"):
         upload_panel()
     st.success(f"In use: {data.source}. {len(data.x_train):,} training and "
-               f"{len(data.x_test):,} test images of {data.image_shape[0]}x"
-               f"{data.image_shape[1]} pixels.")
+               f"{len(data.x_test):,} test images of {shape_in_words(data.image_shape)} "
+               f"pixels.")
 with right:
     st.subheader("2. Train")
     dense_training = {spec.name: spec.default for spec in aelib.TRAINING_PARAMS}
@@ -104,16 +128,20 @@ with right:
                     config={"displayModeBar": False})
 
 st.subheader("The seven architectures")
-st.caption("As in the classic Keras tutorial \"Building Autoencoders in Keras\", in Keras 3.")
-columns = st.columns(4)
-for i, name in enumerate(aelib.ARCHITECTURES):
-    arch = aelib.REGISTRY[name]
-    summary = model_summary(name, tuple((s.name, s.default) for s in arch.params), (28, 28))
-    with columns[i % 4].container(border=True):
-        st.markdown(f"**{arch.title}** `{name}`")
-        st.write(arch.purpose)
-        st.caption(f"{summary.total_parameters:,} parameters · code "
-                   f"{'x'.join(map(str, summary.code_shape))} · reads "
-                   f"{aelib.architectures.INPUT_MODES[arch.input_mode]}")
-        with st.expander("The tutorial, corrected"):
-            st.markdown(arch.tutorial)
+st.caption("As in the classic Keras tutorial \"Building Autoencoders in Keras\", in Keras 3; "
+           f"sizes for the {shape_in_words(data.image_shape)} images in use.")
+names = list(aelib.ARCHITECTURES)
+# Row by row, so that on a narrow screen, where columns stack, the cards keep the tutorial's order.
+for row in range(0, len(names), CARDS_PER_ROW):
+    for column, name in zip(st.columns(CARDS_PER_ROW), names[row:row + CARDS_PER_ROW],
+                            strict=False):
+        arch = aelib.REGISTRY[name]
+        size = aelib.sizes.summary(name, image_shape=data.image_shape)
+        with column.container(border=True):
+            st.markdown(f"**{arch.title}** `{name}`")
+            st.write(arch.purpose)
+            st.caption(f"{size.parameters:,} parameters · code "
+                       f"{'x'.join(map(str, size.code_shape))} · reads "
+                       f"{aelib.architectures.INPUT_MODES[arch.input_mode]}")
+            with st.expander("The tutorial, corrected"):
+                st.markdown(arch.tutorial)
