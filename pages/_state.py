@@ -51,6 +51,8 @@ SWEEP_RECONSTRUCTIONS = "sweep_reconstructions"
 # The Generate page: the last point clicked on the latent plane, and the latent sliders.
 LATENT_CLICK = "latent_click"
 LATENT_SLIDER = "z_{}"  # .format(dimension)
+# The draw-a-digit canvases: {canvas key: times its "Clear" button was pressed}.
+CANVAS_CLEARS = "canvas_clears"
 
 SETTING_PREFIX = "cfg_"  # a remembered setting: cfg_<name>
 WIDGET_PREFIX = "_widget_"  # its widget's own key: _widget_cfg_<name>

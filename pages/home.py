@@ -12,17 +12,11 @@ import streamlit as st
 import aelib
 from aelib.datasets import DEFAULT_DATASET
 from pages import _state
-from pages._data import dataset_choices, get_dataset, use_upload
+from pages._data import dataset_choices, get_dataset, shape_in_words, use_upload
 
 ONE_CLICK_ARCHITECTURE = "dense"
 CARDS_PER_ROW = 4
 UPLOAD_SIDES = (None, 28, 32, 64)  # the upload's resize choices: None keeps their size
-
-
-def shape_in_words(shape: tuple[int, int, int]) -> str:
-    """(28, 28, 1) as "28x28 grey", (32, 32, 3) as "32x32 colour"."""
-    height, width, channels = shape
-    return f"{height}x{width} {'colour' if channels == 3 else 'grey'}"
 
 
 def upload_panel() -> None:

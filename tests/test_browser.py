@@ -131,6 +131,8 @@ def test_a_shared_link_opens_the_same_setup_and_a_drawn_digit_is_explored(page):
     friend.get_by_text("The test images nearest to it in code space").wait_for()
     friend.get_by_text("Its place on the latent plane").wait_for()
     shot(friend, "draw")
+    button(friend, "Clear the drawing").first.click()  # a new, empty canvas
+    friend.get_by_text("Draw a digit on the black square").first.wait_for()
 
     go_to(friend, "Anomalies")
     set_number(friend, "Epochs", 2)
