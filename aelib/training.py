@@ -3,7 +3,7 @@
 Everything a UI needs arrives through `on_progress` (see `aelib.progress`); a `threading.Event`
 passed as `stop` ends training after the current call into the backend (one batch, or several:
 see `steps_per_execution`) and keeps the weights and history so far. Batches come in a seeded
-order (`aelib.batches`); `devices` trains data-parallel on several devices
+order (`aelib._batches`); `devices` trains data-parallel on several devices
 (`aelib.distribution`).
 """
 
@@ -18,15 +18,15 @@ import keras
 
 from aelib.architectures import KERAS_LOSSES
 from aelib.autoencoder import Autoencoder, build
-from aelib.batches import SeededEpochs, steps_per_epoch
-from aelib.compiled import COMPILED_MODELS, copy_variables
+from aelib._batches import SeededEpochs, steps_per_epoch
+from aelib._compiled import COMPILED_MODELS, copy_variables
 from aelib.datasets import Dataset
 from aelib.distribution import data_parallel_scope, has_accelerator
 from aelib.noise import add_noise
 from aelib.params import ParamSpec, resolve
 from aelib.progress import ProgressCallback, ProgressEvent
 from aelib.settings import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
-from aelib.tensorflow_leak import release_custom_gradients
+from aelib._tensorflow_leak import release_custom_gradients
 
 OPTIMIZERS = {
     "adam": keras.optimizers.Adam,
@@ -146,7 +146,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     validates on a fixed noisy copy of the test images against the clean ones.
 
     On one device the training runs in a compiled working copy of `ae`'s model from
-    `aelib.compiled` (the same structure, already traced and compiled by an earlier run of the
+    `aelib._compiled` (the same structure, already traced and compiled by an earlier run of the
     same setup), which starts from `ae`'s variables; `ae` gets the weights back after every
     epoch and all its variables at the end. Results are those of training `ae` itself.
 
