@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import aelib
+
 from tests.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
@@ -181,6 +183,9 @@ def test_one_click_start_on_home_trains_a_dense_model():
     assert not at.exception, at.exception
     job = at.session_state["model"]
     assert job.ae.architecture == "dense"
+    epochs = aelib.REGISTRY["dense"].training.epochs  # as the button says, not cfg_epochs
+    assert f"for {epochs} epochs" in at.markdown[1].value
+    assert job.settings["epochs"] == epochs
     assert job.wait(TIMEOUT).status == "finished"
     assert len(job.data.x_train) == 200
 
