@@ -51,11 +51,11 @@ _EXPORTS = {
     "sweep": "aelib.sweeps",
     "Sweep": "aelib.sweeps",
 }
-_SUBMODULES = ("active", "advice", "analysis", "anomaly", "architectures", "compiled",
-               "datasets", "distribution", "drawing", "figures", "images", "jobs", "links",
+_SUBMODULES = ("active", "advice", "analysis", "anomaly", "architectures", "datasets",
+               "distribution", "drawing", "figures", "images", "jobs", "links", "memory",
                "opened", "params", "progress", "quality", "runs", "settings", "shapes", "sizes",
                "slots", "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
-               "tensorflow_leak", "training", "tutorial", "uploads")
+               "training", "tutorial", "uploads")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -41,7 +41,7 @@ def training_warnings(train_size: int, batch_size: int) -> list[str]:
             f"The batch ({batch_size:,} images) is not smaller than the training set "
             f"({train_size:,} images): every epoch is a single gradient step on all of them. "
             f"Choose a batch of at most {max(1, train_size // FEW_STEPS_PER_EPOCH):,} images.")
-    steps = math.ceil(train_size / batch_size)  # as aelib.batches.steps_per_epoch counts them
+    steps = math.ceil(train_size / batch_size)  # as aelib._batches.steps_per_epoch counts them
     if steps < FEW_STEPS_PER_EPOCH:
         warnings.append(
             f"An epoch is only {steps} step{'s' if steps > 1 else ''} ({train_size:,} images "

@@ -34,7 +34,8 @@ class JobSnapshot:
     Args:
         status: "queued", "running", "finished", "stopped" (on request, or non-finite loss),
             "failed" or "cancelled" (stopped before it started).
-        epoch, epochs: the current epoch (from 1) and the planned number.
+        epoch, epochs: the current epoch (from 1) and the last planned one; a job that
+            continues a training numbers its epochs after that training's.
         batch, batches: batches done in the current epoch, and per epoch.
         fraction: share of the whole run done, 0 to 1.
         eta_seconds: estimated seconds left, None when unknown.
@@ -115,6 +116,10 @@ class TrainingJob:
         slots: a `TrainingSlots` limit to wait for before training, or None.
         after_training: `f(ae, data) -> dict`, run in the background once training has ended
             with a model (e.g. `aelib.analysis.code_analysis`); its result lands in `analysis`.
+        history: the model's history so far when this job continues its training: the new
+            epochs are numbered after it (`aelib.train`'s `initial_epoch`) and appended to it.
+        continued_from: the run this job continues, stored with its settings as
+            `continued_from` (see `RunRecord.continued_from`); None for a fresh training.
 
     Example:
         >>> job = TrainingJob(ae, data, {"epochs": 5}, data.x_test[:10]).start()  # doctest: +SKIP
@@ -123,10 +128,13 @@ class TrainingJob:
 
     def __init__(self, ae: Autoencoder, data: Dataset, settings: dict,
                  preview_images: np.ndarray, store=None, slots: TrainingSlots | None = None,
-                 after_training: Callable[[Autoencoder, Dataset], dict] | None = None):
+                 after_training: Callable[[Autoencoder, Dataset], dict] | None = None,
+                 history: dict | None = None, continued_from: int | None = None):
         self.ae = ae
         self.data = data
-        self.settings = dict(settings)
+        earlier = len((history or {}).get("loss", []))
+        self.settings = {**settings, "initial_epoch": earlier} if earlier else dict(settings)
+        self.continued_from = continued_from
         self.store = store
         self.slots = slots
         self.preview_images = np.asarray(preview_images, dtype=np.float32)
@@ -137,7 +145,8 @@ class TrainingJob:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         # Replaced, never mutated, under the lock: a reader gets a consistent, unshared copy.
-        self._snapshot = JobSnapshot(epochs=self.settings.get("epochs", 5))
+        self._snapshot = JobSnapshot(epoch=earlier, history=dict(history or {}),
+                                     epochs=earlier + self.settings.get("epochs", 5))
         self._started = time.perf_counter()
         self._finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="aelib-training", daemon=True)
@@ -237,7 +246,9 @@ class TrainingJob:
         run_id = None
         try:
             if self.store is not None:
-                run_id = self.store.start(self.ae, self.data, self.settings)
+                stored = self.settings if self.continued_from is None else \
+                    {**self.settings, "continued_from": self.continued_from}
+                run_id = self.store.start(self.ae, self.data, stored)
                 self._update(run_id=run_id)
             train(self.ae, self.data, on_progress=self._on_progress, stop=self._stop,
                   **self.settings)

@@ -87,7 +87,8 @@ class ProgressCallback(keras.callbacks.Callback):
     loss with the weights of the last epoch that ended finite.
 
     Args:
-        epochs: the number of epochs `fit` will run.
+        epochs: the epoch `fit` runs to (its `epochs`: more than it runs when it continues
+            from an `initial_epoch`).
         batches: batches per epoch.
         on_progress: called with each event; may be None.
         stop: when set, training ends after the current call into the backend.

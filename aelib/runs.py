@@ -125,6 +125,12 @@ class RunRecord:
         return None if self.ended_at is None else self.ended_at - self.started_at
 
     @property
+    def continued_from(self) -> int | None:
+        """The run this one continued training from (`TrainingJob`'s `continued_from`), or
+        None for a training from scratch."""
+        return self.settings.get("continued_from")
+
+    @property
     def label(self) -> str:
         """"run 3 · dense · bundled", for pickers and legends."""
         return f"run {self.id} · {self.architecture} · {self.dataset}"

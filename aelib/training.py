@@ -3,7 +3,7 @@
 Everything a UI needs arrives through `on_progress` (see `aelib.progress`); a `threading.Event`
 passed as `stop` ends training after the current call into the backend (one batch, or several:
 see `steps_per_execution`) and keeps the weights and history so far. Batches come in a seeded
-order (`aelib.batches`); `devices` trains data-parallel on several devices
+order (`aelib._batches`); `devices` trains data-parallel on several devices
 (`aelib.distribution`).
 """
 
@@ -18,15 +18,15 @@ import keras
 
 from aelib.architectures import KERAS_LOSSES
 from aelib.autoencoder import Autoencoder, build
-from aelib.batches import SeededEpochs, steps_per_epoch
-from aelib.compiled import COMPILED_MODELS, copy_variables
+from aelib._batches import SeededEpochs, steps_per_epoch
+from aelib._compiled import COMPILED_MODELS, copy_variables
 from aelib.datasets import Dataset
 from aelib.distribution import data_parallel_scope, has_accelerator
 from aelib.noise import add_noise
 from aelib.params import ParamSpec, resolve
 from aelib.progress import ProgressCallback, ProgressEvent
 from aelib.settings import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
-from aelib.tensorflow_leak import release_custom_gradients
+from aelib._tensorflow_leak import release_custom_gradients
 
 OPTIMIZERS = {
     "adam": keras.optimizers.Adam,
@@ -58,7 +58,7 @@ class TrainResult:
 
     Args:
         history: per-epoch values, e.g. `history["loss"]`, `history["val_loss"]`.
-        epochs_done: epochs that ran (a stopped epoch counts).
+        epochs_done: epochs that ran in this call (a stopped epoch counts).
         seconds: wall time of the whole run.
         stopped: why training ended early, in words; None when every epoch ran.
     """
@@ -139,14 +139,18 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
           optimizer: str = "adam", learning_rate: float | None = None,
           on_progress: Callable[[ProgressEvent], None] | None = None,
           stop: threading.Event | None = None, seed: int = 0,
-          steps_per_execution: int | None = None, devices: int | None = None) -> TrainResult:
+          steps_per_execution: int | None = None, devices: int | None = None,
+          initial_epoch: int = 0) -> TrainResult:
     """Train `ae` on `data.x_train`, validating on `data.x_test` after every epoch.
 
-    The weights continue from where they are; the optimizer starts fresh. The denoising model
+    The weights continue from where they are; the optimizer starts fresh. To continue an
+    earlier training, pass the epochs it ran as `initial_epoch`: epochs are then numbered after
+    them (in progress events too) and each gets the batch order it would have had in one long
+    run. The denoising model
     validates on a fixed noisy copy of the test images against the clean ones.
 
     On one device the training runs in a compiled working copy of `ae`'s model from
-    `aelib.compiled` (the same structure, already traced and compiled by an earlier run of the
+    `aelib._compiled` (the same structure, already traced and compiled by an earlier run of the
     same setup), which starts from `ae`'s variables; `ae` gets the weights back after every
     epoch and all its variables at the end. Results are those of training `ae` itself.
 
@@ -168,6 +172,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
         devices: None to train on one device; N (at least 2) to train data-parallel on the
             first N devices (see `aelib.distribution`). The model is rebuilt there with its
             current weights, and `ae` holds the rebuilt one afterwards.
+        initial_epoch: epochs the model was already trained for; `epochs` more run.
 
     Returns:
         A `TrainResult` with the per-epoch history.
@@ -179,6 +184,9 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     settings = resolve(_training_specs("epochs", "batch_size", "seed"),
                        {"epochs": epochs, "batch_size": batch_size, "seed": seed}, "Training")
     rate = learning_rate_for(optimizer, learning_rate)
+    if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, int) or initial_epoch < 0:
+        raise ValueError(f"initial_epoch must be a whole number of at least 0; got "
+                         f"{initial_epoch!r}.")
     batches = steps_per_epoch(len(data.x_train), settings["batch_size"])
     if steps_per_execution is None:
         steps_per_execution = default_steps_per_execution(ae.architecture, batches,
@@ -189,7 +197,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     if steps_per_execution > 1 and _one_step_per_call_only(devices is not None):
         raise ValueError("steps_per_execution must be 1 on the PyTorch backend and for "
                          "data-parallel training on TensorFlow.")
-    run = _Run(ae, data, settings, on_progress, stop)  # before any distribution scope
+    run = _Run(ae, data, settings, on_progress, stop, initial_epoch)  # before any scope
     if devices is not None:
         with data_parallel_scope(devices):
             _rebuild_here(ae)
@@ -219,9 +227,10 @@ def _rebuild_here(ae: Autoencoder) -> None:
 class _Run:
     """One run's data and callbacks, ready to fit a model of `ae`'s structure."""
 
-    def __init__(self, ae, data, settings, on_progress, stop):
+    def __init__(self, ae, data, settings, on_progress, stop, initial_epoch):
         self.ae = ae
-        self.epochs = settings["epochs"]
+        self.initial_epoch = initial_epoch
+        self.last_epoch = initial_epoch + settings["epochs"]
         self.batches = SeededEpochs(ae.to_model_input(data.x_train), settings["batch_size"],
                                     settings["seed"])
         x_val = add_noise(data.x_test, ae.noise_factor, VALIDATION_NOISE_SEED) \
@@ -235,12 +244,13 @@ class _Run:
         """Fit `model` (`ae`'s own, or a compiled working copy of it); the result ends in
         `ae`."""
         own = self.ae.autoencoder
-        progress = ProgressCallback(self.epochs, self.batches.batches, self.on_progress,
+        progress = ProgressCallback(self.last_epoch, self.batches.batches, self.on_progress,
                                     self.stop, keep_in=None if model is own else own)
         started = time.perf_counter()
         try:
             history = model.fit(
-                self.batches.data, epochs=self.epochs, validation_data=self.validation,
+                self.batches.data, epochs=self.last_epoch, initial_epoch=self.initial_epoch,
+                validation_data=self.validation,
                 validation_batch_size=self.validation_batch_size,
                 shuffle=False,  # the seeded batches are already shuffled
                 callbacks=[self.batches, progress], verbose=0,
@@ -252,7 +262,7 @@ class _Run:
         return TrainResult(
             history={name: [float(v) for v in values]
                      for name, values in history.history.items()},
-            epochs_done=progress.epochs_done,
+            epochs_done=max(0, progress.epochs_done - self.initial_epoch),
             seconds=time.perf_counter() - started,
             stopped=progress.stopped,
         )

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
-                           running_app, set_number)
+                           running_app, set_number, wait_trained)
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -52,7 +52,7 @@ def main():
         page.get_by_text("4,385 parameters").wait_for()
         set_number(page, "epochs", args.epochs)
         button(page, "Train").click()
-        page.get_by_text(f"Trained {args.epochs} epochs").wait_for()
+        wait_trained(page, args.epochs)
         print(f"conv trained, {args.epochs} epochs     {peak_rss_mib(process.pid):7.0f} MiB peak",
               flush=True)
         for title, marker in (("Reconstructions", "The worst reconstructions"),

@@ -37,7 +37,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 import aelib  # noqa: E402
 from tests import memory_probe  # noqa: E402
 from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
-                           running_app, set_number)
+                           running_app, set_number, wait_trained)
 
 # Each person trains three models; the mixes cycle, and each has conv.
 MIXES = (("conv", "dense", "vae"), ("deep", "conv", "sparse"), ("denoising", "vae", "conv"),
@@ -93,7 +93,7 @@ def train(page, architecture: str, epochs: int) -> None:
     page.wait_for_timeout(500)
     set_number(page, "epochs", epochs)
     button(page, "Train").click()
-    page.get_by_text(f"Trained {epochs} epochs").wait_for()
+    wait_trained(page, epochs)
 
 
 def visit(url: str, number: int, architectures, epochs: int, sampler: Sampler,

@@ -4,6 +4,7 @@ the analyses the pages compute for it, kept until the model changes."""
 from __future__ import annotations
 
 import concurrent.futures
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -33,13 +34,70 @@ def _replace_model(model) -> None:
     st.session_state[_state.MODEL] = model
 
 
-def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict) -> None:
+def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict,
+                   history: dict | None = None, continued_from: int | None = None) -> None:
     """Train `ae` in the background as this session's model, replacing the one in hand; the
-    training is registered under this browser, so a reload finds it again."""
+    training is registered under this browser, so a reload finds it again. `history` and
+    `continued_from`: those of the training it continues (see `aelib.TrainingJob`)."""
     job = aelib.TrainingJob(ae, data, settings, data.x_test[:PREVIEW_IMAGES], store=run_store(),
-                            slots=training_slots(), after_training=aelib.analysis.code_analysis)
+                            slots=training_slots(), after_training=aelib.analysis.code_analysis,
+                            history=history, continued_from=continued_from)
     active_trainings().add(browser_id(), job)
     _replace_model(job.start())
+
+
+def continue_training(model, settings: dict) -> None:
+    """Train the model in hand (trained, not training) `settings["epochs"]` more epochs with
+    `settings`, from its weights and on the images it trained on, in the same batch order a
+    longer run would have had (its own seed). The history goes on from its own; a new run
+    records the run it continued from."""
+    data, seed = _training_images(model)
+    if seed is not None:
+        settings = {**settings, "seed": seed}
+    earlier = model.snapshot() if isinstance(model, aelib.TrainingJob) else model
+    start_training(model.ae, data, settings, earlier.history, earlier.run_id)
+
+
+def _training_images(model) -> tuple[aelib.Dataset, int | None]:
+    """The images `model` trained on and the seed of their order (None when unknown: a model
+    from a file, or a run no longer in the store)."""
+    if isinstance(model, aelib.TrainingJob):
+        return model.data, model.settings.get("seed")
+    try:
+        record = run_store().get(model.run_id) if model.run_id is not None else None
+    except ValueError:  # deleted meanwhile
+        record = None
+    if record is None:
+        return model.data, None
+    return model.data.subset(record.settings.get("train_images"), None,
+                             seed=record.seed), record.seed
+
+
+def final_metrics(model) -> dict | None:
+    """The metrics stored with the model's run (`aelib.analysis.run_metrics`), or None while
+    they are computed, or without a run."""
+    if isinstance(model, aelib.TrainingJob):
+        return model.snapshot().metrics
+    try:
+        return run_store().get(model.run_id).metrics if model.run_id is not None else None
+    except ValueError:  # deleted meanwhile
+        return None
+
+
+def say_pca_verdict(ae: aelib.Autoencoder, model_loss: float, pca_loss: float) -> None:
+    """Say plainly whether `ae`, at test loss `model_loss`, beats PCA with as many components
+    as its code has numbers (`pca_loss`)."""
+    try:
+        verdict = aelib.advice.pca_verdict(float(model_loss), float(pca_loss), ae.code_size,
+                                           pixels=math.prod(ae.image_shape))
+    except ValueError:  # a loss that is not a number: a failed training says so already
+        return
+    if verdict.code_size >= math.prod(ae.image_shape):
+        st.info(verdict.sentence, icon=":material/compare:")
+    elif verdict.beats_pca:
+        st.success(verdict.sentence, icon=":material/compare:")
+    else:
+        st.warning(verdict.sentence, icon=":material/compare:")
 
 
 def find_running_training() -> None:

@@ -14,7 +14,8 @@ server the last sessions stay for good.
 watcher per process. Every `SWEEP_SECONDS` the watcher asks the session manager which sessions
 it still holds (connected, or stored within their time-to-live: the same test Streamlit makes
 when a tab reconnects). For each registered session it no longer holds, the watcher:
-- abandons the jobs in its state (`aelib.jobs`): one still waiting for a training slot never
+- abandons the jobs in its state (`aelib.jobs`) that no live session holds (a reload takes its
+  running training up in a new session): one still waiting for a training slot never
   trains; a training under way finishes and saves its run in the store, where its owner can find
   it on the Runs page, without the background t-SNE nobody would look at;
 - empties its session state;
@@ -79,7 +80,7 @@ class SessionWatcher:
         for session_id, (session, connections) in ended.items():
             _forget(manager, session_id, connections)
             if session() is not None:
-                self._release(session())
+                self._release(session(), kept=self._held_by_live_sessions())
         with self._lock:
             self._released = self._released or bool(ended)
             self._abandoned = [ref for ref in self._abandoned
@@ -91,12 +92,25 @@ class SessionWatcher:
             aelib.memory.give_back()
         return list(ended)
 
-    def _release(self, session) -> None:
-        """Abandon a session's jobs, empty its state, and shut it down as Streamlit does when it
-        closes a session (its uploaded files, media and script thread go). Its fragments and
-        unsent messages go too: they hold the pages' variables (a page's `job`, `data`)."""
+    def _held_by_live_sessions(self) -> set[int]:
+        """Ids of the values in the state of the sessions still registered: a training taken
+        up by another tab after a reload is still looked at."""
+        with self._lock:
+            sessions = [session() for session, _ in self._sessions.values()]
+        for _ in range(3):  # another thread may change a state while it is read
+            with contextlib.suppress(RuntimeError):
+                return {id(value) for session in sessions if session is not None
+                        for value in session.session_state.filtered_state.values()}
+        return set()
+
+    def _release(self, session, kept: set[int]) -> None:
+        """Abandon a session's jobs (but those in `kept`, ids of values a live session holds),
+        empty its state, and shut it down as Streamlit does when it closes a session (its
+        uploaded files, media and script thread go). Its fragments and unsent messages go too:
+        they hold the pages' variables (a page's `job`, `data`)."""
         state = session.session_state
-        jobs = [value for value in state.filtered_state.values() if hasattr(value, "abandon")]
+        jobs = [value for value in state.filtered_state.values()
+                if hasattr(value, "abandon") and id(value) not in kept]
         state.clear()
         for job in jobs:  # a TrainingJob, or a JobQueue of them
             job.abandon()

@@ -31,6 +31,9 @@ WORKSPACE = "workspace"
 LINK_QUERY = "link_query"
 # Set by Home's one-click start: the Train page starts training when it opens.
 AUTOSTART = "autostart"
+# {setting name: value} the Train page's training presets gave and the learner has not
+# changed since: those settings follow the architecture picked (see `_presets`).
+PRESET_GIVEN = "preset_given"
 # The Train page's live panel is polling a running training.
 POLLING = "polling"
 # The Runs page's queue of the tutorial's experiments (an `aelib.JobQueue`), and whether its

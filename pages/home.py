@@ -13,6 +13,7 @@ import aelib
 from aelib.datasets import DEFAULT_DATASET
 from pages import _state
 from pages._data import dataset_choices, get_dataset, shape_in_words, use_upload
+from pages._presets import use_preset
 
 ONE_CLICK_ARCHITECTURE = "dense"
 CARDS_PER_ROW = 4
@@ -73,11 +74,8 @@ def one_click_start() -> None:
     _state.set_setting("arch", ONE_CLICK_ARCHITECTURE)
     for spec in architecture.params:
         _state.set_setting(f"{ONE_CLICK_ARCHITECTURE}_{spec.name}", spec.default)
-    for spec in aelib.TRAINING_PARAMS:
-        if spec.name != "learning_rate":
-            _state.set_setting(spec.name, spec.default)
-    optimizer = aelib.settings.training_spec("optimizer").default
-    _state.set_setting(f"learning_rate_{optimizer}", aelib.DEFAULT_LEARNING_RATES[optimizer])
+    use_preset(architecture.training, own=False)  # its epochs, batch size and learning rate
+    _state.set_setting("seed", aelib.settings.training_spec("seed").default)
     st.session_state[_state.AUTOSTART] = True
 
 
@@ -112,9 +110,9 @@ with left:
                f"pixels.")
 with right:
     st.subheader("2. Train")
-    dense_training = {spec.name: spec.default for spec in aelib.TRAINING_PARAMS}
     st.write(f"Start with the simplest model, a single dense layer with a 32-number code, for "
-             f"{dense_training['epochs']} epochs; you can change everything on the Train page.")
+             f"{aelib.REGISTRY[ONE_CLICK_ARCHITECTURE].training.epochs} epochs; you can change "
+             f"everything on the Train page.")
     if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:",
                  on_click=one_click_start):
         st.switch_page("pages/train.py")

@@ -6,7 +6,7 @@ import streamlit as st
 import aelib
 from aelib import analysis, figures
 from pages._draw import draw_a_digit
-from pages._model import memo, require_model, test_codes
+from pages._model import memo, require_model, say_pca_verdict, test_codes
 
 st.title("Reconstructions")
 model = require_model()
@@ -21,6 +21,7 @@ model_column.metric("Model test loss (mean BCE per pixel)", f"{errors.mean():.4f
 pca_column.metric(f"PCA with {pca.n_components} components", f"{pca.loss:.4f}",
                   delta=f"{pca.loss - errors.mean():+.4f} vs model", delta_color="off")
 images_column.metric("Test images", f"{len(data.x_test):,}")
+say_pca_verdict(ae, errors.mean(), pca.loss)
 
 st.subheader("Original, model, PCA")
 how = st.radio("Which test images", ["random", "chosen"], horizontal=True,

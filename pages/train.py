@@ -9,7 +9,10 @@ import aelib
 from pages import _state
 from pages._data import UPLOAD, dataset_name, dataset_or_stop
 from pages._links import apply_link, share_link
-from pages._model import current_model, start_training
+from aelib.progress import epochs_text
+from pages._model import (continue_training, current_model, final_metrics, say_pca_verdict,
+                          start_training)
+from pages._presets import follow_preset, use_preset
 from pages._widgets import model_summary, spec_widget
 
 SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
@@ -22,7 +25,7 @@ data = dataset_or_stop()
 
 job = current_model()
 running = isinstance(job, aelib.TrainingJob) and job.active
-pick, start, stop = st.columns([4, 1, 1], vertical_alignment="bottom")
+pick, start, more, stop = st.columns([3, 1, 2, 1], vertical_alignment="bottom")
 name = _state.remember("arch", pick.selectbox(
     "Architecture", aelib.ARCHITECTURES, key=_state.kept("arch", aelib.ARCHITECTURES[0]),
     format_func=lambda n: aelib.REGISTRY[n].title))
@@ -31,6 +34,7 @@ train_clicked = start.button("Train", type="primary", disabled=running,
 stop_clicked = stop.button("Stop", disabled=not running, icon=":material/stop:",
                            width="stretch")
 architecture = aelib.REGISTRY[name]
+follow_preset(architecture.training)  # before the settings' widgets
 st.caption(architecture.purpose)
 
 model_column, training_column = st.columns(2)
@@ -38,6 +42,15 @@ with model_column:
     hparams = {spec.name: spec_widget(spec, f"{name}_{spec.name}")
                for spec in architecture.params}
 with training_column:
+    lab, tutorial = st.columns(2)
+    lab.button("Lab's defaults", on_click=use_preset, args=(architecture.training, False),
+               width="stretch", help="A short run that gives recognisable reconstructions: "
+               "these settings then follow the architecture you pick.")
+    budget = architecture.tutorial_training
+    tutorial.button("Tutorial's budget", on_click=use_preset, args=(budget, True),
+                    width="stretch", help=f"{epochs_text(budget.epochs)} in batches of "
+                    f"{budget.batch_size}, as the classic tutorial trained this model. "
+                    f"{budget.note}".strip())
     settings = {key: spec_widget(SPECS[key], key) for key in ("epochs", "batch_size",
                                                               "optimizer")}
     optimizer = settings["optimizer"]
@@ -61,6 +74,14 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
+for warning in aelib.advice.training_warnings(train_size, settings["batch_size"]):
+    st.warning(warning, icon=":material/warning:")
+trained = job is not None and not running and bool(job.history)
+more_clicked = more.button(f"Continue training (+{epochs_text(settings['epochs'])})",
+                           disabled=not trained, icon=":material/fast_forward:", width="stretch",
+                           help="Train the model in hand further: its weights, on the images "
+                                "it trained on, with the settings below (epochs: how many "
+                                "more). A new run is kept, saying which run it continued.")
 
 if stop_clicked and running:
     job.stop()
@@ -68,6 +89,19 @@ if train_clicked or st.session_state.pop(_state.AUTOSTART, False):
     ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
     start_training(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
     st.rerun()
+if more_clicked and trained:
+    continue_training(job, settings)
+    st.rerun()
+
+
+def pca_verdict(model) -> None:
+    """Whether the model beats PCA at the same code size, from its run's metrics; while they
+    are computed, a line saying so."""
+    metrics = final_metrics(model)
+    if metrics and metrics.get("pca_loss") is not None:
+        say_pca_verdict(model.ae, metrics["test_loss"], metrics["pca_loss"])
+    elif isinstance(model, aelib.TrainingJob) and model.active:
+        st.caption("Comparing with PCA at the same code size...")
 
 
 def live_panel() -> None:
@@ -81,6 +115,7 @@ def live_panel() -> None:
         st.info(f"The model in hand is {model.describe()} "
                 f"({aelib.REGISTRY[model.ae.architecture].title}, on {model.data.source}). "
                 "Explore it on the other pages, or press **Train** for a new one.")
+        pca_verdict(model)
         if model.history:
             st.plotly_chart(aelib.figures.loss_curves(model.history))
         return
@@ -99,6 +134,8 @@ def live_panel() -> None:
                    f"weights it had.{saved}")
     elif snapshot.status == "failed":
         st.error(snapshot.message)
+    if snapshot.done:
+        pca_verdict(model)
     charts, previews = st.columns([2, 3])
     if snapshot.history:
         charts.plotly_chart(aelib.figures.loss_curves(snapshot.history))

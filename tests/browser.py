@@ -84,6 +84,12 @@ def hide_test_only_packages() -> str:
     return str(folder)
 
 
+def wait_trained(page, epochs: int) -> None:
+    """Wait for the Train page to say the training of `epochs` epochs ended ("Trained 1 epoch in
+    2.3 s"; the sidebar's lower-case "trained 1 epoch" does not count)."""
+    page.get_by_text(re.compile(rf"Trained {epochs} epochs? in")).wait_for()
+
+
 def launch_chromium(playwright):
     """Headless Debian Chromium (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -22,3 +22,17 @@ def bundled():
 def small_data(bundled):
     """512 training and 128 test images: enough to see a loss fall in a few epochs."""
     return bundled.subset(512, 128, seed=0)
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    """No network and no download cache, whatever the machine has: every request goes to a
+    proxy on a port where nothing listens (9, discard), and Keras looks for cached datasets in an
+    empty folder. Tests of what happens offline then run the same everywhere."""
+    from keras.src.backend import config  # where keras.utils.get_file finds its cache
+
+    for variable in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")
+    for variable in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(config, "_KERAS_DIR", str(tmp_path))

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import aelib
+
 from tests.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
@@ -142,7 +144,8 @@ def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
     curves = []
     for _ in range(2):  # two people open the same link
         at = open_app("pages/train.py", query=LINK)
-        assert at.selectbox[0].value == "sparse" and not at.warning
+        assert at.selectbox[0].value == "sparse"
+        assert not [box for box in at.warning if "link" in box.value]  # (300 images: advice)
         numbers = {widget.label: widget.value for widget in at.number_input}
         assert numbers == {"encoding dim": 16, "l1": 0.001, "epochs": 2, "batch size": 64,
                            "learning rate": 0.002, "seed": 7}
@@ -177,10 +180,13 @@ def test_script_runs_leave_keras_state_alone_for_other_sessions():
 
 def test_one_click_start_on_home_trains_a_dense_model():
     at = open_app(cfg_epochs=1, cfg_train_size_bundled=200)
+    epochs = aelib.REGISTRY["dense"].training.epochs  # as the button says, not cfg_epochs
+    assert any(f"for {epochs} epochs" in text.value for text in at.markdown)
     button(at, "Train a dense autoencoder now").click().run()
     assert not at.exception, at.exception
     job = at.session_state["model"]
     assert job.ae.architecture == "dense"
+    assert job.settings["epochs"] == epochs
     assert job.wait(TIMEOUT).status == "finished"
     assert len(job.data.x_train) == 200
 

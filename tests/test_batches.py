@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from aelib.batches import SeededEpochs, epoch_permutation
+from aelib._batches import SeededEpochs, epoch_permutation
 
 
 def batches_of(epochs: SeededEpochs) -> list[np.ndarray]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number, shot)
+                           running_app, set_number, shot, wait_trained)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -43,12 +43,12 @@ def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
         go_to(bob, "Train")
         set_number(bob, "epochs", 1)
         button(bob, "Train").click()
-        bob.get_by_text(re.compile(r"place 1\)")).wait_for()
+        bob.get_by_test_id("stMain").get_by_text(re.compile(r"place 1\)")).first.wait_for()
         shot(bob, "queued")
 
         button(alice, "Stop").click()
         alice.get_by_text(re.compile("Training ended early")).wait_for()
-        bob.get_by_text("Trained 1 epoch").wait_for()
+        wait_trained(bob, 1)
 
         assert alice.locator("section[data-testid='stSidebar']").get_by_text(
             "MNIST sample (bundled, offline)").is_visible()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.compiled import COMPILED_MODELS, CompiledModels
+from aelib._compiled import COMPILED_MODELS, CompiledModels
 from aelib.progress import BatchProgress, EpochStarted
 
 

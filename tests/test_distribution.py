@@ -61,7 +61,7 @@ CHECK = textwrap.dedent("""
 
 
 # Trains three models data-parallel one after another, dropping each, and prints what each left
-# behind: on TensorFlow the custom gradients TensorFlow registered (aelib.tensorflow_leak) and
+# behind: on TensorFlow the custom gradients TensorFlow registered (aelib._tensorflow_leak) and
 # the traced graphs still alive; on JAX the arrays still alive.
 LEFT_BEHIND = textwrap.dedent("""
     import gc, json
@@ -118,7 +118,7 @@ def test_data_parallel_training_on_two_devices_follows_the_same_curve(architectu
 
 def test_data_parallel_models_leave_nothing_behind_once_dropped():
     # On TensorFlow, the train step's custom gradients read each device's copy of the variables;
-    # before aelib.tensorflow_leak knew that, every model's graphs stayed, and the second model
+    # before aelib._tensorflow_leak knew that, every model's graphs stayed, and the second model
     # failed on the first one's.
     report = run_check("dense", LEFT_BEHIND)
     assert report[0] == report[1] == report[2], report

@@ -164,3 +164,26 @@ def test_an_abandoned_queue_finishes_its_training_and_starts_no_other(small_data
     first, second = queue.wait(300)
     assert first.status == "finished" and len(first.history["loss"]) == 30
     assert second.status == "cancelled"
+
+
+def test_a_continued_job_trains_the_same_model_on_and_its_run_says_which_it_continued(
+        small_data, tmp_path):
+    store = aelib.RunStore(tmp_path)
+    first = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 2, "batch_size": 64},
+                              small_data.x_test[:2], store=store).start()
+    earlier = first.wait(120)
+    wait_until(lambda: first.snapshot().metrics is not None)
+    weights = first.ae.autoencoder.get_weights()[0].copy()
+    more = aelib.TrainingJob(first.ae, first.data, {"epochs": 1, "batch_size": 64},
+                             small_data.x_test[:2], store=store, history=earlier.history,
+                             continued_from=earlier.run_id)
+    assert more.snapshot().epochs == 3 and more.snapshot().epochs_done == 2
+    snapshot = more.start().wait(120)
+    assert snapshot.status == "finished" and snapshot.epoch == 3 and snapshot.preview_epoch == 3
+    assert snapshot.history["loss"][:2] == earlier.history["loss"]
+    assert len(snapshot.history["val_loss"]) == 3 and snapshot.headline() == "trained 3 epochs"
+    assert not np.array_equal(more.ae.autoencoder.get_weights()[0], weights)  # trained on
+    record = store.get(snapshot.run_id)
+    assert snapshot.run_id != earlier.run_id and record.continued_from == earlier.run_id
+    assert record.settings["initial_epoch"] == 2 and len(record.history["loss"]) == 3
+    assert store.get(earlier.run_id).continued_from is None

@@ -6,6 +6,7 @@ import keras
 import pytest
 
 import aelib
+from aelib._tensorflow_leak import release_custom_gradients
 
 MODELS = 30
 
@@ -26,7 +27,7 @@ def test_training_thirty_small_models_levels_off(small_data):
         gc.collect()
         resident.append(resident_mib())
     # The first models warm caches up; the last 15 add next to nothing. (On TensorFlow, without
-    # aelib.tensorflow_leak, they added about 35 MB: one train-step graph each.)
+    # aelib._tensorflow_leak, they added about 35 MB: one train-step graph each.)
     growth = resident[-1] - resident[MODELS // 2]
     assert growth < 12, f"resident MiB after each model: {resident}"
 
@@ -44,5 +45,5 @@ def test_a_trained_model_leaves_no_custom_gradient_behind(small_data):
     ae = aelib.build("vae", seed=0)
     aelib.train(ae, small_data, epochs=1, batch_size=64)
     assert custom_gradients() <= before  # the ones its training registered are gone
-    assert aelib.tensorflow_leak.release_custom_gradients(ae.autoencoder) == 0
+    assert release_custom_gradients(ae.autoencoder) == 0
     aelib.train(ae, small_data, epochs=1, batch_size=64)  # and it can train again

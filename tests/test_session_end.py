@@ -12,10 +12,9 @@ import time
 
 import pytest
 
-from bench.app_memory import hide_test_only_packages
 from tests import memory_probe
-from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number)
+from tests.browser import (TIMEOUT_MS, button, go_to, hide_test_only_packages, launch_chromium,
+                           require_chromium, running_app, set_number, wait_trained)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -41,7 +40,7 @@ def test_what_a_closed_session_owned_is_gone_after_its_time_to_live():
         slider.press("Home")  # the smallest training set
         page.wait_for_timeout(300)
         button(page, "Train").click()
-        page.get_by_text("Trained 1 epochs").wait_for()
+        wait_trained(page, 1)
         go_to(page, "Reconstructions")
         page.get_by_text("The worst reconstructions").wait_for()
         go_to(page, "Codes")  # waits for the background t-SNE map: nothing else holds the model

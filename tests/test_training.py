@@ -56,6 +56,20 @@ def test_progress_events_arrive_in_order(small_data, monkeypatch):
     assert events[-1].epochs_done == 2 and events[-1].stopped is None
 
 
+def test_a_continued_training_numbers_its_epochs_after_the_earlier_ones(small_data):
+    events = []
+    ae = aelib.build("dense")
+    aelib.train(ae, small_data, epochs=1, batch_size=64)
+    result = aelib.train(ae, small_data, epochs=2, batch_size=64, initial_epoch=1,
+                         on_progress=events.append)
+    assert result.epochs_done == 2 and len(result.history["loss"]) == 2
+    assert [(e.epoch, e.epochs) for e in events if isinstance(e, EpochStarted)] == [(2, 3),
+                                                                                     (3, 3)]
+    assert events[-1].epochs_done == 3
+    with pytest.raises(ValueError, match="initial_epoch"):
+        aelib.train(ae, small_data, epochs=1, initial_epoch=-1)
+
+
 def test_several_steps_per_call_report_per_call_and_train_the_same(small_data, monkeypatch):
     monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     events = []
