@@ -167,11 +167,16 @@ def tsne_scatter(tsne, labels: np.ndarray | None = None,
 
 def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
                    title: str = "Latent plane of the test images",
-                   pick_grid: int = 0, marked: np.ndarray | None = None) -> go.Figure:
-    """The first two latent dimensions of each code, coloured by label. With `pick_grid` > 0,
-    a faint `pick_grid` x `pick_grid` grid of points (the trace named `PICK_TRACE`) covers the
-    plane, so that clicking anywhere selects a point to decode. `marked`, a code, is drawn as
-    a large star (e.g. a drawn digit's place)."""
+                   pick_area: tuple[Sequence[float], Sequence[float]] | None = None,
+                   pick_grid: int = 41, marked: np.ndarray | None = None) -> go.Figure:
+    """The first two latent dimensions of each code, coloured by label. `marked`, a code, is
+    drawn as a large star (e.g. a drawn digit's place).
+
+    With `pick_area`, ((x low, y low), (x high, y high)), the axes show that area and a faint
+    `pick_grid` x `pick_grid` grid of points (the trace named `PICK_TRACE`) covers it, so that
+    a click anywhere selects a point to decode (plotly selects the point nearest the click).
+    Clicks select, drags zoom, and a selection dims nothing.
+    """
     flat = np.asarray(codes).reshape(len(codes), -1)[:, :2]
     fig = _label_scatter(flat, labels, np.arange(len(flat)), title, ("z[0]", "z[1]"))
     if marked is not None:
@@ -179,14 +184,20 @@ def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
         fig.add_trace(go.Scatter(x=[point[0]], y=[point[1]], mode="markers", name="yours",
                                  marker=dict(symbol="star", size=22, color="black",
                                              line=dict(color="white", width=2))))
-    if pick_grid:
-        low, high = flat.min(axis=0), flat.max(axis=0)
-        xs, ys = np.meshgrid(np.linspace(low[0], high[0], pick_grid),
-                             np.linspace(low[1], high[1], pick_grid))
+    if pick_area is not None:
+        (x_low, y_low), (x_high, y_high) = pick_area
+        xs, ys = np.meshgrid(np.linspace(x_low, x_high, pick_grid),
+                             np.linspace(y_low, y_high, pick_grid))
+        faint = dict(marker=dict(opacity=0.12))
+        fig.update_traces(unselected=dict(marker=dict(opacity=1)))  # nothing fades on a click
         fig.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", name=PICK_TRACE,
                                  marker=dict(size=9, color="grey", opacity=0.12),
+                                 selected=faint, unselected=faint,
                                  hovertemplate="decode (%{x:.2f}, %{y:.2f})<extra></extra>"))
-        fig.update_layout(dragmode="select", clickmode="event+select")
+        # Streamlit turns clicks off while dragging selects, so drags zoom and a click selects.
+        fig.update_layout(dragmode="zoom", clickmode="event+select", hovermode="closest")
+        fig.update_xaxes(range=[x_low, x_high])
+        fig.update_yaxes(range=[y_low, y_high])
     return fig
 
 
@@ -257,10 +268,12 @@ def roc_curve(report, title: str | None = None) -> go.Figure:
 
 def latent_manifold(images: np.ndarray, values: np.ndarray,
                     title: str = "Digits decoded across the latent plane") -> go.Figure:
-    """The tutorial's 15x15 manifold: images shaped (size, size, h, w, channels) from
-    `analysis.latent_grid`, with the latent values on the axes."""
-    fig = _image_figure(images, [f"{v:.2f}" for v in values[::-1]],
-                        [f"{v:.2f}" for v in values], title, cell_px=36)
+    """The tutorial's 15x15 manifold: images shaped (size, size, h, w, channels) and grid
+    values shaped (size, 2) (each dimension's values, ascending) from `analysis.latent_grid`,
+    the values on the axes."""
+    values = np.asarray(values).reshape(len(values), -1)
+    fig = _image_figure(images, [f"{v:.2f}" for v in values[::-1, -1]],
+                        [f"{v:.2f}" for v in values[:, 0]], title, cell_px=36)
     fig.update_xaxes(title="z[0]", side="bottom")
     fig.update_yaxes(title="z[1]")
     return fig

@@ -57,9 +57,10 @@ def test_sparsity_and_error_charts():
 
 def test_latent_manifold_and_scatter():
     grid = np.random.default_rng(0).random((3, 3, 28, 28))
-    fig = figures.latent_manifold(grid, np.array([-1.0, 0.0, 1.0]))
+    fig = figures.latent_manifold(grid, np.array([[-1.0, 5.0], [0.0, 6.0], [1.0, 7.0]]))
     assert np.asarray(fig.data[0].z).shape == (3 * 28 + 4, 3 * 28 + 4)
-    assert list(fig.layout.yaxis.ticktext) == ["1.00", "0.00", "-1.00"]
+    assert list(fig.layout.xaxis.ticktext) == ["-1.00", "0.00", "1.00"]
+    assert list(fig.layout.yaxis.ticktext) == ["7.00", "6.00", "5.00"]  # z[1], top row highest
     scatter = figures.latent_scatter(np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1]))
     assert [t.name for t in scatter.data] == ["0", "1"]
     assert list(scatter.data[1].x) == [2.0, 6.0]
@@ -78,10 +79,19 @@ def test_vae_loss_terms_draw_reconstruction_and_kl_apart():
 def test_the_latent_plane_can_carry_a_grid_to_click_on():
     codes = np.array([[-1.0, 0.0], [2.0, 3.0]], np.float32)
     plain = figures.latent_scatter(codes, np.array([0, 1]))
-    grid = figures.latent_scatter(codes, np.array([0, 1]), pick_grid=5)
-    assert len(grid.data) == len(plain.data) + 1 and grid.data[-1].name == figures.PICK_TRACE
-    assert len(grid.data[-1].x) == 25
-    assert min(grid.data[-1].x) == -1.0 and max(grid.data[-1].y) == 3.0  # spans the codes
+    grid = figures.latent_scatter(codes, np.array([0, 1]), pick_area=((-6, -3), (4, 3)),
+                                  pick_grid=5)
+    pick = grid.data[-1]
+    assert len(grid.data) == len(plain.data) + 1 and pick.name == figures.PICK_TRACE
+    assert len(pick.x) == 25 and (min(pick.x), max(pick.x)) == (-6, 4)  # spans the area asked
+    assert (min(pick.y), max(pick.y)) == (-3, 3)
+    assert tuple(grid.layout.xaxis.range) == (-6, 4) and tuple(grid.layout.yaxis.range) == (-3, 3)
+    # Clicks select a point (Streamlit 1.67 drops clicks while dragging selects), and a
+    # selection fades nothing.
+    assert (grid.layout.dragmode, grid.layout.clickmode) == ("zoom", "event+select")
+    assert pick.selected.marker.opacity == pick.unselected.marker.opacity == pick.marker.opacity
+    assert all(trace.unselected.marker.opacity == 1 for trace in grid.data[:-1])
+    assert plain.layout.clickmode is None and plain.layout.xaxis.range is None
 
 
 def test_roc_curve_draws_the_report_and_chance():
