@@ -107,13 +107,20 @@ def tsne_trustworthiness(codes: np.ndarray, tsne: TSNEMap, n_neighbors: int = 5)
                                                                      len(flat) // 2 - 1)))
 
 
+def is_planar(codes: np.ndarray) -> bool:
+    """Whether codes, shaped (n, ...), hold two numbers each: then they are a plane to draw as
+    they are, and a t-SNE map of them would only distort it."""
+    return int(np.prod(np.shape(codes)[1:])) == 2
+
+
 def code_analysis(ae, data) -> dict:
     """The slow part of looking at a model's codes, to run in the background once it is trained:
     `{"test_codes": the test images' codes, "tsne": their t-SNE map, "trustworthiness": the
-    map's}` (no map for fewer than `MIN_TSNE_POINTS` test images)."""
+    map's}` (no map for fewer than `MIN_TSNE_POINTS` test images, nor for codes of two
+    numbers: see `is_planar`)."""
     codes = ae.encode(data.x_test)
     result = {"test_codes": codes}
-    if len(codes) >= MIN_TSNE_POINTS:
+    if len(codes) >= MIN_TSNE_POINTS and not is_planar(codes):
         result["tsne"] = tsne_map(codes)
         result["trustworthiness"] = tsne_trustworthiness(codes, result["tsne"])
     return result

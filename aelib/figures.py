@@ -101,22 +101,72 @@ def reconstruction_grid(originals: np.ndarray, reconstructions: np.ndarray,
     return image_rows({"original": originals, "reconstruction": reconstructions}, labels, title)
 
 
+def _tiles(count: int) -> tuple[int, int]:
+    """The most square (rows, columns) holding exactly `count` tiles (32 -> 4x8)."""
+    rows = max(d for d in range(1, math.isqrt(count) + 1) if count % d == 0)
+    return rows, count // rows
+
+
 def _code_as_image(code: np.ndarray) -> np.ndarray:
-    """A code as a small 2-D image: (h, w, c) codes side by side per channel, flat ones folded
-    into the most square rectangle (32 -> 4x8, as in the tutorial)."""
+    """A code as a small 2-D image: an (h, w, c) code as its c maps of h x w tiled with one
+    blank pixel between them (4x4x8 -> 2x4 maps), a flat one folded into the most square
+    rectangle (32 -> 4x8, as in the tutorial)."""
     if code.ndim == 3:
-        return code.transpose(0, 2, 1).reshape(code.shape[0], -1)  # (4, 4, 8) -> (4, 32)
+        height, width, channels = code.shape
+        rows, cols = _tiles(channels)
+        maps = code.transpose(2, 0, 1).reshape(rows, cols, height, width)
+        out = np.full((rows * (height + 1) - 1, cols * (width + 1) - 1), np.nan, np.float32)
+        for r in range(rows):
+            for c in range(cols):
+                out[r * (height + 1):r * (height + 1) + height,
+                    c * (width + 1):c * (width + 1) + width] = maps[r, c]
+        return out
     flat = code.reshape(-1)
-    rows = max(d for d in range(1, int(math.isqrt(len(flat))) + 1) if len(flat) % d == 0)
-    return flat.reshape(rows, -1)
+    return flat.reshape(_tiles(len(flat)))
 
 
-def code_images(codes: np.ndarray, title: str | None = "Codes as images") -> go.Figure:
-    """The tutorial's view of codes: each image's code drawn as a small grayscale picture."""
+def code_images(codes: np.ndarray, images: np.ndarray | None = None,
+                title: str | None = "Codes as images") -> go.Figure:
+    """The tutorial's view of codes: each image's code drawn as a small grayscale picture
+    (black the lowest value, white the highest), conv codes as one map per channel. With
+    `images` (the images the codes are of, one per code), each image is drawn above its code.
+
+    Raises:
+        ValueError: a different number of images and codes.
+    """
+    from plotly.subplots import make_subplots
+
     codes = np.asarray(codes, dtype=np.float32)
-    images = np.stack([_code_as_image(c) for c in codes])
-    top = float(images.max()) if images.size and images.max() > 0 else 1.0
-    return _image_figure(images[None], title=title, zmax=top, cell_px=48)
+    pictures = [_code_as_image(c) for c in codes]
+    rows = [pictures]
+    if images is not None:
+        images = np.asarray(images, dtype=np.float32)
+        if len(images) != len(codes):
+            raise ValueError(f"Give one image per code; got {len(images)} images for "
+                             f"{len(codes)} codes.")
+        rows.insert(0, list(images[..., 0] if images.ndim == 4 and images.shape[-1] == 1
+                            else images))
+    low = min(0.0, float(np.nanmin(codes))) if codes.size else 0.0
+    high = float(np.nanmax(codes)) if codes.size and np.nanmax(codes) > low else low + 1.0
+    fig = make_subplots(rows=len(rows), cols=max(len(codes), 1), horizontal_spacing=0.01,
+                        vertical_spacing=0.04)
+    for r, row in enumerate(rows, start=1):
+        is_code = r == len(rows)
+        for c, picture in enumerate(row, start=1):
+            if picture.ndim == 3:  # a colour image
+                fig.add_trace(go.Image(source=_png_source(picture), hoverinfo="skip"), r, c)
+            else:
+                fig.add_trace(go.Heatmap(z=picture, colorscale="gray", showscale=False,
+                                         zmin=low if is_code else 0.0,
+                                         zmax=high if is_code else 1.0, hoverinfo="skip"), r, c)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+    for index in range(1, len(rows) * len(codes) + 1):  # square pixels in every cell
+        suffix = "" if index == 1 else str(index)
+        fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
+    fig.update_layout(title=title, height=100 + 70 * len(rows), plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=50 if title else 10, b=10))
+    return fig
 
 
 def _epoch_trace(history: Mapping[str, Sequence[float]], name: str) -> go.Scatter:
@@ -215,6 +265,41 @@ def vae_loss_terms(history: Mapping[str, Sequence[float]],
         fig.update_xaxes(title_text="epoch", row=1, col=column)
     fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=70, b=10),
                       legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
+def latent_histograms(codes: np.ndarray, max_dimensions: int = 16,
+                      title: str = "Each latent dimension of the test codes against N(0, 1)"
+                      ) -> go.Figure:
+    """A VAE's codes (the encoder's means), one panel per latent dimension (the first
+    `max_dimensions`): a density histogram of the codes with the standard normal density, the
+    prior the KL term pulls them toward, drawn over it."""
+    from plotly.subplots import make_subplots
+    from scipy.stats import norm
+
+    flat = np.asarray(codes, dtype=np.float64).reshape(len(codes), -1)[:, :max_dimensions]
+    dimensions = flat.shape[1]
+    cols = min(dimensions, 4)
+    rows = math.ceil(dimensions / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"z[{d}]" for d in
+                                                             range(dimensions)],
+                        horizontal_spacing=0.06, vertical_spacing=0.45 / rows)
+    for d in range(dimensions):
+        low, high = min(-4.0, flat[:, d].min()), max(4.0, flat[:, d].max())
+        xs = np.linspace(low, high, 200)
+        first = d == 0
+        fig.add_trace(go.Histogram(x=flat[:, d], histnorm="probability density", nbinsx=40,
+                                   name="test codes", marker_color=LABEL_COLORS[0],
+                                   opacity=0.7, legendgroup="codes", showlegend=first),
+                      row=d // cols + 1, col=d % cols + 1)
+        fig.add_trace(go.Scatter(x=xs, y=norm.pdf(xs), mode="lines", name="N(0, 1)",
+                                 line=dict(color="black"), legendgroup="prior",
+                                 showlegend=first),
+                      row=d // cols + 1, col=d % cols + 1)
+    fig.update_layout(title=title, height=120 + 220 * rows, bargap=0,
+                      margin=dict(l=10, r=10, t=80, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1,
+                                  xanchor="right"))
     return fig
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from aelib import analysis, figures
 from pages import _state
-from pages._model import memo, require_model, test_codes
+from pages._model import latent_frame, require_model, test_codes
 
 SLIDERS = 4  # latent dimensions with a slider; the others stay at their centre
 STEP = 0.05  # the sliders' step
@@ -38,7 +38,7 @@ ae, data = model.ae, model.data
 
 if ae.architecture == "vae":
     codes = test_codes(model)
-    frame = memo("latent_frame", lambda: analysis.latent_frame(codes))
+    frame = latent_frame(model)
     st.subheader("The latent plane")
     if "kl_loss" in model.history:
         st.plotly_chart(figures.vae_loss_terms(model.history))

@@ -112,6 +112,15 @@ def test_the_latent_frame_reaches_every_code_with_room_to_spare():
         analysis.latent_frame(np.array([[np.nan, 0.0]]))
 
 
+def test_codes_of_two_numbers_are_a_plane_and_get_no_t_sne_map(small_data):
+    assert analysis.is_planar(np.zeros((5, 2))) and analysis.is_planar(np.zeros((5, 1, 2)))
+    assert not analysis.is_planar(np.zeros((5, 3))) and not analysis.is_planar(np.zeros((5, 1)))
+    vae = analysis.code_analysis(aelib.build("vae", seed=0), small_data)
+    assert vae["test_codes"].shape == (128, 2) and "tsne" not in vae
+    wide = analysis.code_analysis(aelib.build("vae", seed=0, latent_dim=3), small_data)
+    assert wide["tsne"].embedding.shape == (128, 2)
+
+
 def test_trustworthiness_is_high_for_a_faithful_map_and_low_for_a_shuffled_one():
     rng = np.random.default_rng(0)
     codes = rng.normal(size=(200, 8)).astype(np.float32)

@@ -26,9 +26,41 @@ def test_image_rows_rejects_uneven_rows():
 
 def test_code_images_fold_codes_like_the_tutorial():
     dense = figures.code_images(np.ones((3, 32)))
-    assert np.asarray(dense.data[0].z).shape == (4, 3 * 8 + 2 * 2)
-    conv = figures.code_images(np.ones((2, 4, 4, 8)))
-    assert np.asarray(conv.data[0].z).shape == (4, 2 * 32 + 2)
+    assert len(dense.data) == 3 and np.asarray(dense.data[0].z).shape == (4, 8)
+    conv_code = np.arange(2 * 4 * 4 * 8, dtype=np.float32).reshape(2, 4, 4, 8)
+    conv = figures.code_images(conv_code)
+    maps = np.asarray(conv.data[1].z, dtype=float)
+    assert maps.shape == (2 * 4 + 1, 4 * 4 + 3)  # 8 channels as 2x4 maps of 4x4, 1 px apart
+    np.testing.assert_array_equal(maps[:4, :4], conv_code[1, :, :, 0])  # channel 0, top left
+    np.testing.assert_array_equal(maps[5:, 15:], conv_code[1, :, :, 7])  # channel 7, bottom right
+    assert np.isnan(maps[4]).all() and np.isnan(maps[:, 4]).all()
+    assert conv.data[0].zmin == 0 and conv.data[0].zmax == conv_code.max()
+
+
+def test_code_images_draw_each_image_above_its_code():
+    codes = np.random.default_rng(0).normal(size=(3, 2)).astype(np.float32)  # a VAE's
+    fig = figures.code_images(codes, IMAGES[:3, :, :, None])
+    assert len(fig.data) == 6  # three images, then three codes
+    np.testing.assert_allclose(np.asarray(fig.data[1].z, dtype=float), IMAGES[1])
+    assert np.asarray(fig.data[4].z).shape == (1, 2)
+    assert fig.data[3].xaxis == "x4" and fig.data[0].xaxis == "x"  # code under its image
+    assert fig.data[3].zmin == codes.min()  # negative codes are not clipped to black
+    assert fig.layout.yaxis4.scaleanchor == "x4"  # square pixels
+    with pytest.raises(ValueError, match="one image per code"):
+        figures.code_images(codes, IMAGES[:2])
+
+
+def test_latent_histograms_draw_each_dimension_against_the_prior():
+    codes = np.random.default_rng(0).normal([0.0, 3.0, 0.0], 1.0, (400, 3))
+    fig = figures.latent_histograms(codes)
+    assert [t.type for t in fig.data] == ["histogram", "scatter"] * 3
+    assert [a.text for a in fig.layout.annotations] == ["z[0]", "z[1]", "z[2]"]
+    np.testing.assert_allclose(fig.data[2].x, codes[:, 1])
+    prior = fig.data[1]
+    assert prior.name == "N(0, 1)" and max(prior.y) == pytest.approx(0.3989, abs=1e-3)
+    assert fig.data[3].xaxis == "x2" and max(fig.data[3].x) >= codes[:, 1].max()  # reaches them
+    assert [t.showlegend for t in fig.data[:4]] == [True, True, False, False]
+    assert len(figures.latent_histograms(np.zeros((5, 40)), max_dimensions=16).data) == 32
 
 
 def test_loss_curves_one_line_per_metric():
