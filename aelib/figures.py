@@ -22,6 +22,17 @@ LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
                 "#7f7f7f", "#bcbd22", "#17becf")
 
 
+def _title(text: str | None) -> dict:
+    """A chart title at the very top of the figure, in the room the top margin leaves it above
+    panel titles or labels."""
+    return dict(text=text, yref="container", y=1, yanchor="top", pad=dict(t=12))
+
+
+# A legend at the foot of the figure, below the axes' titles, in rows when the figure is narrow.
+FOOT_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0.5,
+                   xanchor="center")
+
+
 def _mosaic(grid: np.ndarray, gap_value: float = np.nan) -> np.ndarray:
     """Tile (rows, cols, h, w, c) images into one (H, W, c) array with `gap_value` between."""
     rows, cols, height, width, channels = grid.shape
@@ -68,10 +79,13 @@ def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
                      tickvals=row_centres if row_labels else [], ticktext=list(row_labels))
     fig.update_xaxes(showgrid=False, zeroline=False, side="top",
                      tickvals=col_centres if column_labels else [], ticktext=list(column_labels))
-    fig.update_layout(title=title, height=max(160, rows * cell_px + 80),
-                      margin=dict(l=10, r=10, t=(50 if title else 10) + (25 if column_labels
+    # Labels stay level in a small font (turned, they would climb into the title), next to the
+    # images (the axes shrink to them).
+    fig.update_xaxes(tickangle=0, tickfont_size=10, constrain="domain")
+    fig.update_yaxes(constrain="domain")
+    fig.update_layout(title=_title(title), height=max(160, rows * cell_px + 80),
+                      margin=dict(l=10, r=10, t=(45 if title else 10) + (20 if column_labels
                                                                            else 0), b=10),
-                      title_y=0.98, title_yanchor="top",
                       plot_bgcolor="white")
     return fig
 
@@ -164,7 +178,7 @@ def code_images(codes: np.ndarray, images: np.ndarray | None = None,
     for index in range(1, len(rows) * len(codes) + 1):  # square pixels in every cell
         suffix = "" if index == 1 else str(index)
         fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
-    fig.update_layout(title=title, height=100 + 70 * len(rows), plot_bgcolor="white",
+    fig.update_layout(title=_title(title), height=100 + 70 * len(rows), plot_bgcolor="white",
                       margin=dict(l=10, r=10, t=50 if title else 10, b=10))
     return fig
 
@@ -251,20 +265,26 @@ def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
     return fig
 
 
+def _epoch_axes(fig: go.Figure, epochs: int) -> None:
+    """Whole epochs on every x axis, at most about eight ticks."""
+    fig.update_xaxes(title_text="epoch", tick0=1, dtick=max(1, math.ceil(epochs / 8)))
+
+
 def vae_loss_terms(history: Mapping[str, Sequence[float]],
                    title: str = "The VAE's two loss terms") -> go.Figure:
     """Reconstruction (per pixel) and KL (nats per image) side by side, training and
     validation: the two pull against each other, on scales too different for one axis."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("reconstruction (per pixel)",
-                                                        "KL divergence (nats per image)"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=("reconstruction, per pixel", "KL, nats per image"))
     for column, term in enumerate(("reconstruction_loss", "kl_loss"), start=1):
         for name in (term, f"val_{term}"):
             fig.add_trace(_epoch_trace(history, name), row=1, col=column)
-        fig.update_xaxes(title_text="epoch", row=1, col=column)
-    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=70, b=10),
-                      legend=dict(orientation="h", y=-0.3))
+    fig.update_annotations(font_size=13)
+    _epoch_axes(fig, len(history.get("reconstruction_loss") or []))
+    fig.update_layout(title=_title(title), height=380, margin=dict(l=10, r=10, t=80, b=10),
+                      legend=FOOT_LEGEND)
     return fig
 
 
@@ -296,10 +316,9 @@ def latent_histograms(codes: np.ndarray, max_dimensions: int = 16,
                                  line=dict(color="black"), legendgroup="prior",
                                  showlegend=first),
                       row=d // cols + 1, col=d % cols + 1)
-    fig.update_layout(title=title, height=120 + 220 * rows, bargap=0,
-                      margin=dict(l=10, r=10, t=80, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1,
-                                  xanchor="right"))
+    fig.update_annotations(font_size=13)
+    fig.update_layout(title=_title(title), height=140 + 220 * rows, bargap=0,
+                      margin=dict(l=10, r=10, t=80, b=50), legend=FOOT_LEGEND)
     return fig
 
 
@@ -357,8 +376,10 @@ def latent_manifold(images: np.ndarray, values: np.ndarray,
     values shaped (size, 2) (each dimension's values, ascending) from `analysis.latent_grid`,
     the values on the axes."""
     values = np.asarray(values).reshape(len(values), -1)
-    fig = _image_figure(images, [f"{v:.2f}" for v in values[::-1, -1]],
-                        [f"{v:.2f}" for v in values[:, 0]], title, cell_px=36)
+    every = 1 if len(values) <= 8 else 2  # a label on every other image when they are many
+    labels = [[f"{v:.2f}" if i % every == 0 else "" for i, v in enumerate(column)]
+              for column in (values[:, 0], values[:, -1])]
+    fig = _image_figure(images, labels[1][::-1], labels[0], title, cell_px=36)
     fig.update_xaxes(title="z[0]", side="bottom")
     fig.update_yaxes(title="z[1]")
     return fig

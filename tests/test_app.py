@@ -126,7 +126,7 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")  # loss terms, plane, manifold, decoded point, interpolation
     assert len(charts) == 5
-    assert "reconstruction (per pixel)" in charts[0].proto.spec
+    assert "reconstruction, per pixel" in charts[0].proto.spec
     assert "click to decode" in charts[1].proto.spec  # the grid that makes the plane clickable
     decoded = charts[3].proto.spec
     at.slider(key="z_0").set_value(1.5).run()

@@ -120,7 +120,7 @@ def test_a_shared_link_opens_the_same_setup_and_a_drawn_digit_is_explored(page):
     friend.get_by_text("class VAE(keras.Model)").wait_for()
     button(friend, "Train").click()
     friend.get_by_text("Trained 5 epochs").wait_for()
-    friend.get_by_text("reconstruction (per pixel)").first.wait_for()  # the VAE's two terms
+    friend.get_by_text("reconstruction, per pixel").first.wait_for()  # the VAE's two terms
     assert "latent_dim=2" in friend.url and "seed=3" in friend.url
     shot(friend, "link")
 

@@ -35,7 +35,7 @@ def click_plane(page, fx, fy):
 
 def wait_for_change(page, read, before):
     """`read(page)` once it differs from `before` (Streamlit reruns after the click)."""
-    for _ in range(100):
+    for _ in range(TIMEOUT_MS // 200):
         now = read(page)
         if now is not None and now != before:
             return now

@@ -108,6 +108,25 @@ def test_vae_loss_terms_draw_reconstruction_and_kl_apart():
     assert list(fig.data[2].y) == [2.0, 5.0]
 
 
+def test_titles_labels_and_legends_keep_out_of_each_others_way():
+    history = {"reconstruction_loss": [0.3] * 40, "kl_loss": [2.0] * 40}
+    terms = figures.vae_loss_terms(history)
+    # The legend sits at the foot of the whole figure, below the "epoch" titles; the title sits
+    # at its top, above the panel titles, which are short enough for half a narrow screen.
+    assert (terms.layout.legend.yref, terms.layout.legend.y) == ("container", 0)
+    assert (terms.layout.title.yref, terms.layout.title.y) == ("container", 1)
+    assert terms.layout.margin.t >= 80
+    assert all(len(a.text) <= 26 for a in terms.layout.annotations)
+    assert terms.layout.xaxis.dtick == 5 and terms.layout.xaxis2.title.text == "epoch"
+    rows = figures.image_rows({"selected": IMAGES}, column_labels=[f"#{i}" for i in range(10)],
+                              title="10 selected")
+    assert rows.layout.xaxis.tickangle == 0  # level labels, never turned up into the title
+    assert rows.layout.margin.t >= 45 + 20
+    manifold = figures.latent_manifold(np.zeros((15, 15, 4, 4)),
+                                       np.stack([np.arange(15.0)] * 2, axis=1))
+    assert list(manifold.layout.xaxis.ticktext)[:3] == ["0.00", "", "2.00"]
+
+
 def test_the_latent_plane_can_carry_a_grid_to_click_on():
     codes = np.array([[-1.0, 0.0], [2.0, 3.0]], np.float32)
     plain = figures.latent_scatter(codes, np.array([0, 1]))
