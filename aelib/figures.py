@@ -173,8 +173,9 @@ def code_images(codes: np.ndarray, images: np.ndarray | None = None,
                 fig.add_trace(go.Heatmap(z=picture, colorscale="gray", showscale=False,
                                          zmin=low if is_code else 0.0,
                                          zmax=high if is_code else 1.0, hoverinfo="skip"), r, c)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+    bare = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, showline=False)
+    fig.update_xaxes(**bare)
+    fig.update_yaxes(**bare, autorange="reversed")
     for index in range(1, len(rows) * len(codes) + 1):  # square pixels in every cell
         suffix = "" if index == 1 else str(index)
         fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
