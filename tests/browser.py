@@ -141,3 +141,14 @@ def set_number(page, label, value):
 def charts(page):
     """The Plotly charts on the page."""
     return page.locator(".js-plotly-plot")
+
+
+def train_briefly(page, epochs):
+    """On the Train page: `epochs` epochs on the smallest training set; wait until trained."""
+    set_number(page, "epochs", epochs)
+    slider = page.get_by_role("slider")
+    slider.focus()
+    slider.press("Home")  # the smallest training set
+    page.wait_for_timeout(300)
+    button(page, "Train").click()
+    wait_trained(page, epochs)
