@@ -107,13 +107,20 @@ def tsne_trustworthiness(codes: np.ndarray, tsne: TSNEMap, n_neighbors: int = 5)
                                                                      len(flat) // 2 - 1)))
 
 
+def is_planar(codes: np.ndarray) -> bool:
+    """Whether codes, shaped (n, ...), hold two numbers each: then they are a plane to draw as
+    they are, and a t-SNE map of them would only distort it."""
+    return int(np.prod(np.shape(codes)[1:])) == 2
+
+
 def code_analysis(ae, data) -> dict:
     """The slow part of looking at a model's codes, to run in the background once it is trained:
     `{"test_codes": the test images' codes, "tsne": their t-SNE map, "trustworthiness": the
-    map's}` (no map for fewer than `MIN_TSNE_POINTS` test images)."""
+    map's}` (no map for fewer than `MIN_TSNE_POINTS` test images, nor for codes of two
+    numbers: see `is_planar`)."""
     codes = ae.encode(data.x_test)
     result = {"test_codes": codes}
-    if len(codes) >= MIN_TSNE_POINTS:
+    if len(codes) >= MIN_TSNE_POINTS and not is_planar(codes):
         result["tsne"] = tsne_map(codes)
         result["trustworthiness"] = tsne_trustworthiness(codes, result["tsne"])
     return result
@@ -213,15 +220,67 @@ def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) ->
     return ae.decode((1 - weights) * codes[0] + weights * codes[1])
 
 
-def latent_grid(ae, size: int = 15, span: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Decode a `size` x `size` grid over the first two latent dimensions (others at 0).
+@dataclass(frozen=True)
+class LatentFrame:
+    """Where a model's codes lie, per latent dimension: the frame the latent sliders, the
+    clickable plane and the manifold are drawn in.
+
+    Args:
+        centre: the mean code, shaped (dimensions,).
+        spread: the codes' standard deviation, shaped (dimensions,).
+        low, high: bounds holding every code with room to spare (see `latent_frame`),
+            shaped (dimensions,).
+    """
+
+    centre: np.ndarray
+    spread: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def latent_frame(codes: np.ndarray, min_half_width: float = 3.0, margin: float = 1.1,
+                 step: float = 0.5) -> LatentFrame:
+    """The frame of a VAE's codes (e.g. the test images' latent means): in each dimension
+    centre ± max(`min_half_width`, `margin` x the largest distance of a code from the centre),
+    the bounds rounded outwards to multiples of `step`. A model whose codes follow N(0, 1)
+    gets about -3..3; one whose codes drifted to -6 gets a frame that reaches them.
+
+    Raises:
+        ValueError: no codes, codes that are not finite, or a non-positive width or step.
+    """
+    flat = np.asarray(codes, dtype=np.float64)
+    if flat.ndim < 2 or not flat.size:
+        raise ValueError("The latent frame needs at least one code, shaped (n, dimensions); "
+                         f"got an array shaped {flat.shape}.")
+    flat = flat.reshape(len(flat), -1)
+    if not np.isfinite(flat).all():
+        raise ValueError("Some codes are not finite (NaN or infinite): the model diverged. "
+                         "Train it again with a lower learning rate.")
+    if min_half_width <= 0 or margin <= 0 or step <= 0:
+        raise ValueError("min_half_width, margin and step must be positive; got "
+                         f"{min_half_width}, {margin} and {step}.")
+    centre = flat.mean(axis=0)
+    half = np.maximum(min_half_width, margin * np.abs(flat - centre).max(axis=0))
+    return LatentFrame(centre=centre, spread=flat.std(axis=0),
+                       low=np.floor((centre - half) / step) * step,
+                       high=np.ceil((centre + half) / step) * step)
+
+
+def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a `size` x `size` grid over the first two latent dimensions.
 
     The grid runs over Gaussian quantiles from 1 - span to span, like the tutorial's
-    `norm.ppf(np.linspace(0.05, 0.95, 15))`, so it covers where the prior puts its mass.
+    `norm.ppf(np.linspace(0.05, 0.95, 15))`, so it covers where the prior puts its mass. With
+    a `frame` (`latent_frame` of the model's codes) the Gaussian is the codes' own: each
+    dimension's quantiles are scaled by the codes' spread and moved to their centre, so the
+    grid covers where this model put its codes; the other dimensions sit at their centre
+    (at 0 without a frame).
 
     Returns:
-        (images shaped (size, size, height, width, channels), grid values shaped (size,));
-        row 0 is the highest value of the second dimension, so the picture reads like a plot.
+        (images shaped (size, size, height, width, channels), grid values shaped (size, 2):
+        column d holds dimension d's values, ascending); image row 0 is the highest value of
+        the second dimension, so the picture reads like a plot.
 
     Raises:
         ValueError: a code of fewer than 2 dimensions, or span outside (0.5, 1).
@@ -232,10 +291,13 @@ def latent_grid(ae, size: int = 15, span: float = 0.95) -> tuple[np.ndarray, np.
         raise ValueError("The latent grid needs a code of at least 2 dimensions.")
     if not 0.5 < span < 1:
         raise ValueError(f"span must be between 0.5 and 1 (exclusive); got {span}.")
-    values = norm.ppf(np.linspace(1 - span, span, size)).astype(np.float32)
-    codes = np.zeros((size, size, ae.code_size), dtype=np.float32)
-    codes[:, :, 0] = values[None, :]
-    codes[:, :, 1] = values[::-1, None]
+    centre = np.zeros(ae.code_size) if frame is None else np.asarray(frame.centre, np.float64)
+    scale = np.ones(2) if frame is None else np.asarray(frame.spread[:2], np.float64)
+    quantiles = norm.ppf(np.linspace(1 - span, span, size))
+    values = (centre[None, :2] + quantiles[:, None] * scale[None, :]).astype(np.float32)
+    codes = np.tile(centre.astype(np.float32), (size, size, 1))
+    codes[:, :, 0] = values[None, :, 0]
+    codes[:, :, 1] = values[::-1, None, 1]
     images = ae.decode(codes.reshape(size * size, -1))
     return images.reshape(size, size, *ae.image_shape), values
 

@@ -22,6 +22,17 @@ LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
                 "#7f7f7f", "#bcbd22", "#17becf")
 
 
+def _title(text: str | None) -> dict:
+    """A chart title at the very top of the figure, in the room the top margin leaves it above
+    panel titles or labels."""
+    return dict(text=text, yref="container", y=1, yanchor="top", pad=dict(t=12))
+
+
+# A legend at the foot of the figure, below the axes' titles, in rows when the figure is narrow.
+FOOT_LEGEND = dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0.5,
+                   xanchor="center")
+
+
 def _mosaic(grid: np.ndarray, gap_value: float = np.nan) -> np.ndarray:
     """Tile (rows, cols, h, w, c) images into one (H, W, c) array with `gap_value` between."""
     rows, cols, height, width, channels = grid.shape
@@ -68,10 +79,13 @@ def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
                      tickvals=row_centres if row_labels else [], ticktext=list(row_labels))
     fig.update_xaxes(showgrid=False, zeroline=False, side="top",
                      tickvals=col_centres if column_labels else [], ticktext=list(column_labels))
-    fig.update_layout(title=title, height=max(160, rows * cell_px + 80),
-                      margin=dict(l=10, r=10, t=(50 if title else 10) + (25 if column_labels
+    # Labels stay level in a small font (turned, they would climb into the title), next to the
+    # images (the axes shrink to them).
+    fig.update_xaxes(tickangle=0, tickfont_size=10, constrain="domain")
+    fig.update_yaxes(constrain="domain")
+    fig.update_layout(title=_title(title), height=max(160, rows * cell_px + 80),
+                      margin=dict(l=10, r=10, t=(45 if title else 10) + (20 if column_labels
                                                                            else 0), b=10),
-                      title_y=0.98, title_yanchor="top",
                       plot_bgcolor="white")
     return fig
 
@@ -101,22 +115,73 @@ def reconstruction_grid(originals: np.ndarray, reconstructions: np.ndarray,
     return image_rows({"original": originals, "reconstruction": reconstructions}, labels, title)
 
 
+def _tiles(count: int) -> tuple[int, int]:
+    """The most square (rows, columns) holding exactly `count` tiles (32 -> 4x8)."""
+    rows = max(d for d in range(1, math.isqrt(count) + 1) if count % d == 0)
+    return rows, count // rows
+
+
 def _code_as_image(code: np.ndarray) -> np.ndarray:
-    """A code as a small 2-D image: (h, w, c) codes side by side per channel, flat ones folded
-    into the most square rectangle (32 -> 4x8, as in the tutorial)."""
+    """A code as a small 2-D image: an (h, w, c) code as its c maps of h x w tiled with one
+    blank pixel between them (4x4x8 -> 2x4 maps), a flat one folded into the most square
+    rectangle (32 -> 4x8, as in the tutorial)."""
     if code.ndim == 3:
-        return code.transpose(0, 2, 1).reshape(code.shape[0], -1)  # (4, 4, 8) -> (4, 32)
+        height, width, channels = code.shape
+        rows, cols = _tiles(channels)
+        maps = code.transpose(2, 0, 1).reshape(rows, cols, height, width)
+        out = np.full((rows * (height + 1) - 1, cols * (width + 1) - 1), np.nan, np.float32)
+        for r in range(rows):
+            for c in range(cols):
+                out[r * (height + 1):r * (height + 1) + height,
+                    c * (width + 1):c * (width + 1) + width] = maps[r, c]
+        return out
     flat = code.reshape(-1)
-    rows = max(d for d in range(1, int(math.isqrt(len(flat))) + 1) if len(flat) % d == 0)
-    return flat.reshape(rows, -1)
+    return flat.reshape(_tiles(len(flat)))
 
 
-def code_images(codes: np.ndarray, title: str | None = "Codes as images") -> go.Figure:
-    """The tutorial's view of codes: each image's code drawn as a small grayscale picture."""
+def code_images(codes: np.ndarray, images: np.ndarray | None = None,
+                title: str | None = "Codes as images") -> go.Figure:
+    """The tutorial's view of codes: each image's code drawn as a small grayscale picture
+    (black the lowest value, white the highest), conv codes as one map per channel. With
+    `images` (the images the codes are of, one per code), each image is drawn above its code.
+
+    Raises:
+        ValueError: a different number of images and codes.
+    """
+    from plotly.subplots import make_subplots
+
     codes = np.asarray(codes, dtype=np.float32)
-    images = np.stack([_code_as_image(c) for c in codes])
-    top = float(images.max()) if images.size and images.max() > 0 else 1.0
-    return _image_figure(images[None], title=title, zmax=top, cell_px=48)
+    pictures = [_code_as_image(c) for c in codes]
+    rows = [pictures]
+    if images is not None:
+        images = np.asarray(images, dtype=np.float32)
+        if len(images) != len(codes):
+            raise ValueError(f"Give one image per code; got {len(images)} images for "
+                             f"{len(codes)} codes.")
+        rows.insert(0, list(images[..., 0] if images.ndim == 4 and images.shape[-1] == 1
+                            else images))
+    low = min(0.0, float(np.nanmin(codes))) if codes.size else 0.0
+    high = float(np.nanmax(codes)) if codes.size and np.nanmax(codes) > low else low + 1.0
+    fig = make_subplots(rows=len(rows), cols=max(len(codes), 1), horizontal_spacing=0.01,
+                        vertical_spacing=0.04)
+    for r, row in enumerate(rows, start=1):
+        is_code = r == len(rows)
+        for c, picture in enumerate(row, start=1):
+            if picture.ndim == 3:  # a colour image
+                fig.add_trace(go.Image(source=_png_source(picture), hoverinfo="skip"), r, c)
+            else:
+                fig.add_trace(go.Heatmap(z=picture, colorscale="gray", showscale=False,
+                                         zmin=low if is_code else 0.0,
+                                         zmax=high if is_code else 1.0, hoverinfo="skip"), r, c)
+    bare = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, showline=False)
+    fig.update_xaxes(**bare)
+    fig.update_yaxes(**bare, autorange="reversed")
+    for index in range(1, len(rows) * len(codes) + 1):  # square pixels in every cell
+        suffix = "" if index == 1 else str(index)
+        fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
+    fig.update_layout(title=_title(title), height=100 + 70 * len(rows), plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=50 if title else 10, b=10))
+    return fig
 
 
 def _epoch_trace(history: Mapping[str, Sequence[float]], name: str) -> go.Scatter:
@@ -167,11 +232,16 @@ def tsne_scatter(tsne, labels: np.ndarray | None = None,
 
 def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
                    title: str = "Latent plane of the test images",
-                   pick_grid: int = 0, marked: np.ndarray | None = None) -> go.Figure:
-    """The first two latent dimensions of each code, coloured by label. With `pick_grid` > 0,
-    a faint `pick_grid` x `pick_grid` grid of points (the trace named `PICK_TRACE`) covers the
-    plane, so that clicking anywhere selects a point to decode. `marked`, a code, is drawn as
-    a large star (e.g. a drawn digit's place)."""
+                   pick_area: tuple[Sequence[float], Sequence[float]] | None = None,
+                   pick_grid: int = 41, marked: np.ndarray | None = None) -> go.Figure:
+    """The first two latent dimensions of each code, coloured by label. `marked`, a code, is
+    drawn as a large star (e.g. a drawn digit's place).
+
+    With `pick_area`, ((x low, y low), (x high, y high)), the axes show that area and a faint
+    `pick_grid` x `pick_grid` grid of points (the trace named `PICK_TRACE`) covers it, so that
+    a click anywhere selects a point to decode (plotly selects the point nearest the click).
+    Clicks select, drags zoom, and a selection dims nothing.
+    """
     flat = np.asarray(codes).reshape(len(codes), -1)[:, :2]
     fig = _label_scatter(flat, labels, np.arange(len(flat)), title, ("z[0]", "z[1]"))
     if marked is not None:
@@ -179,15 +249,26 @@ def latent_scatter(codes: np.ndarray, labels: np.ndarray | None = None,
         fig.add_trace(go.Scatter(x=[point[0]], y=[point[1]], mode="markers", name="yours",
                                  marker=dict(symbol="star", size=22, color="black",
                                              line=dict(color="white", width=2))))
-    if pick_grid:
-        low, high = flat.min(axis=0), flat.max(axis=0)
-        xs, ys = np.meshgrid(np.linspace(low[0], high[0], pick_grid),
-                             np.linspace(low[1], high[1], pick_grid))
+    if pick_area is not None:
+        (x_low, y_low), (x_high, y_high) = pick_area
+        xs, ys = np.meshgrid(np.linspace(x_low, x_high, pick_grid),
+                             np.linspace(y_low, y_high, pick_grid))
+        faint = dict(marker=dict(opacity=0.12))
+        fig.update_traces(unselected=dict(marker=dict(opacity=1)))  # nothing fades on a click
         fig.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="markers", name=PICK_TRACE,
                                  marker=dict(size=9, color="grey", opacity=0.12),
+                                 selected=faint, unselected=faint,
                                  hovertemplate="decode (%{x:.2f}, %{y:.2f})<extra></extra>"))
-        fig.update_layout(dragmode="select", clickmode="event+select")
+        # Streamlit turns clicks off while dragging selects, so drags zoom and a click selects.
+        fig.update_layout(dragmode="zoom", clickmode="event+select", hovermode="closest")
+        fig.update_xaxes(range=[x_low, x_high])
+        fig.update_yaxes(range=[y_low, y_high])
     return fig
+
+
+def _epoch_axes(fig: go.Figure, epochs: int) -> None:
+    """Whole epochs on every x axis, at most about eight ticks."""
+    fig.update_xaxes(title_text="epoch", tick0=1, dtick=max(1, math.ceil(epochs / 8)))
 
 
 def vae_loss_terms(history: Mapping[str, Sequence[float]],
@@ -196,14 +277,49 @@ def vae_loss_terms(history: Mapping[str, Sequence[float]],
     validation: the two pull against each other, on scales too different for one axis."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("reconstruction (per pixel)",
-                                                        "KL divergence (nats per image)"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=("reconstruction, per pixel", "KL, nats per image"))
     for column, term in enumerate(("reconstruction_loss", "kl_loss"), start=1):
         for name in (term, f"val_{term}"):
             fig.add_trace(_epoch_trace(history, name), row=1, col=column)
-        fig.update_xaxes(title_text="epoch", row=1, col=column)
-    fig.update_layout(title=title, height=320, margin=dict(l=10, r=10, t=70, b=10),
-                      legend=dict(orientation="h", y=-0.3))
+    fig.update_annotations(font_size=13)
+    _epoch_axes(fig, len(history.get("reconstruction_loss") or []))
+    fig.update_layout(title=_title(title), height=380, margin=dict(l=10, r=10, t=80, b=10),
+                      legend=FOOT_LEGEND)
+    return fig
+
+
+def latent_histograms(codes: np.ndarray, max_dimensions: int = 16,
+                      title: str = "Each latent dimension of the test codes against N(0, 1)"
+                      ) -> go.Figure:
+    """A VAE's codes (the encoder's means), one panel per latent dimension (the first
+    `max_dimensions`): a density histogram of the codes with the standard normal density, the
+    prior the KL term pulls them toward, drawn over it."""
+    from plotly.subplots import make_subplots
+    from scipy.stats import norm
+
+    flat = np.asarray(codes, dtype=np.float64).reshape(len(codes), -1)[:, :max_dimensions]
+    dimensions = flat.shape[1]
+    cols = min(dimensions, 4)
+    rows = math.ceil(dimensions / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[f"z[{d}]" for d in
+                                                             range(dimensions)],
+                        horizontal_spacing=0.06, vertical_spacing=0.45 / rows)
+    for d in range(dimensions):
+        low, high = min(-4.0, flat[:, d].min()), max(4.0, flat[:, d].max())
+        xs = np.linspace(low, high, 200)
+        first = d == 0
+        fig.add_trace(go.Histogram(x=flat[:, d], histnorm="probability density", nbinsx=40,
+                                   name="test codes", marker_color=LABEL_COLORS[0],
+                                   opacity=0.7, legendgroup="codes", showlegend=first),
+                      row=d // cols + 1, col=d % cols + 1)
+        fig.add_trace(go.Scatter(x=xs, y=norm.pdf(xs), mode="lines", name="N(0, 1)",
+                                 line=dict(color="black"), legendgroup="prior",
+                                 showlegend=first),
+                      row=d // cols + 1, col=d % cols + 1)
+    fig.update_annotations(font_size=13)
+    fig.update_layout(title=_title(title), height=140 + 220 * rows, bargap=0,
+                      margin=dict(l=10, r=10, t=80, b=50), legend=FOOT_LEGEND)
     return fig
 
 
@@ -257,10 +373,14 @@ def roc_curve(report, title: str | None = None) -> go.Figure:
 
 def latent_manifold(images: np.ndarray, values: np.ndarray,
                     title: str = "Digits decoded across the latent plane") -> go.Figure:
-    """The tutorial's 15x15 manifold: images shaped (size, size, h, w, channels) from
-    `analysis.latent_grid`, with the latent values on the axes."""
-    fig = _image_figure(images, [f"{v:.2f}" for v in values[::-1]],
-                        [f"{v:.2f}" for v in values], title, cell_px=36)
+    """The tutorial's 15x15 manifold: images shaped (size, size, h, w, channels) and grid
+    values shaped (size, 2) (each dimension's values, ascending) from `analysis.latent_grid`,
+    the values on the axes."""
+    values = np.asarray(values).reshape(len(values), -1)
+    every = 1 if len(values) <= 8 else 2  # a label on every other image when they are many
+    labels = [[f"{v:.2f}" if i % every == 0 else "" for i, v in enumerate(column)]
+              for column in (values[:, 0], values[:, -1])]
+    fig = _image_figure(images, labels[1][::-1], labels[0], title, cell_px=36)
     fig.update_xaxes(title="z[0]", side="bottom")
     fig.update_yaxes(title="z[1]")
     return fig

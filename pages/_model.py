@@ -176,3 +176,8 @@ def analysed(model, name: str, compute: Callable[[], Any], waiting: str | None =
 def test_codes(model):
     """The codes of the model's test images, computed once per model (or in the background)."""
     return analysed(model, "test_codes", lambda: model.ae.encode(model.data.x_test))
+
+
+def latent_frame(model) -> aelib.analysis.LatentFrame:
+    """Where the model's test codes lie (`aelib.analysis.latent_frame`), once per model."""
+    return memo("latent_frame", lambda: aelib.analysis.latent_frame(test_codes(model)))

@@ -51,8 +51,7 @@ SWEEP = "sweep"
 SWEEP_POLLING = "sweep_polling"
 SWEEP_LINK_QUERY = "sweep_link_query"
 SWEEP_RECONSTRUCTIONS = "sweep_reconstructions"
-# The Generate page: the last point clicked on the latent plane, and the latent sliders.
-LATENT_CLICK = "latent_click"
+# The Generate page: the latent sliders (a click on the latent plane sets the first two).
 LATENT_SLIDER = "z_{}"  # .format(dimension)
 # The draw-a-digit canvases: {canvas key: times its "Clear" button was pressed}.
 CANVAS_CLEARS = "canvas_clears"

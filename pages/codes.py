@@ -1,10 +1,12 @@
-"""Codes: how sparse they are, what they look like, a t-SNE map of them, how much they know."""
+"""Codes: what each model's codes look like, with the view that fits the model (sparsity for
+the autoencoders, the latent dimensions against N(0, 1) for the VAE), a map of them, and how
+much they know."""
 
 import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
-from pages._model import analysed, memo, require_model, test_codes
+from pages._model import analysed, latent_frame, memo, require_model, test_codes
 
 
 def compute_tsne(codes):
@@ -14,48 +16,84 @@ def compute_tsne(codes):
         return analysis.tsne_map(codes)
 
 
+def show_sparsity(codes) -> None:
+    """How sparse the codes are: the tutorial's mean activation, inactive units, zeros."""
+    stats = memo("sparsity", lambda: analysis.sparsity_stats(codes))
+    st.subheader("Sparsity")
+    mean_column, inactive_column, zero_column = st.columns(3)
+    mean_column.metric("Mean activation", f"{stats.mean_activation:.3f}",
+                       help="The tutorial's `encoded_imgs.mean()`: 7.30 for its dense model, "
+                            "3.33 for the sparse one after 100 epochs.")
+    inactive_column.metric("Inactive units", f"{stats.inactive_fraction:.0%}",
+                           help=f"Code units never above {stats.threshold:g} on any test image.")
+    zero_column.metric("Zero values", f"{stats.zero_fraction:.0%}",
+                       help="Share of all code values at (or near) zero.")
+    left, right = st.columns(2)
+    left.plotly_chart(figures.unit_activity(stats))
+    right.plotly_chart(figures.activation_histogram(stats))
+
+
+def show_latent_fit(model, codes) -> None:
+    """The VAE's latent dimensions against the prior N(0, 1) its KL term pulls them toward."""
+    frame = latent_frame(model)
+    st.subheader("The latent dimensions against N(0, 1)")
+    st.plotly_chart(figures.latent_histograms(codes))
+    st.dataframe({"dimension": [f"z[{d}]" for d in range(len(frame.centre))],
+                  "mean": frame.centre, "standard deviation": frame.spread},
+                 hide_index=True, column_config={"mean": st.column_config.NumberColumn(
+                     format="%.2f"), "standard deviation": st.column_config.NumberColumn(
+                     format="%.2f")})
+    st.caption("The codes are the encoder's means for the test images. The KL term pulls each "
+               "dimension toward N(0, 1): means near 0, and a spread a little under 1, since "
+               "each image's own variance fills the rest. A dimension with a spread near 0 is "
+               "unused (posterior collapse); means far from 0 cost KL.")
+
+
 st.title("Codes")
 model = require_model()
 ae, data = model.ae, model.data
 codes = test_codes(model)
-stats = memo("sparsity", lambda: analysis.sparsity_stats(codes))
 
-st.subheader("Sparsity")
-mean_column, inactive_column, zero_column = st.columns(3)
-mean_column.metric("Mean activation", f"{stats.mean_activation:.3f}",
-                   help="The tutorial's `encoded_imgs.mean()`: 7.30 for its dense model, 3.33 "
-                        "for the sparse one after 100 epochs.")
-inactive_column.metric("Inactive units", f"{stats.inactive_fraction:.0%}",
-                       help=f"Code units never above {stats.threshold:g} on any test image.")
-zero_column.metric("Zero values", f"{stats.zero_fraction:.0%}",
-                   help="Share of all code values at (or near) zero.")
-left, right = st.columns(2)
-left.plotly_chart(figures.unit_activity(stats))
-right.plotly_chart(figures.activation_histogram(stats))
-st.plotly_chart(figures.code_images(codes[:10], title="Codes of the first ten test images"))
+if ae.architecture == "vae":
+    show_latent_fit(model, codes)
+else:
+    show_sparsity(codes)
+shown = min(10, len(codes))
+st.plotly_chart(figures.code_images(codes[:shown], data.x_test[:shown],
+                                    title=f"The first {shown} test images and their codes"))
 
-st.subheader("t-SNE map of the test codes")
-if len(codes) < analysis.MIN_TSNE_POINTS:
-    st.info(f"A t-SNE map needs at least {analysis.MIN_TSNE_POINTS} test images; this dataset "
-            f"has {len(codes)}.")
-    st.stop()
-tsne_map = analysed(model, "tsne", lambda: compute_tsne(codes),
-                    waiting="Finishing the t-SNE map...")
-trust = analysed(model, "trustworthiness", lambda: analysis.tsne_trustworthiness(codes, tsne_map))
-st.metric("Trustworthiness of the map", f"{trust:.3f}",
-          help="scikit-learn's `trustworthiness` (5 neighbours): 1.0 when each point's nearest "
-               "neighbours on the map are also its neighbours in code space; far-apart points "
-               "on the map may still be close in codes.")
-st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
-           "those images.")
-event = st.plotly_chart(figures.tsne_scatter(tsne_map, data.y_test), on_select="rerun",
-                        selection_mode=("points", "box", "lasso"), key="tsne_chart")
+if analysis.is_planar(codes):
+    st.subheader("The test codes")
+    st.caption("Codes of two numbers are a plane: drawn as they are, no map needed. Hover for "
+               "the label and test-image number; select points (box or lasso) to see those "
+               "images.")
+    chart = figures.latent_scatter(codes, data.y_test,
+                                   title="The test codes")
+else:
+    st.subheader("t-SNE map of the test codes")
+    if len(codes) < analysis.MIN_TSNE_POINTS:
+        st.info(f"A t-SNE map needs at least {analysis.MIN_TSNE_POINTS} test images; this "
+                f"dataset has {len(codes)}.")
+        st.stop()
+    tsne_map = analysed(model, "tsne", lambda: compute_tsne(codes),
+                        waiting="Finishing the t-SNE map...")
+    trust = analysed(model, "trustworthiness",
+                     lambda: analysis.tsne_trustworthiness(codes, tsne_map))
+    st.metric("Trustworthiness of the map", f"{trust:.3f}",
+              help="scikit-learn's `trustworthiness` (5 neighbours): 1.0 when each point's "
+                   "nearest neighbours on the map are also its neighbours in code space; "
+                   "far-apart points on the map may still be close in codes.")
+    st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
+               "those images.")
+    chart = figures.tsne_scatter(tsne_map, data.y_test)
+event = st.plotly_chart(chart, on_select="rerun", selection_mode=("points", "box", "lasso"),
+                        key="codes_map")
 chosen = [int(np.ravel(point["customdata"])[0]) for point in event.selection.points
           if "customdata" in point]
 if chosen:
-    shown = chosen[:20]
+    picked = chosen[:20]
     st.plotly_chart(figures.image_rows(
-        {"selected": data.x_test[shown]}, column_labels=[f"#{i}" for i in shown],
+        {"selected": data.x_test[picked]}, column_labels=[f"#{i}" for i in picked],
         title=f"{len(chosen)} selected" + (", first 20 shown" if len(chosen) > 20 else "")))
 
 if data.has_labels:

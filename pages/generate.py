@@ -1,12 +1,36 @@
 """Generate: the VAE's latent plane and manifold, a latent point decoded live, and interpolation
 between two test images through code space for every model."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
 from aelib import analysis, figures
 from pages import _state
-from pages._model import require_model, test_codes
+from pages._model import latent_frame, require_model, test_codes
+
+SLIDERS = 4  # latent dimensions with a slider; the others stay at their centre
+STEP = 0.05  # the sliders' step
+PLANE = "latent_plane"  # the plane chart's key: its selection lives in session state under it
+
+
+def on_step(value: float, low: float, high: float) -> float:
+    """`value` moved into [low, high] and onto the sliders' steps."""
+    return round(float(np.clip(round(value / STEP) * STEP, low, high)), 2)
+
+
+def decode_the_click(frame: analysis.LatentFrame) -> None:
+    """on_select of the latent plane: move the first two sliders to the point clicked (a box or
+    lasso selects no point to decode), kept inside the sliders' ranges."""
+    selection = st.session_state[PLANE].selection
+    if not selection.points or selection.box or selection.lasso:
+        return
+    clicked = selection.points[-1]
+    for i, axis in enumerate(("x", "y")):
+        st.session_state[_state.LATENT_SLIDER.format(i)] = on_step(clicked[axis], frame.low[i],
+                                                                   frame.high[i])
+
 
 st.title("Generate")
 model = require_model()
@@ -14,36 +38,43 @@ ae, data = model.ae, model.data
 
 if ae.architecture == "vae":
     codes = test_codes(model)
+    frame = latent_frame(model)
     st.subheader("The latent plane")
     if "kl_loss" in model.history:
         st.plotly_chart(figures.vae_loss_terms(model.history))
     plane, manifold = st.columns(2)
-    event = plane.plotly_chart(figures.latent_scatter(codes, data.y_test, pick_grid=31),
-                               on_select="rerun", selection_mode="points", key="latent_plane")
-    plane.caption("Click anywhere on the plane (or on a digit) to decode that point below.")
+    plane.plotly_chart(figures.latent_scatter(codes, data.y_test,
+                                              pick_area=(frame.low[:2], frame.high[:2])),
+                       on_select=partial(decode_the_click, frame), selection_mode="points",
+                       key=PLANE)
+    plane.caption("Click anywhere on the plane (or on a digit) to decode that point below; drag "
+                  "to zoom, double-click to zoom out.")
     span = manifold.slider("Manifold range (Gaussian quantiles)", 0.55, 0.99, 0.95, 0.01,
                            key="manifold_span",
                            help="The grid runs from the 1 - range to the range quantile of a "
-                                "standard normal in each direction (the tutorial: 0.05 to 0.95).")
-    images, values = analysis.latent_grid(ae, size=15, span=span)
+                                "normal distribution fitted to the test codes in each direction "
+                                "(the tutorial: 0.05 to 0.95 of a standard normal).")
+    images, values = analysis.latent_grid(ae, size=15, span=span, frame=frame)
     manifold.plotly_chart(figures.latent_manifold(images, values))
+    manifold.caption(f"Centred on the test codes' mean ({frame.centre[0]:.2f}, "
+                     f"{frame.centre[1]:.2f}), scaled by their spread ({frame.spread[0]:.2f}, "
+                     f"{frame.spread[1]:.2f}); a VAE whose codes follow N(0, 1) gets the "
+                     "tutorial's grid.")
 
     st.subheader("Decode a point")
-    clicked = event.selection.points[-1] if event.selection.points else None
-    if clicked is not None:  # a click on the plane moves the first two sliders there
-        xy = (float(np.clip(clicked["x"], -3, 3)), float(np.clip(clicked["y"], -3, 3)))
-        if st.session_state.get(_state.LATENT_CLICK) != xy:
-            st.session_state[_state.LATENT_CLICK] = xy
-            for i, value in enumerate(xy):
-                st.session_state[_state.LATENT_SLIDER.format(i)] = round(value, 2)
-    point = np.zeros((1, ae.code_size), np.float32)
-    sliders = st.columns(min(ae.code_size, 4))
-    for i in range(min(ae.code_size, 4)):
+    point = frame.centre[None].astype(np.float32)
+    shown = min(ae.code_size, SLIDERS)
+    sliders = st.columns(shown)
+    for i in range(shown):
         key = _state.LATENT_SLIDER.format(i)
-        st.session_state.setdefault(key, 0.0)  # the value lives in session state
-        point[0, i] = sliders[i].slider(f"z[{i}]", -3.0, 3.0, step=0.05, key=key)
-    if ae.code_size > 4:
-        st.caption(f"The other {ae.code_size - 4} latent dimensions stay at 0.")
+        low, high = float(frame.low[i]), float(frame.high[i])
+        # The value lives in session state: it starts at the codes' centre and stays in range.
+        start = st.session_state.get(key, frame.centre[i])
+        st.session_state[key] = on_step(start, low, high)
+        point[0, i] = sliders[i].slider(f"z[{i}]", low, high, step=STEP, key=key)
+    if ae.code_size > SLIDERS:
+        st.caption(f"The other {ae.code_size - SLIDERS} latent dimensions stay at the test "
+                   "codes' mean.")
     st.plotly_chart(figures.image_rows({"decoded": ae.decode(point)}), key="decoded_point")
 else:
     st.info("New images from a latent space need the variational autoencoder (VAE): its "

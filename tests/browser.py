@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Where `shot` saves screenshots: nowhere unless asked, so that a test run never rewrites the
 # README's pictures. `AELIB_SCREENSHOTS=docs/screenshots python -m pytest -m browser` retakes them.
 SCREENSHOTS = os.environ.get("AELIB_SCREENSHOTS")
-TIMEOUT_MS = 60_000
+# Generous: a wait is not a timing test, and a shared 2-core machine (CI) can be slow.
+TIMEOUT_MS = 120_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -141,3 +142,14 @@ def set_number(page, label, value):
 def charts(page):
     """The Plotly charts on the page."""
     return page.locator(".js-plotly-plot")
+
+
+def train_briefly(page, epochs):
+    """On the Train page: `epochs` epochs on the smallest training set; wait until trained."""
+    set_number(page, "epochs", epochs)
+    slider = page.get_by_role("slider")
+    slider.focus()
+    slider.press("Home")  # the smallest training set
+    page.wait_for_timeout(300)
+    button(page, "Train").click()
+    wait_trained(page, epochs)

@@ -73,13 +73,52 @@ def test_interpolation_runs_from_one_reconstruction_to_the_other(small_data):
 def test_latent_grid_covers_gaussian_quantiles():
     ae = aelib.build("vae", seed=0)
     images, values = analysis.latent_grid(ae, size=15)
-    assert images.shape == (15, 15, 28, 28, 1)
-    assert values[0] == pytest.approx(-1.6449, abs=1e-3) and values[-1] == pytest.approx(1.6449,
-                                                                                           abs=1e-3)
-    top_left = ae.decode(np.array([[values[0], values[-1]]]))[0]
+    assert images.shape == (15, 15, 28, 28, 1) and values.shape == (15, 2)
+    np.testing.assert_allclose(values[[0, -1]], [[-1.6449] * 2, [1.6449] * 2], atol=1e-3)
+    top_left = ae.decode(np.array([[values[0, 0], values[-1, 1]]]))[0]
     np.testing.assert_allclose(images[0, 0], top_left, atol=1e-6)
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         analysis.latent_grid(aelib.build("vae", latent_dim=1))
+
+
+def test_the_latent_grid_follows_the_codes_frame():
+    ae = aelib.build("vae", seed=0, latent_dim=3)
+    codes = np.random.default_rng(0).normal([2.0, -4.0, 1.0], [1.0, 3.0, 0.5], (500, 3))
+    frame = analysis.latent_frame(codes)
+    images, values = analysis.latent_grid(ae, size=5, span=0.95, frame=frame)
+    quantiles = np.array([-1.6449, 0.0, 1.6449])
+    np.testing.assert_allclose(values[[0, 2, 4]], frame.centre[:2] + quantiles[:, None]
+                               * frame.spread[:2], atol=1e-3)
+    bottom_right = np.array([[values[-1, 0], values[0, 1], frame.centre[2]]], np.float32)
+    np.testing.assert_allclose(images[-1, -1], ae.decode(bottom_right)[0], atol=1e-6)
+
+
+def test_the_latent_frame_reaches_every_code_with_room_to_spare():
+    half = np.random.default_rng(0).normal(0, 1, (500, 2)).clip(-2.5, 2.5)
+    near_the_prior = np.concatenate([half, -half])  # centred on 0 exactly
+    frame = analysis.latent_frame(near_the_prior)
+    assert frame.low.tolist() == [-3.0, -3.0] and frame.high.tolist() == [3.0, 3.0]
+    drifted = np.array([[2.0, -2.0], [-6.0, -2.5], [2.5, 1.5]])
+    frame = analysis.latent_frame(drifted)  # codes at -6 after a few epochs
+    np.testing.assert_allclose(frame.centre, [-0.5, -1.0])
+    half = 1.1 * 5.5  # the farthest code in z[0] is 5.5 from the centre
+    assert frame.low[0] == -7.0 and frame.high[0] == 6.0  # -0.5 ± 6.05, rounded outwards
+    assert frame.low[0] <= -0.5 - half and frame.high[0] >= -0.5 + half
+    assert frame.low[1] == -4.0 and frame.high[1] == 2.0  # -1 ± 3, at least 3 either way
+    assert (drifted >= frame.low).all() and (drifted <= frame.high).all()
+    with pytest.raises(ValueError, match="at least one code, shaped"):
+        analysis.latent_frame(np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="not finite"):
+        analysis.latent_frame(np.array([[np.nan, 0.0]]))
+
+
+def test_codes_of_two_numbers_are_a_plane_and_get_no_t_sne_map(small_data):
+    assert analysis.is_planar(np.zeros((5, 2))) and analysis.is_planar(np.zeros((5, 1, 2)))
+    assert not analysis.is_planar(np.zeros((5, 3))) and not analysis.is_planar(np.zeros((5, 1)))
+    vae = analysis.code_analysis(aelib.build("vae", seed=0), small_data)
+    assert vae["test_codes"].shape == (128, 2) and "tsne" not in vae
+    wide = analysis.code_analysis(aelib.build("vae", seed=0, latent_dim=3), small_data)
+    assert wide["tsne"].embedding.shape == (128, 2)
 
 
 def test_trustworthiness_is_high_for_a_faithful_map_and_low_for_a_shuffled_one():

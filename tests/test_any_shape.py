@@ -91,8 +91,7 @@ def test_the_vae_makes_a_colour_manifold(network, datasets, tmp_path):
     path = analysis.interpolate(ae, data.x_test[0], data.x_test[1], steps=4)
     assert path.shape == (4, 32, 32, 3)
     loaded = load_model_file(save_model_file(ae, tmp_path / "vae.keras"))
-    np.testing.assert_allclose(loaded.decode(values[:2, None].repeat(2, 1)),
-                               ae.decode(values[:2, None].repeat(2, 1)), atol=1e-5)
+    np.testing.assert_allclose(loaded.decode(values[:2]), ae.decode(values[:2]), atol=1e-5)
 
 
 @pytest.mark.parametrize("name", ["dense", "vae"])

@@ -128,11 +128,28 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")  # loss terms, plane, manifold, decoded point, interpolation
     assert len(charts) == 5
-    assert "reconstruction (per pixel)" in charts[0].proto.spec
+    assert "reconstruction, per pixel" in charts[0].proto.spec
     assert "click to decode" in charts[1].proto.spec  # the grid that makes the plane clickable
     decoded = charts[3].proto.spec
     at.slider(key="z_0").set_value(1.5).run()
     assert not at.exception and at.get("plotly_chart")[3].proto.spec != decoded
+
+
+def test_the_codes_page_shows_a_vaes_latent_dimensions_against_the_prior():
+    at = train_one_epoch("vae")
+    at.switch_page("pages/codes.py").run()
+    assert not at.exception, at.exception
+    assert not any(m.label in ("Mean activation", "Inactive units") for m in at.metric)
+    assert at.subheader[0].value == "The latent dimensions against N(0, 1)"
+    table = at.dataframe[0].value
+    codes = at.session_state["results"]["test_codes"]
+    assert list(table["dimension"]) == ["z[0]", "z[1]"]
+    np.testing.assert_allclose(table["mean"], codes.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(table["standard deviation"], codes.std(axis=0), rtol=1e-4)
+    charts = at.get("plotly_chart")  # histograms, images with codes, the plane, (no t-SNE)
+    assert len(charts) == 3 and "N(0, 1)" in charts[0].proto.spec
+    assert "The test codes" in [s.value for s in at.subheader]
+    assert not any("t-SNE" in s.value for s in at.subheader)
 
 
 LINK = {"arch": "sparse", "data": "bundled", "train_size": "300", "encoding_dim": "16",

@@ -26,9 +26,41 @@ def test_image_rows_rejects_uneven_rows():
 
 def test_code_images_fold_codes_like_the_tutorial():
     dense = figures.code_images(np.ones((3, 32)))
-    assert np.asarray(dense.data[0].z).shape == (4, 3 * 8 + 2 * 2)
-    conv = figures.code_images(np.ones((2, 4, 4, 8)))
-    assert np.asarray(conv.data[0].z).shape == (4, 2 * 32 + 2)
+    assert len(dense.data) == 3 and np.asarray(dense.data[0].z).shape == (4, 8)
+    conv_code = np.arange(2 * 4 * 4 * 8, dtype=np.float32).reshape(2, 4, 4, 8)
+    conv = figures.code_images(conv_code)
+    maps = np.asarray(conv.data[1].z, dtype=float)
+    assert maps.shape == (2 * 4 + 1, 4 * 4 + 3)  # 8 channels as 2x4 maps of 4x4, 1 px apart
+    np.testing.assert_array_equal(maps[:4, :4], conv_code[1, :, :, 0])  # channel 0, top left
+    np.testing.assert_array_equal(maps[5:, 15:], conv_code[1, :, :, 7])  # channel 7, bottom right
+    assert np.isnan(maps[4]).all() and np.isnan(maps[:, 4]).all()
+    assert conv.data[0].zmin == 0 and conv.data[0].zmax == conv_code.max()
+
+
+def test_code_images_draw_each_image_above_its_code():
+    codes = np.random.default_rng(0).normal(size=(3, 2)).astype(np.float32)  # a VAE's
+    fig = figures.code_images(codes, IMAGES[:3, :, :, None])
+    assert len(fig.data) == 6  # three images, then three codes
+    np.testing.assert_allclose(np.asarray(fig.data[1].z, dtype=float), IMAGES[1])
+    assert np.asarray(fig.data[4].z).shape == (1, 2)
+    assert fig.data[3].xaxis == "x4" and fig.data[0].xaxis == "x"  # code under its image
+    assert fig.data[3].zmin == codes.min()  # negative codes are not clipped to black
+    assert fig.layout.yaxis4.scaleanchor == "x4"  # square pixels
+    with pytest.raises(ValueError, match="one image per code"):
+        figures.code_images(codes, IMAGES[:2])
+
+
+def test_latent_histograms_draw_each_dimension_against_the_prior():
+    codes = np.random.default_rng(0).normal([0.0, 3.0, 0.0], 1.0, (400, 3))
+    fig = figures.latent_histograms(codes)
+    assert [t.type for t in fig.data] == ["histogram", "scatter"] * 3
+    assert [a.text for a in fig.layout.annotations] == ["z[0]", "z[1]", "z[2]"]
+    np.testing.assert_allclose(fig.data[2].x, codes[:, 1])
+    prior = fig.data[1]
+    assert prior.name == "N(0, 1)" and max(prior.y) == pytest.approx(0.3989, abs=1e-3)
+    assert fig.data[3].xaxis == "x2" and max(fig.data[3].x) >= codes[:, 1].max()  # reaches them
+    assert [t.showlegend for t in fig.data[:4]] == [True, True, False, False]
+    assert len(figures.latent_histograms(np.zeros((5, 40)), max_dimensions=16).data) == 32
 
 
 def test_loss_curves_one_line_per_metric():
@@ -57,9 +89,10 @@ def test_sparsity_and_error_charts():
 
 def test_latent_manifold_and_scatter():
     grid = np.random.default_rng(0).random((3, 3, 28, 28))
-    fig = figures.latent_manifold(grid, np.array([-1.0, 0.0, 1.0]))
+    fig = figures.latent_manifold(grid, np.array([[-1.0, 5.0], [0.0, 6.0], [1.0, 7.0]]))
     assert np.asarray(fig.data[0].z).shape == (3 * 28 + 4, 3 * 28 + 4)
-    assert list(fig.layout.yaxis.ticktext) == ["1.00", "0.00", "-1.00"]
+    assert list(fig.layout.xaxis.ticktext) == ["-1.00", "0.00", "1.00"]
+    assert list(fig.layout.yaxis.ticktext) == ["7.00", "6.00", "5.00"]  # z[1], top row highest
     scatter = figures.latent_scatter(np.arange(8.0).reshape(4, 2), np.array([0, 1, 0, 1]))
     assert [t.name for t in scatter.data] == ["0", "1"]
     assert list(scatter.data[1].x) == [2.0, 6.0]
@@ -75,13 +108,41 @@ def test_vae_loss_terms_draw_reconstruction_and_kl_apart():
     assert list(fig.data[2].y) == [2.0, 5.0]
 
 
+def test_titles_labels_and_legends_keep_out_of_each_others_way():
+    history = {"reconstruction_loss": [0.3] * 40, "kl_loss": [2.0] * 40}
+    terms = figures.vae_loss_terms(history)
+    # The legend sits at the foot of the whole figure, below the "epoch" titles; the title sits
+    # at its top, above the panel titles, which are short enough for half a narrow screen.
+    assert (terms.layout.legend.yref, terms.layout.legend.y) == ("container", 0)
+    assert (terms.layout.title.yref, terms.layout.title.y) == ("container", 1)
+    assert terms.layout.margin.t >= 80
+    assert all(len(a.text) <= 26 for a in terms.layout.annotations)
+    assert terms.layout.xaxis.dtick == 5 and terms.layout.xaxis2.title.text == "epoch"
+    rows = figures.image_rows({"selected": IMAGES}, column_labels=[f"#{i}" for i in range(10)],
+                              title="10 selected")
+    assert rows.layout.xaxis.tickangle == 0  # level labels, never turned up into the title
+    assert rows.layout.margin.t >= 45 + 20
+    manifold = figures.latent_manifold(np.zeros((15, 15, 4, 4)),
+                                       np.stack([np.arange(15.0)] * 2, axis=1))
+    assert list(manifold.layout.xaxis.ticktext)[:3] == ["0.00", "", "2.00"]
+
+
 def test_the_latent_plane_can_carry_a_grid_to_click_on():
     codes = np.array([[-1.0, 0.0], [2.0, 3.0]], np.float32)
     plain = figures.latent_scatter(codes, np.array([0, 1]))
-    grid = figures.latent_scatter(codes, np.array([0, 1]), pick_grid=5)
-    assert len(grid.data) == len(plain.data) + 1 and grid.data[-1].name == figures.PICK_TRACE
-    assert len(grid.data[-1].x) == 25
-    assert min(grid.data[-1].x) == -1.0 and max(grid.data[-1].y) == 3.0  # spans the codes
+    grid = figures.latent_scatter(codes, np.array([0, 1]), pick_area=((-6, -3), (4, 3)),
+                                  pick_grid=5)
+    pick = grid.data[-1]
+    assert len(grid.data) == len(plain.data) + 1 and pick.name == figures.PICK_TRACE
+    assert len(pick.x) == 25 and (min(pick.x), max(pick.x)) == (-6, 4)  # spans the area asked
+    assert (min(pick.y), max(pick.y)) == (-3, 3)
+    assert tuple(grid.layout.xaxis.range) == (-6, 4) and tuple(grid.layout.yaxis.range) == (-3, 3)
+    # Clicks select a point (Streamlit 1.67 drops clicks while dragging selects), and a
+    # selection fades nothing.
+    assert (grid.layout.dragmode, grid.layout.clickmode) == ("zoom", "event+select")
+    assert pick.selected.marker.opacity == pick.unselected.marker.opacity == pick.marker.opacity
+    assert all(trace.unselected.marker.opacity == 1 for trace in grid.data[:-1])
+    assert plain.layout.clickmode is None and plain.layout.xaxis.range is None
 
 
 def test_roc_curve_draws_the_report_and_chance():

@@ -66,7 +66,8 @@ def test_invalid_plans_are_refused_with_what_to_do(arguments, message):
 
 def test_the_specs_are_those_every_chosen_architecture_shares_plus_training_settings():
     assert set(parameter_specs(["dense", "sparse"])) == {
-        "encoding_dim", "epochs", "batch_size", "optimizer", "learning_rate", "train_size"}
+        "encoding_dim", "loss", "epochs", "batch_size", "optimizer", "learning_rate",
+        "train_size"}
     assert "encoding_dim" not in parameter_specs(["dense", "conv"])
     assert len(parameter_specs(["lstm", "vae"])["latent_dim"]) == 2  # each one's own range
 

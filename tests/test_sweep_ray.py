@@ -63,6 +63,16 @@ def cluster():
 
 
 @on_tensorflow_only
+def test_an_address_where_no_cluster_answers_is_refused_at_once():
+    # First in the file: the cluster tests below leave this process connected until the end.
+    assert not ray.is_initialized()
+    engine = sweeps.ray_engine(f"127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="No Ray cluster answers at 127.0.0.1:.*ray start --head"):
+        engine.parallel_runs()
+    assert time.monotonic() - started < 10 and not ray.is_initialized()
+
+
 def test_a_sweep_runs_on_the_cluster_and_matches_the_local_engine(cluster, tmp_path,
                                                                    small_data):
     store = RunStore(tmp_path)
@@ -122,14 +132,6 @@ def test_a_stop_reaches_running_ray_tasks_and_cancels_the_queued(cluster, tmp_pa
         assert test_loss == pytest.approx(record.metrics["test_loss"], rel=1e-5)
     assert snapshots[2].run_id is None and len(store.list(handle.id)) == 2
     assert store.sweeps()[0].status == "stopped"
-
-
-def test_an_address_where_no_cluster_answers_is_refused_at_once():
-    engine = sweeps.ray_engine(f"127.0.0.1:{free_port()}")
-    started = time.monotonic()
-    with pytest.raises(ValueError, match="No Ray cluster answers at 127.0.0.1:.*ray start --head"):
-        engine.parallel_runs()
-    assert time.monotonic() - started < 10 and not ray.is_initialized()
 
 
 def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():

@@ -22,7 +22,7 @@ def test_a_local_sweep_of_four_tiny_runs_lands_four_runs_with_its_tag(tmp_path, 
     snapshots = handle.wait(300)
     assert handle.done and handle.fraction == 1.0 and handle.message is None
     assert [s.status for s in snapshots] == ["finished"] * 4 and all(s.saved for s in snapshots)
-    assert all(s.preview.shape == (sweeps.PREVIEW_IMAGES, 28, 28) for s in snapshots)
+    assert all(s.preview.shape == (sweeps.PREVIEW_IMAGES, 28, 28, 1) for s in snapshots)
 
     runs = sorted(store.list(handle.id), key=lambda record: record.id)
     assert [r.id for r in runs] == [s.run_id for s in snapshots]
@@ -67,7 +67,7 @@ def test_stopping_keeps_finished_and_running_runs_and_cancels_the_queued(tmp_pat
     assert set(kept) == {snapshots[0].run_id, snapshots[1].run_id}
     stopped = kept[snapshots[1].run_id]
     assert stopped.status == "stopped" and stopped.history == snapshots[1].history
-    assert store.load(stopped.id).ae.reconstruct(small_data.x_test[:1]).shape == (1, 28, 28)
+    assert store.load(stopped.id).ae.reconstruct(small_data.x_test[:1]).shape == (1, 28, 28, 1)
     assert store.sweeps()[0].status == "stopped"
 
 
