@@ -96,6 +96,21 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
+@contextlib.contextmanager
+def app_in_chromium(env: dict | None = None, height: int = 1500):
+    """`running_app(env)` opened in headless Chromium, 1400 px wide: yields `(page, url)` with
+    the page on the app's first page; closes both afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with running_app(env=env) as (url, _), sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": height})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        yield page, url
+        browser.close()
+
+
 def require_chromium():
     """Skip the calling test module without Debian's Chromium (fail instead when
     AELIB_REQUIRE_BROWSER=1, as in CI); returns `playwright.sync_api`."""

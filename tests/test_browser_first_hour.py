@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 import aelib
-from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number)
+from tests.browser import app_in_chromium, button, go_to, require_chromium, set_number
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 UPLOAD_IMAGES = 300
@@ -43,15 +42,9 @@ def upload(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(runs_dir):
-    with running_app(env={"AELIB_RUNS_DIR": str(runs_dir)}) as (url, _), \
-            sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
+    with app_in_chromium(env={"AELIB_RUNS_DIR": str(runs_dir)}, height=1100) as (page, _):
         page.get_by_role("heading", name="Autoencoder Lab").wait_for()
         yield page
-        browser.close()
 
 
 def use_upload(page, path):

@@ -3,10 +3,10 @@ plane moves the z sliders there and decodes that point."""
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, go_to, launch_chromium, require_chromium, running_app,
+from tests.browser import (TIMEOUT_MS, app_in_chromium, go_to, require_chromium, shot,
                            train_briefly)
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 
@@ -42,11 +42,7 @@ def wait_for_change(page, read, before):
 
 
 def test_clicking_the_latent_plane_decodes_the_point_clicked(tmp_path):
-    with running_app(env={"AELIB_RUNS_DIR": str(tmp_path)}) as (url, _), \
-            sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.set_default_timeout(TIMEOUT_MS)
+    with app_in_chromium(env={"AELIB_RUNS_DIR": str(tmp_path)}) as (page, url):
         page.goto(url + "/train")
         architecture = page.get_by_role("combobox").first
         architecture.wait_for(timeout=3 * TIMEOUT_MS)  # a cold start on a busy machine is slow
@@ -68,4 +64,4 @@ def test_clicking_the_latent_plane_decodes_the_point_clicked(tmp_path):
         second_pixels = wait_for_change(page, decoded_pixels, first_pixels)
         assert second_values[0] > first_values[0] and second_values[1] < first_values[1]
         assert second_pixels != first_pixels
-        browser.close()
+        shot(page, "generate")

@@ -16,7 +16,7 @@ from PIL import Image
 
 from aelib.figures import GAP
 from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number)
+                           running_app, set_number, shot)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -112,6 +112,7 @@ def test_the_conv_model_reconstructs_the_shapes_in_colour(page):
     assert mosaic.shape[0] == 3 * SIDE + 2 * GAP
     assert chroma(rows[0]) > 0.5  # the original shapes are coloured
     assert chroma(rows[1]) > COLOURFUL  # and so are the model's reconstructions
+    shot(page, "colour_reconstructions")
 
     page.get_by_text("Drawing a digit works for models of MNIST's 28x28 grey images").wait_for()
     assert page.get_by_text("32x32 colour images, so there is nothing to draw").is_visible()
@@ -124,3 +125,4 @@ def test_the_vae_draws_a_colour_manifold(page):
     page.get_by_text("Interpolate between two test images").wait_for()
     (trace,) = wait_for_chart(page, tall_image)["traces"]  # the manifold, in colour
     assert chroma(decoded(trace["source"])) > COLOURFUL
+    shot(page, "colour_manifold")
