@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
-                           running_app, set_number, wait_trained)
+                           pick_architecture, running_app, set_number, wait_trained)
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -47,8 +47,7 @@ def main():
         page.get_by_text("4,385 parameters").wait_for()
         print(f"home page shown             {peak_rss_mib(process.pid):7.0f} MiB peak", flush=True)
         go_to(page, "Train")
-        page.get_by_role("combobox").first.click()
-        page.get_by_role("option", name="Deep convolutional").click()
+        pick_architecture(page, "Deep convolutional")
         page.get_by_text("4,385 parameters").wait_for()
         set_number(page, "epochs", args.epochs)
         button(page, "Train").click()

@@ -37,7 +37,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 import aelib  # noqa: E402
 from tests import memory_probe  # noqa: E402
 from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
-                           running_app, set_number, wait_trained)
+                           pick_architecture, running_app, set_number, wait_trained)
 
 # Each person trains three models; the mixes cycle, and each has conv.
 MIXES = (("conv", "dense", "vae"), ("deep", "conv", "sparse"), ("denoising", "vae", "conv"),
@@ -88,8 +88,7 @@ class Sampler:
 
 def train(page, architecture: str, epochs: int) -> None:
     go_to(page, "Train")
-    page.get_by_role("combobox").first.click()
-    page.get_by_role("option", name=aelib.REGISTRY[architecture].title).click()
+    pick_architecture(page, aelib.REGISTRY[architecture].title)
     page.wait_for_timeout(500)
     set_number(page, "epochs", epochs)
     button(page, "Train").click()

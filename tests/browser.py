@@ -146,12 +146,32 @@ def button(page, label):
     return page.get_by_role("button", name=re.compile(rf"(^|\s){label}$"))
 
 
+def pick_architecture(page, title: str) -> None:
+    """On Train: pick the architecture titled `title` and wait for the rerun that gives the
+    settings its preset (a value typed before that rerun ends would be replaced)."""
+    page.get_by_role("combobox").first.click()
+    page.get_by_role("option", name=title).click()
+    wait_idle(page)
+
+
 def set_number(page, label, value):
-    """Type `value` into the number input labelled `label`."""
+    """Type `value` into the number input labelled `label`, and wait for the rerun it causes."""
     field = page.get_by_role("spinbutton", name=label, exact=True)
     field.fill(str(value))
     field.press("Enter")
-    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+# Streamlit's status widget shows one of these while a script runs.
+RUNNING = ("[data-testid='stStatusWidgetRunningIcon'], "
+           "[data-testid='stStatusWidgetRunningManIcon']")
+
+
+def wait_idle(page, settle_ms: int = 300) -> None:
+    """Wait `settle_ms` for a rerun to begin, then until no script runs (call it only while no
+    training runs: the Train page's progress reruns itself all along)."""
+    page.wait_for_timeout(settle_ms)
+    page.locator(RUNNING).first.wait_for(state="detached")
 
 
 def charts(page):
@@ -165,6 +185,6 @@ def train_briefly(page, epochs):
     slider = page.get_by_role("slider")
     slider.focus()
     slider.press("Home")  # the smallest training set
-    page.wait_for_timeout(300)
+    wait_idle(page)
     button(page, "Train").click()
     wait_trained(page, epochs)

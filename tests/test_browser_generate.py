@@ -3,8 +3,8 @@ plane moves the z sliders there and decodes that point."""
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, app_in_chromium, go_to, require_chromium, shot,
-                           train_briefly)
+from tests.browser import (TIMEOUT_MS, app_in_chromium, go_to, pick_architecture,
+                           require_chromium, shot, train_briefly)
 
 require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -46,8 +46,7 @@ def test_clicking_the_latent_plane_decodes_the_point_clicked(tmp_path):
         page.goto(url + "/train")
         architecture = page.get_by_role("combobox").first
         architecture.wait_for(timeout=3 * TIMEOUT_MS)  # a cold start on a busy machine is slow
-        architecture.click()
-        page.get_by_role("option", name="Variational (VAE)").click()
+        pick_architecture(page, "Variational (VAE)")
         page.get_by_role("spinbutton", name="latent dim").wait_for()
         train_briefly(page, 2)
 

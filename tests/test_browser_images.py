@@ -16,7 +16,7 @@ from PIL import Image
 
 from aelib.figures import GAP
 from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number, shot)
+                           pick_architecture, running_app, set_number, shot, wait_idle)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -71,14 +71,13 @@ def train(page, architecture: str) -> None:
     """On Train: pick `architecture`, the small quick settings and the smallest training set,
     train, and wait until it has finished."""
     go_to(page, "Train")
-    page.get_by_role("combobox").first.click()
-    page.get_by_role("option", name=architecture).click()
+    pick_architecture(page, architecture)
     for label, value in TRAINING.items():
         set_number(page, label, value)
     slider = page.get_by_role("slider")
     slider.focus()
     slider.press("Home")  # the smallest training set
-    page.wait_for_timeout(300)
+    wait_idle(page)
     button(page, "Train").click()
     # The sidebar names the model in hand (the page may still show the previous one's result).
     page.locator("section[data-testid='stSidebar']").get_by_text(

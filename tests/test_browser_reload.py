@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number)
+from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, pick_architecture,
+                           require_chromium, running_app, set_number)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -24,8 +24,7 @@ def test_a_reload_mid_training_finds_the_training_again_and_only_for_its_owner(t
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(url + "/train")
-        page.get_by_role("combobox").first.click()
-        page.get_by_role("option", name="Deep convolutional").click()
+        pick_architecture(page, "Deep convolutional")
         set_number(page, "epochs", 300)
         slider = page.get_by_role("slider")
         slider.focus()
