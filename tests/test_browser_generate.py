@@ -4,7 +4,7 @@ plane moves the z sliders there and decodes that point."""
 import pytest
 
 from tests.browser import (TIMEOUT_MS, app_in_chromium, go_to, pick_architecture,
-                           require_chromium, shot, train_briefly)
+                           require_chromium, shot, train_briefly, wait_idle)
 
 require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -24,7 +24,9 @@ def decoded_pixels(page):
 
 
 def click_plane(page, fx, fy):
-    """Click the latent plane at fractions (fx, fy) of its plotting area (from the top left)."""
+    """Click the latent plane at fractions (fx, fy) of its plotting area (from the top left),
+    once the page is idle (a click while the last one's rerun draws the plane may be lost)."""
+    wait_idle(page)
     area = page.locator(".st-key-latent_plane .js-plotly-plot .nsewdrag").first
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
@@ -32,11 +34,13 @@ def click_plane(page, fx, fy):
 
 
 def wait_for_change(page, read, before):
-    """`read(page)` once it differs from `before` (Streamlit reruns after the click)."""
+    """`read(page)` once it differs from `before` and the rerun after the click has ended (the
+    page may show one slider moved and not yet the other)."""
     for _ in range(TIMEOUT_MS // 200):
         now = read(page)
         if now is not None and now != before:
-            return now
+            wait_idle(page)
+            return read(page)
         page.wait_for_timeout(200)
     raise AssertionError(f"nothing changed from {before!r:.80}")
 
