@@ -62,7 +62,6 @@ def cluster():
         shutil.rmtree(session_files, ignore_errors=True)
 
 
-@on_tensorflow_only
 def test_an_address_where_no_cluster_answers_is_refused_at_once():
     # First in the file: the cluster tests below leave this process connected until the end.
     assert not ray.is_initialized()
@@ -73,6 +72,7 @@ def test_an_address_where_no_cluster_answers_is_refused_at_once():
     assert time.monotonic() - started < 10 and not ray.is_initialized()
 
 
+@on_tensorflow_only
 def test_a_sweep_runs_on_the_cluster_and_matches_the_local_engine(cluster, tmp_path,
                                                                    small_data):
     store = RunStore(tmp_path)
