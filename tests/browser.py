@@ -179,12 +179,19 @@ def charts(page):
     return page.locator(".js-plotly-plot")
 
 
-def train_briefly(page, epochs):
-    """On the Train page: `epochs` epochs on the smallest training set; wait until trained."""
-    set_number(page, "epochs", epochs)
+def start_training(page, numbers: dict) -> None:
+    """On the Train page: type `numbers` ({label: value}), pick the smallest training set and
+    press Train."""
+    for label, value in numbers.items():
+        set_number(page, label, value)
     slider = page.get_by_role("slider")
     slider.focus()
     slider.press("Home")  # the smallest training set
     wait_idle(page)
     button(page, "Train").click()
+
+
+def train_briefly(page, epochs):
+    """On the Train page: `epochs` epochs on the smallest training set; wait until trained."""
+    start_training(page, {"epochs": epochs})
     wait_trained(page, epochs)

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from aelib.figures import GAP
-from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           pick_architecture, running_app, set_number, shot, wait_idle)
+from tests.browser import (TIMEOUT_MS, go_to, launch_chromium, pick_architecture,
+                           require_chromium, running_app, shot, start_training)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
@@ -72,13 +72,7 @@ def train(page, architecture: str) -> None:
     train, and wait until it has finished."""
     go_to(page, "Train")
     pick_architecture(page, architecture)
-    for label, value in TRAINING.items():
-        set_number(page, label, value)
-    slider = page.get_by_role("slider")
-    slider.focus()
-    slider.press("Home")  # the smallest training set
-    wait_idle(page)
-    button(page, "Train").click()
+    start_training(page, TRAINING)
     # The sidebar names the model in hand (the page may still show the previous one's result).
     page.locator("section[data-testid='stSidebar']").get_by_text(
         f"{architecture}: trained {TRAINING['epochs']} epochs").wait_for()
