@@ -6,69 +6,69 @@
     result = aelib.train(ae, data, epochs=5)
     images = ae.reconstruct(data.x_test[:10])
 
+The packages, from the foundation up (each imports only those above it):
+
+    params, settings, images   hyperparameters as data, training settings, what an image is
+    memory                     the allocator settings a long-lived process wants
+    architectures              the registry of the seven models and their builders
+    model                      one model, whatever the architecture: build, sizes, model files
+    data                       datasets, coloured shapes, uploads, noise, a drawn digit
+    training                   train(): the fit, its progress events, devices
+    explore                    what a trained model learned: analysis, quality, advice, figures
+    jobs                       trainings in the background for many people in one process
+    runs                       keep a run (RunStore), share it as a link or a Keras script
+    sweeps                     a grid of runs, here or on a Ray cluster
+
 Names resolve on first use, so `import aelib` is quick and does not import Keras until a model,
 a training run or a dataset that needs it is asked for.
 """
 
 from __future__ import annotations
 
-import importlib
+from aelib._lazy import attach
+from aelib._moved import MOVED_MODULES, find_moved_modules
 
 __version__ = "0.1.0"
 
+_PACKAGES = ("params", "settings", "images", "memory", "architectures", "model", "data",
+             "training", "explore", "jobs", "runs", "sweeps")
 _EXPORTS = {
-    "ARCHITECTURES": "aelib.architectures",
-    "REGISTRY": "aelib.architectures",
-    "Architecture": "aelib.architectures",
-    "TrainingPreset": "aelib.architectures",
-    "get_architecture": "aelib.architectures",
-    "ParamSpec": "aelib.params",
-    "Autoencoder": "aelib.autoencoder",
-    "ModelSummary": "aelib.autoencoder",
-    "build": "aelib.autoencoder",
-    "Dataset": "aelib.datasets",
-    "DATASETS": "aelib.datasets",
-    "load_dataset": "aelib.datasets",
-    "add_noise": "aelib.noise",
-    "load_upload": "aelib.uploads",
-    "train": "aelib.training",
-    "TrainResult": "aelib.training",
-    "TRAINING_PARAMS": "aelib.settings",
-    "DEFAULT_LEARNING_RATES": "aelib.settings",
-    "RunStore": "aelib.runs",
-    "load_model_file": "aelib.model_files",
-    "load_model_bytes": "aelib.model_files",
-    "save_model_file": "aelib.model_files",
-    "TrainingJob": "aelib.jobs",
-    "JobQueue": "aelib.jobs",
-    "JobSnapshot": "aelib.jobs",
-    "OpenedModel": "aelib.opened",
-    "TrainingSlots": "aelib.slots",
-    "EpochStarted": "aelib.progress",
-    "BatchProgress": "aelib.progress",
-    "EpochEnded": "aelib.progress",
-    "TrainingFinished": "aelib.progress",
-    "sweep": "aelib.sweeps",
-    "Sweep": "aelib.sweeps",
+    "ARCHITECTURES": "architectures",
+    "REGISTRY": "architectures",
+    "Architecture": "architectures",
+    "TrainingPreset": "architectures",
+    "get_architecture": "architectures",
+    "ParamSpec": "params",
+    "Autoencoder": "model.autoencoder",
+    "ModelSummary": "model.autoencoder",
+    "build": "model.autoencoder",
+    "Dataset": "data.datasets",
+    "DATASETS": "data.datasets",
+    "load_dataset": "data.datasets",
+    "add_noise": "data.noise",
+    "load_upload": "data.uploads",
+    "train": "training.fit",
+    "TrainResult": "training.fit",
+    "TRAINING_PARAMS": "settings",
+    "DEFAULT_LEARNING_RATES": "settings",
+    "RunStore": "runs.store",
+    "load_model_file": "model.files",
+    "load_model_bytes": "model.files",
+    "save_model_file": "model.files",
+    "TrainingJob": "jobs.job",
+    "JobQueue": "jobs.job",
+    "JobSnapshot": "jobs.job",
+    "OpenedModel": "jobs.opened",
+    "TrainingSlots": "jobs.slots",
+    "EpochStarted": "training.progress",
+    "BatchProgress": "training.progress",
+    "EpochEnded": "training.progress",
+    "TrainingFinished": "training.progress",
+    "sweep": "sweeps.local",
+    "Sweep": "sweeps.local",
 }
-_SUBMODULES = ("active", "advice", "analysis", "anomaly", "architectures", "datasets",
-               "distribution", "drawing", "figures", "images", "jobs", "links", "memory",
-               "opened", "params", "progress", "quality", "runs", "settings", "shapes", "sizes",
-               "slots", "snippets", "sweep_figures", "sweep_links", "sweep_plan", "sweeps",
-               "training", "tutorial", "uploads")
 
-__all__ = sorted([*_EXPORTS, *_SUBMODULES])
-
-
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"aelib.{name}")
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'aelib' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+find_moved_modules()
+__getattr__, __dir__, __all__ = attach(
+    __name__, submodules=_PACKAGES, names=_EXPORTS,
+    aliases={old: new for old, new in MOVED_MODULES.items() if not old.startswith("_")})

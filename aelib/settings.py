@@ -1,7 +1,7 @@
 """Training settings as data: their specs, defaults and the optimizers' learning rates.
 
 Plain data that imports no Keras, so that what only reads settings (experiment links, a page's
-widgets, a sweep's grid) stays light; `aelib.training` applies them.
+widgets, a sweep's grid) stays light; `aelib.training.fit` applies them.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ table with:
   preview reconstructions included), with the 1-minute load average before and after: other
   work on the machine inflates them;
 - the test loss (mean per-pixel binary cross-entropy of the reconstructions) against PCA's with
-  as many components as the code has numbers, and `aelib.advice.pca_verdict`'s answer;
+  as many components as the code has numbers, and `aelib.explore.advice.pca_verdict`'s answer;
 - the accuracy of a 5-nearest-neighbour digit classifier fit on the raw training images and
   evaluated on the model's reconstructions of the test images (on the raw test images it scores
   the "pixels" line, on PCA's reconstructions the PCA column): recognisable reconstructions
@@ -40,10 +40,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import aelib  # noqa: E402
-from aelib.advice import pca_verdict  # noqa: E402
-from aelib.analysis import knn_accuracy, pca_baseline, reconstruction_errors  # noqa: E402
-from aelib.noise import add_noise  # noqa: E402
-from aelib.training import VALIDATION_NOISE_SEED  # noqa: E402
+from aelib.explore.advice import pca_verdict  # noqa: E402
+from aelib.explore.analysis import knn_accuracy, pca_baseline, reconstruction_errors  # noqa: E402
+from aelib.data.noise import add_noise  # noqa: E402
+from aelib.training.fit import VALIDATION_NOISE_SEED  # noqa: E402
 
 MANIFOLD_EDGE = 1.645  # the Generate page's grid spans N(0, 1)'s 5% to 95% quantiles
 

@@ -3,7 +3,7 @@
 The same comparison as `bench/train_speed.py` (whose timing functions it uses: same model and
 seed, aelib's seeded batches and steps per execution against a plain `compile` + `fit(x, x,
 shuffle=True)`, alternating), on 10,000 training and 2,000 validation images of the coloured
-shapes (`aelib.shapes.make_shapes`, 32x32x3), batch 256. Prints, per architecture, the median
+shapes (`aelib.data.shapes.make_shapes`, 32x32x3), batch 256. Prints, per architecture, the median
 seconds per epoch (first epoch of every run excluded: tracing and compilation), the median
 total seconds of a whole training (first epoch included), the speed-up of each (plain / aelib)
 and the final validation losses, with the load average before and after.
@@ -21,7 +21,7 @@ import statistics
 from train_speed import time_aelib, time_bare_fit
 
 import aelib  # noqa: E402  (train_speed put the repository on the path)
-from aelib.shapes import make_shapes  # noqa: E402
+from aelib.data.shapes import make_shapes  # noqa: E402
 
 TRAIN_IMAGES, TEST_IMAGES = 10_000, 2_000
 
@@ -35,7 +35,7 @@ def main():
     parser.add_argument("--only", default=",".join(aelib.ARCHITECTURES))
     args = parser.parse_args()
     images, factors = make_shapes(TRAIN_IMAGES + TEST_IMAGES, args.side, seed=0)
-    data = aelib.Dataset("shapes", "aelib.shapes.make_shapes", images[:TRAIN_IMAGES],
+    data = aelib.Dataset("shapes", "aelib.data.shapes.make_shapes", images[:TRAIN_IMAGES],
                          factors["shape"][:TRAIN_IMAGES], images[TRAIN_IMAGES:],
                          factors["shape"][TRAIN_IMAGES:])
     import keras

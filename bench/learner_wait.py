@@ -2,7 +2,7 @@
 plain Keras `fit` and plain PyTorch; and in the app, from the click on Train to "Saved".
 
 Training: for each architecture, at its defaults (the registry's and `aelib.TRAINING_PARAMS`'s,
-read through `aelib.links.from_query`, as a fresh Train page has them) on the bundled sample,
+read through `aelib.runs.links.from_query`, as a fresh Train page has them) on the bundled sample,
 each way runs in a fresh Python process: a cold run (the first in the process) and a warm one
 (a second model, another seed). Total seconds from building the model to the end of its last
 epoch, validation every epoch included; the data is loaded before the clock starts.
@@ -48,7 +48,7 @@ SERVER_CPU, BROWSER_CPU = 0, 1
 def default_setup(name: str):
     """A fresh Train page's setup for `name`, and its training data."""
     import aelib
-    from aelib.links import from_query
+    from aelib.runs.links import from_query
 
     setup, _ = from_query({"arch": name})
     data = aelib.load_dataset(setup.dataset).subset(setup.train_size, None,
@@ -77,7 +77,7 @@ def run_keras_fit(setup, data, seed: int) -> tuple[float, float]:
                      **setup.hparams)
     model = ae.autoencoder
     own_loss = type(model).compute_loss is not keras.Model.compute_loss
-    model.compile(optimizer=aelib.training.make_optimizer(training["optimizer"],
+    model.compile(optimizer=aelib.training.fit.make_optimizer(training["optimizer"],
                                                           training["learning_rate"]),
                   loss=None if own_loss else "binary_crossentropy")
     x, x_test = ae.to_model_input(data.x_train), ae.to_model_input(data.x_test)
@@ -106,7 +106,7 @@ def worker(way: str, name: str, jit: str | None) -> None:
     if jit is not None:
         import aelib
 
-        aelib.training.TENSORFLOW_CPU_JIT_COMPILE[name] = {"on": True, "off": False}[jit]
+        aelib.training.fit.TENSORFLOW_CPU_JIT_COMPILE[name] = {"on": True, "off": False}[jit]
     setup, data = default_setup(name)
     seed = setup.training["seed"]
     used = time.process_time()

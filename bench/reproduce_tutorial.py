@@ -18,7 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import aelib  # noqa: E402
-from aelib.tutorial import comparison_rows, tutorial_jobs  # noqa: E402
+from aelib.jobs.tutorial import comparison_rows, tutorial_jobs  # noqa: E402
 
 
 def main():

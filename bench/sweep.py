@@ -29,7 +29,7 @@ DRIVER = """
 import json, re, sys, tempfile, time
 from pathlib import Path
 import aelib
-from aelib import sweeps
+from aelib.sweeps import local as sweeps
 
 def peak_mib():
     return int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())[1]) / 1024

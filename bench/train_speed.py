@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import keras  # noqa: E402
 
 import aelib  # noqa: E402
-from aelib.training import compile_model  # noqa: E402
+from aelib.training.fit import compile_model  # noqa: E402
 
 
 class EpochTimer(keras.callbacks.Callback):

@@ -1,4 +1,4 @@
-"""Seconds for the Codes page's t-SNE step (`aelib.analysis.tsne_map`) on 1,000 to 5,000 codes.
+"""Seconds for the Codes page's t-SNE (`aelib.explore.analysis.tsne_map`) on 1,000 to 5,000 codes.
 
 The codes are those of a dense autoencoder (32 numbers each) trained for 5 epochs on the bundled
 MNIST sample; the map is of the first N training images' codes. Prints the median of several runs
@@ -41,7 +41,7 @@ def main():
         seconds = []
         for _ in range(args.rounds):
             started = time.perf_counter()
-            aelib.analysis.tsne_map(codes[:size], max_points=size)
+            aelib.explore.analysis.tsne_map(codes[:size], max_points=size)
             seconds.append(time.perf_counter() - started)
         print(f"{size:>6} {statistics.median(seconds):>8.2f}", flush=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import aelib
-from aelib.datasets import DEFAULT_DATASET
+from aelib.data.datasets import DEFAULT_DATASET
 from pages import _state
 
 UPLOAD = "upload"  # the dataset choice that means "this session's upload"

@@ -25,7 +25,7 @@ def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
     from streamlit_drawable_canvas import st_canvas
 
     ae, data = model.ae, model.data
-    if data.image_shape != (*aelib.drawing.DIGIT_SHAPE, 1):
+    if data.image_shape != (*aelib.data.drawing.DIGIT_SHAPE, 1):
         st.info(f"Drawing a digit works for models of MNIST's 28x28 grey images: a drawing is "
                 f"turned into one the way MNIST's digits were made. This model takes "
                 f"{shape_in_words(data.image_shape)} images, so there is "
@@ -45,7 +45,7 @@ def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
     try:
         if drawn.image_data is None:  # the browser has not sent a drawing yet
             raise ValueError("nothing drawn")
-        digit = aelib.drawing.digit_from_drawing(drawn.image_data, data.image_shape)
+        digit = aelib.data.drawing.digit_from_drawing(drawn.image_data, data.image_shape)
     except ValueError:
         result_column.info("Draw a digit on the black square: it is centred and scaled like "
                            "MNIST's digits, then encoded and decoded.")
@@ -54,14 +54,14 @@ def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
     code = ae.encode(shown)
     rows = {"noisy" if noise_factor else "yours, as MNIST": shown, "reconstructed":
             ae.decode(code)}
-    result_column.plotly_chart(aelib.figures.image_rows(rows), key=f"{key}_digit")
-    result_column.plotly_chart(aelib.figures.code_images(code, title="Its code"),
+    result_column.plotly_chart(aelib.explore.figures.image_rows(rows), key=f"{key}_digit")
+    result_column.plotly_chart(aelib.explore.figures.code_images(code, title="Its code"),
                                key=f"{key}_code")
-    nearest = aelib.analysis.nearest_codes(test_codes(model), code[0], k=8)
-    st.plotly_chart(aelib.figures.image_rows(
+    nearest = aelib.explore.analysis.nearest_codes(test_codes(model), code[0], k=8)
+    st.plotly_chart(aelib.explore.figures.image_rows(
         {"nearest": data.x_test[nearest]}, column_labels=[f"#{i}" for i in nearest],
         title="The test images nearest to it in code space"), key=f"{key}_nearest")
     if ae.architecture == "vae":
-        st.plotly_chart(aelib.figures.latent_scatter(test_codes(model), data.y_test,
+        st.plotly_chart(aelib.explore.figures.latent_scatter(test_codes(model), data.y_test,
                                                      title="Its place on the latent plane",
                                                      marked=code[0]), key=f"{key}_plane")

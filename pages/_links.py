@@ -11,8 +11,8 @@ from pages import _state
 from pages._workspace import WORKSPACE_PARAM
 
 
-def setting_values(setup: aelib.links.Setup) -> dict[str, object]:
-    """An `aelib.links.Setup` as this lab's remembered settings, in the widgets' forms."""
+def setting_values(setup: aelib.runs.links.Setup) -> dict[str, object]:
+    """An `aelib.runs.links.Setup` as this lab's remembered settings, in the widgets' forms."""
     name = setup.architecture
     specs = {spec.name: spec for spec in aelib.REGISTRY[name].params}
     hparams = {f"{name}_{key}": ", ".join(map(str, value))
@@ -30,16 +30,16 @@ def apply_link() -> list[str]:
     query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
     if not query or query == st.session_state.get(_state.LINK_QUERY):
         return []
-    setup, notices = aelib.links.from_query(query)
+    setup, notices = aelib.runs.links.from_query(query)
     for name, value in setting_values(setup).items():
         _state.set_setting(name, value)
     st.session_state[_state.LINK_QUERY] = query
     return notices
 
 
-def share_link(setup: aelib.links.Setup) -> str:
+def share_link(setup: aelib.runs.links.Setup) -> str:
     """Put `setup` in the page's URL and return the whole link, to copy and send."""
-    query = aelib.links.to_query(setup)
+    query = aelib.runs.links.to_query(setup)
     for key in list(st.query_params):
         if key not in query and key != WORKSPACE_PARAM:
             del st.query_params[key]

@@ -40,7 +40,8 @@ def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict,
     training is registered under this browser, so a reload finds it again. `history` and
     `continued_from`: those of the training it continues (see `aelib.TrainingJob`)."""
     job = aelib.TrainingJob(ae, data, settings, data.x_test[:PREVIEW_IMAGES], store=run_store(),
-                            slots=training_slots(), after_training=aelib.analysis.code_analysis,
+                            slots=training_slots(),
+                            after_training=aelib.explore.analysis.code_analysis,
                             history=history, continued_from=continued_from)
     active_trainings().add(browser_id(), job)
     _replace_model(job.start())
@@ -74,7 +75,7 @@ def _training_images(model) -> tuple[aelib.Dataset, int | None]:
 
 
 def final_metrics(model) -> dict | None:
-    """The metrics stored with the model's run (`aelib.analysis.run_metrics`), or None while
+    """The metrics stored with the model's run (`aelib.explore.analysis.run_metrics`), or None while
     they are computed, or without a run."""
     if isinstance(model, aelib.TrainingJob):
         return model.snapshot().metrics
@@ -88,7 +89,7 @@ def say_pca_verdict(ae: aelib.Autoencoder, model_loss: float, pca_loss: float) -
     """Say plainly whether `ae`, at test loss `model_loss`, beats PCA with as many components
     as its code has numbers (`pca_loss`)."""
     try:
-        verdict = aelib.advice.pca_verdict(float(model_loss), float(pca_loss), ae.code_size,
+        verdict = aelib.explore.advice.pca_verdict(float(model_loss), float(pca_loss), ae.code_size,
                                            pixels=math.prod(ae.image_shape))
     except ValueError:  # a loss that is not a number: a failed training says so already
         return
@@ -157,7 +158,8 @@ def memo(name: str, compute: Callable[[], Any]) -> Any:
 
 def analysed(model, name: str, compute: Callable[[], Any], waiting: str | None = None) -> Any:
     """`memo(name, compute)`, taking what the model's background analysis
-    (`aelib.analysis.code_analysis`, started when its training ended) made under the same name.
+    (`aelib.explore.analysis.code_analysis`, started when its training ended) made under the same
+    name.
     With `waiting`, a spinner text, waits for that analysis; without, computes at once unless
     it is ready."""
     def from_background_or_compute():
@@ -178,6 +180,6 @@ def test_codes(model):
     return analysed(model, "test_codes", lambda: model.ae.encode(model.data.x_test))
 
 
-def latent_frame(model) -> aelib.analysis.LatentFrame:
-    """Where the model's test codes lie (`aelib.analysis.latent_frame`), once per model."""
-    return memo("latent_frame", lambda: aelib.analysis.latent_frame(test_codes(model)))
+def latent_frame(model) -> aelib.explore.analysis.LatentFrame:
+    """Where the model's test codes lie (`aelib.explore.analysis.latent_frame`), once per model."""
+    return memo("latent_frame", lambda: aelib.explore.analysis.latent_frame(test_codes(model)))

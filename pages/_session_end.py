@@ -14,7 +14,7 @@ server the last sessions stay for good.
 watcher per process. Every `SWEEP_SECONDS` the watcher asks the session manager which sessions
 it still holds (connected, or stored within their time-to-live: the same test Streamlit makes
 when a tab reconnects). For each registered session it no longer holds, the watcher:
-- abandons the jobs in its state (`aelib.jobs`) that no live session holds (a reload takes its
+- abandons the jobs in its state (`aelib.jobs.job`) that no live session holds (a reload takes its
   running training up in a new session): one still waiting for a training slot never
   trains; a training under way finishes and saves its run in the store, where its owner can find
   it on the Runs page, without the background t-SNE nobody would look at;

@@ -23,7 +23,7 @@ def render_sidebar() -> None:
 
 
 def _is_training(model) -> bool:
-    # Without a model, no isinstance check: it would import aelib.jobs and so Keras and
+    # Without a model, no isinstance check: it would import aelib.jobs.job and so Keras and
     # TensorFlow, which a person who only reads Home never needs.
     return model is not None and isinstance(model, aelib.TrainingJob) and model.active
 

@@ -9,7 +9,7 @@ import secrets
 import streamlit as st
 
 import aelib
-from aelib.runs import DEFAULT_WORKSPACE
+from aelib.runs.store import DEFAULT_WORKSPACE
 from pages import _state
 
 PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"  # "1": each visitor gets a private workspace
@@ -50,8 +50,8 @@ def training_slots() -> aelib.TrainingSlots:
 
 
 @st.cache_resource
-def active_trainings() -> aelib.active.ActiveTrainings:
+def active_trainings() -> aelib.jobs.active.ActiveTrainings:
     """The trainings running in this process, by the browser that started them, so that a
     person finds theirs again after a reload. Process-wide, but it holds them weakly: once a
     training ends, it keeps nothing of anyone's."""
-    return aelib.active.ActiveTrainings()
+    return aelib.jobs.active.ActiveTrainings()

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import aelib
-from aelib.anomaly import anomaly_report, normal_only
+from aelib.explore.anomaly import anomaly_report, normal_only
 from pages import _state
 from pages._data import dataset_name, get_dataset
 from pages._workspace import training_slots
@@ -74,13 +74,13 @@ def report_panel() -> None:
     st.metric(f"AUC, classes {', '.join(map(str, held))} as anomalies", f"{report.auc:.3f}",
               help="The chance that a random anomaly scores above a random normal image.")
     curve, scores = st.columns(2)
-    curve.plotly_chart(aelib.figures.roc_curve(report))
-    scores.plotly_chart(aelib.figures.error_histogram(
+    curve.plotly_chart(aelib.explore.figures.roc_curve(report))
+    scores.plotly_chart(aelib.explore.figures.error_histogram(
         {"normal": report.scores[~report.is_anomaly], "anomalies":
          report.scores[report.is_anomaly]}, title="Anomaly score (reconstruction error)",
         normalised=True))
     top, tested = report.ranking[:12], job.data
-    st.plotly_chart(aelib.figures.image_rows(
+    st.plotly_chart(aelib.explore.figures.image_rows(
         {"most anomalous": tested.x_test[top], "reconstructed": job.ae.reconstruct(
             tested.x_test[top])}, column_labels=[f"{tested.y_test[i]} #{i}" for i in top],
         title="The 12 test images with the highest scores (label #index)"))

@@ -5,7 +5,7 @@ much they know."""
 import numpy as np
 import streamlit as st
 
-from aelib import analysis, figures
+from aelib.explore import analysis, figures
 from pages._model import analysed, latent_frame, memo, require_model, test_codes
 
 

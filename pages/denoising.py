@@ -3,7 +3,7 @@
 import streamlit as st
 
 import aelib
-from aelib import analysis, figures
+from aelib.explore import analysis, figures
 from pages._draw import draw_a_digit
 from pages._model import require_model
 

@@ -6,7 +6,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from aelib import analysis, figures
+from aelib.explore import analysis, figures
 from pages import _state
 from pages._model import latent_frame, require_model, test_codes
 

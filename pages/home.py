@@ -1,6 +1,6 @@
 """Home: what autoencoders are, the seven architectures, the dataset, and a one-click start.
 
-Home loads no Keras (and so no TensorFlow): the cards' sizes come from `aelib.sizes`, and the
+Home loads no Keras (and so no TensorFlow): the cards' sizes come from `aelib.model.sizes`, and the
 text comes first, so a person who only reads Home gets it at once and costs the server little.
 """
 
@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import aelib
-from aelib.datasets import DEFAULT_DATASET
+from aelib.data.datasets import DEFAULT_DATASET
 from pages import _state
 from pages._data import dataset_choices, get_dataset, shape_in_words, use_upload
 from pages._presets import use_preset
@@ -22,7 +22,7 @@ UPLOAD_SIDES = (None, 28, 32, 64)  # the upload's resize choices: None keeps the
 
 def upload_panel() -> None:
     """The uploader: check the file, preview it, and make it the session's dataset on request."""
-    limits = aelib.uploads.LIMITS
+    limits = aelib.data.uploads.LIMITS
     largest = math.isqrt(limits.max_source_pixels)
     st.caption(
         f"A .npz (arrays x and y), a .csv (grey images, one per row, optional label column) or "
@@ -46,7 +46,7 @@ def upload_panel() -> None:
     images = np.concatenate([data.x_train, data.x_test])
     labels = "none" if not data.has_labels else ", ".join(
         map(str, np.unique(np.concatenate([data.y_train, data.y_test]))))
-    st.plotly_chart(aelib.figures.image_rows({"preview": images[:10]}),
+    st.plotly_chart(aelib.explore.figures.image_rows({"preview": images[:10]}),
                     config={"displayModeBar": False})
     st.write(f"**{len(images):,} images** of {shape_in_words(data.image_shape)}, "
              f"values {images.min():.2f} to {images.max():.2f}, labels: {labels}.")
@@ -116,7 +116,7 @@ with right:
     if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:",
                  on_click=one_click_start):
         st.switch_page("pages/train.py")
-    st.plotly_chart(aelib.figures.image_rows({"sample": data.x_train[:10]}),
+    st.plotly_chart(aelib.explore.figures.image_rows({"sample": data.x_train[:10]}),
                     config={"displayModeBar": False})
 
 st.subheader("The seven architectures")
@@ -128,7 +128,7 @@ for row in range(0, len(names), CARDS_PER_ROW):
     for column, name in zip(st.columns(CARDS_PER_ROW), names[row:row + CARDS_PER_ROW],
                             strict=False):
         arch = aelib.REGISTRY[name]
-        size = aelib.sizes.summary(name, image_shape=data.image_shape)
+        size = aelib.model.sizes.summary(name, image_shape=data.image_shape)
         with column.container(border=True):
             st.markdown(f"**{arch.title}** `{name}`")
             st.write(arch.purpose)

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import aelib
-from aelib import analysis, figures
+from aelib.explore import analysis, figures
 from pages._draw import draw_a_digit
 from pages._model import memo, require_model, say_pca_verdict, test_codes
 

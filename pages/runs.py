@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 import aelib
-from aelib import figures
-from aelib.runs import METRIC_NAMES
-from aelib.tutorial import comparison_rows, tutorial_jobs
+from aelib.explore import figures
+from aelib.runs.store import METRIC_NAMES
+from aelib.jobs.tutorial import comparison_rows, tutorial_jobs
 from pages import _state
 from pages._data import dataset_name, get_dataset
 from pages._model import ANALYSIS_PAGE, TRAIN_PAGE, open_model, open_run

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 import aelib
-from aelib import sweep_figures, sweep_links, sweeps
-from aelib.runs import METRIC_NAMES
-from aelib.sweep_plan import (
+from aelib.sweeps import figures as sweep_figures, links as sweep_links, local as sweeps
+from aelib.runs.store import METRIC_NAMES
+from aelib.sweeps.plan import (
     SEED,
     estimate_seconds,
     make_plan,
@@ -69,7 +69,7 @@ def live_panel(handle) -> None:
     histories = {point.label: s.history for point, s in zip(handle.points, snapshots, strict=True)
                  if s.history}
     if histories:
-        st.plotly_chart(aelib.figures.runs_loss_curves(histories), key="sweep_curves")
+        st.plotly_chart(aelib.explore.figures.runs_loss_curves(histories), key="sweep_curves")
     if handle.done and st.session_state.get(_state.SWEEP_POLLING):
         st.session_state[_state.SWEEP_POLLING] = False
         st.rerun()  # the whole page: buttons and results see that the sweep ended

@@ -9,7 +9,7 @@ import aelib
 from pages import _state
 from pages._data import UPLOAD, dataset_name, dataset_or_stop
 from pages._links import apply_link, share_link
-from aelib.progress import epochs_text
+from aelib.training.progress import epochs_text
 from pages._model import (continue_training, current_model, final_metrics, say_pca_verdict,
                           start_training)
 from pages._presets import follow_preset, use_preset
@@ -74,7 +74,7 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
-for warning in aelib.advice.training_warnings(train_size, settings["batch_size"]):
+for warning in aelib.explore.advice.training_warnings(train_size, settings["batch_size"]):
     st.warning(warning, icon=":material/warning:")
 trained = job is not None and not running and bool(job.history)
 more_clicked = more.button(f"Continue training (+{epochs_text(settings['epochs'])})",
@@ -117,7 +117,7 @@ def live_panel() -> None:
                 "Explore it on the other pages, or press **Train** for a new one.")
         pca_verdict(model)
         if model.history:
-            st.plotly_chart(aelib.figures.loss_curves(model.history))
+            st.plotly_chart(aelib.explore.figures.loss_curves(model.history))
         return
     snapshot = model.snapshot()
     if snapshot.status in ("queued", "cancelled"):
@@ -138,11 +138,11 @@ def live_panel() -> None:
         pca_verdict(model)
     charts, previews = st.columns([2, 3])
     if snapshot.history:
-        charts.plotly_chart(aelib.figures.loss_curves(snapshot.history))
+        charts.plotly_chart(aelib.explore.figures.loss_curves(snapshot.history))
         if "kl_loss" in snapshot.history:  # the VAE: its two terms apart
-            charts.plotly_chart(aelib.figures.vae_loss_terms(snapshot.history))
+            charts.plotly_chart(aelib.explore.figures.vae_loss_terms(snapshot.history))
     if snapshot.preview is not None:
-        previews.plotly_chart(aelib.figures.reconstruction_grid(
+        previews.plotly_chart(aelib.explore.figures.reconstruction_grid(
             model.preview_images, snapshot.preview,
             title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
     if not model.active and st.session_state.get(_state.POLLING):
@@ -163,8 +163,8 @@ with st.expander("What the classic tutorial did here, and what aelib fixed",
     st.markdown(architecture.tutorial)
 
 uploaded = dataset_name() == UPLOAD
-setup = aelib.links.Setup(name, hparams, settings,
-                          aelib.datasets.DEFAULT_DATASET if uploaded else dataset_name(),
+setup = aelib.runs.links.Setup(name, hparams, settings,
+                          aelib.data.datasets.DEFAULT_DATASET if uploaded else dataset_name(),
                           train_size)
 with st.expander("Share this experiment", icon=":material/link:"):
     if uploaded:
@@ -177,10 +177,10 @@ with st.expander("Share this experiment", icon=":material/link:"):
                    "loss curve.")
 with st.expander("Show the code", icon=":material/code:"):
     keras_tab, aelib_tab = st.tabs(["Keras 3 script", "aelib"])
-    keras_tab.code(aelib.snippets.keras_script(setup, data.image_shape), language="python")
+    keras_tab.code(aelib.runs.snippets.keras_script(setup, data.image_shape), language="python")
     keras_tab.caption("The same layers and parameter count, compiled and trained with plain "
                       "`fit` as the tutorial did: a standalone script, copy it and run it.")
-    aelib_tab.code(aelib.snippets.aelib_lines(setup), language="python")
+    aelib_tab.code(aelib.runs.snippets.aelib_lines(setup), language="python")
     if uploaded:
         aelib_tab.caption("The code loads the bundled sample; for your upload use "
                           "`data = aelib.load_upload(filename, open(filename, 'rb').read())`.")

@@ -1,8 +1,8 @@
-"""aelib.advice: warnings on a training setup, and the verdict against PCA."""
+"""aelib.explore.advice: warnings on a training setup, and the verdict against PCA."""
 
 import pytest
 
-from aelib.advice import FEW_STEPS_PER_EPOCH, pca_verdict, training_warnings
+from aelib.explore.advice import FEW_STEPS_PER_EPOCH, pca_verdict, training_warnings
 
 
 def test_a_reasonable_setup_gets_no_warning():

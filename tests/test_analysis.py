@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib import analysis
+from aelib.explore import analysis
 
 
 def test_reconstruction_errors_bce_and_mse():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.anomaly import anomaly_report, normal_only
+from aelib.explore.anomaly import anomaly_report, normal_only
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 
 import aelib
-from aelib import analysis, figures, sizes
-from aelib.model_files import load_model_file, save_model_file
-from aelib.shapes import make_shapes
+from aelib.explore import analysis, figures
+from aelib.model import sizes
+from aelib.model.files import load_model_file, save_model_file
+from aelib.data.shapes import make_shapes
 
 SHAPES = {"28x28x1": (28, 28, 1), "32x32x3": (32, 32, 3), "64x64x1": (64, 64, 1)}
 N_TRAIN, N_TEST = 64, 16

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from aelib._batches import SeededEpochs, epoch_permutation
+from aelib.training._batches import SeededEpochs, epoch_permutation
 
 
 def batches_of(epochs: SeededEpochs) -> list[np.ndarray]:

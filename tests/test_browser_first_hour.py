@@ -26,7 +26,7 @@ def runs_dir(tmp_path_factory):
     settings = {"epochs": STORED_EPOCHS, "batch_size": 32, "seed": 0}
     result = aelib.train(ae, data, **settings)
     aelib.RunStore(folder).save(ae, data, settings, result.history,
-                                metrics=aelib.analysis.run_metrics(ae, data))
+                                metrics=aelib.explore.analysis.run_metrics(ae, data))
     return folder
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from aelib.figures import GAP
+from aelib.explore.figures import GAP
 from tests.browser import (TIMEOUT_MS, go_to, launch_chromium, pick_architecture,
                            require_chromium, running_app, shot, start_training)
 

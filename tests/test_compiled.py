@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib._compiled import COMPILED_MODELS, CompiledModels
-from aelib.progress import BatchProgress, EpochStarted
+from aelib.training._compiled import COMPILED_MODELS, CompiledModels
+from aelib.training.progress import BatchProgress, EpochStarted
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_reused_compiled_functions_give_the_loss_curve_of_a_fresh_build(name, sm
 
 def test_the_persons_model_can_be_used_while_its_copy_trains(small_data, checked_out,
                                                             monkeypatch):
-    monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+    monkeypatch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     ae = aelib.build("dense", seed=0)
     before = ae.reconstruct(small_data.x_test[:4])
     seen = []

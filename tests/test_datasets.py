@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.datasets import Dataset
+from aelib.data.datasets import Dataset
 
 # From ../shared/data/mnist-t10k/README.md: the genuine MNIST test set.
 CLASS_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]

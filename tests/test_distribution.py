@@ -48,7 +48,7 @@ CHECK = textwrap.dedent("""
         return len(getattr(value, "values", [value]))  # a MirroredVariable has one per device
 
     data = aelib.load_dataset("bundled").subset(512, 128, seed=0)
-    report = {"devices": aelib.distribution.available_devices()}
+    report = {"devices": aelib.training.distribution.available_devices()}
     for devices in (None, 2):
         ae = aelib.build(sys.argv[1], seed=0)
         result = aelib.train(ae, data, epochs=3, batch_size=64, seed=0, devices=devices)
@@ -61,8 +61,9 @@ CHECK = textwrap.dedent("""
 
 
 # Trains three models data-parallel one after another, dropping each, and prints what each left
-# behind: on TensorFlow the custom gradients TensorFlow registered (aelib._tensorflow_leak) and
-# the traced graphs still alive; on JAX the arrays still alive.
+# behind: on TensorFlow the custom gradients TensorFlow registered
+# (aelib.training._tensorflow_leak) and the traced graphs still alive; on JAX the arrays still
+# alive.
 LEFT_BEHIND = textwrap.dedent("""
     import gc, json
     import keras
@@ -118,8 +119,8 @@ def test_data_parallel_training_on_two_devices_follows_the_same_curve(architectu
 
 def test_data_parallel_models_leave_nothing_behind_once_dropped():
     # On TensorFlow, the train step's custom gradients read each device's copy of the variables;
-    # before aelib._tensorflow_leak knew that, every model's graphs stayed, and the second model
-    # failed on the first one's.
+    # before aelib.training._tensorflow_leak knew that, every model's graphs stayed, and the second
+    # model failed on the first one's.
     report = run_check("dense", LEFT_BEHIND)
     assert report[0] == report[1] == report[2], report
     if keras.backend.backend() == "tensorflow":
@@ -127,6 +128,6 @@ def test_data_parallel_models_leave_nothing_behind_once_dropped():
 
 
 def test_asking_for_more_devices_than_there_are_says_how_to_get_them(small_data):
-    found = len(aelib.distribution.available_devices())
+    found = len(aelib.training.distribution.available_devices())
     with pytest.raises(ValueError, match="xla_force_host_platform_device_count"):
         aelib.train(aelib.build("dense"), small_data, epochs=1, devices=found + 1)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from aelib.drawing import digit_from_drawing, ink
+from aelib.data.drawing import digit_from_drawing, ink
 
 
 def stroke_canvas():

@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import pytest
 
 import aelib
-from aelib import analysis, figures
+from aelib.explore import analysis, figures
 
 IMAGES = np.random.default_rng(0).random((10, 28, 28), dtype=np.float32)
 
@@ -146,7 +146,7 @@ def test_the_latent_plane_can_carry_a_grid_to_click_on():
 
 
 def test_roc_curve_draws_the_report_and_chance():
-    report = aelib.anomaly.AnomalyReport(np.array([0.9, 0.1]), np.array([True, False]),
+    report = aelib.explore.anomaly.AnomalyReport(np.array([0.9, 0.1]), np.array([True, False]),
                                          np.array([0.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0]),
                                          1.0, np.array([0, 1]))
     fig = figures.roc_curve(report)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.progress import BatchProgress
+from aelib.training.progress import BatchProgress
 
 
 def test_job_trains_in_the_background_and_reports_each_epoch(small_data):
@@ -20,7 +20,7 @@ def test_job_trains_in_the_background_and_reports_each_epoch(small_data):
 
 
 def test_stopping_a_job_keeps_its_history_and_says_why(small_data, monkeypatch):
-    monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+    monkeypatch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data,
                             {"epochs": 50, "batch_size": 16, "steps_per_execution": 1},
                             small_data.x_test[:2])
@@ -41,7 +41,7 @@ def test_stopping_a_job_keeps_its_history_and_says_why(small_data, monkeypatch):
 def test_after_training_the_codes_and_their_t_sne_map_are_made_in_the_background(small_data):
     job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, {"epochs": 1},
                             small_data.x_test[:1],
-                            after_training=aelib.analysis.code_analysis).start()
+                            after_training=aelib.explore.analysis.code_analysis).start()
     assert not job.analysis.done()  # nothing to analyse before training
     made = job.analysis.result(120)
     np.testing.assert_array_equal(made["test_codes"], job.ae.encode(small_data.x_test))
@@ -50,11 +50,12 @@ def test_after_training_the_codes_and_their_t_sne_map_are_made_in_the_background
 
 def test_jobs_without_a_trained_model_have_an_empty_analysis(small_data):
     failing = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 0},
-                                small_data.x_test[:1], after_training=aelib.analysis.code_analysis)
+                                small_data.x_test[:1],
+                                after_training=aelib.explore.analysis.code_analysis)
     assert failing.start().analysis.result(60) == {}
     cancelled = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
                                   small_data.x_test[:1],
-                                  after_training=aelib.analysis.code_analysis)
+                                  after_training=aelib.explore.analysis.code_analysis)
     cancelled.cancel()
     assert cancelled.analysis.result(1) == {}
     opened = aelib.OpenedModel(aelib.build("dense"), small_data, "run 1", {"loss": [0.3]})
@@ -143,7 +144,7 @@ def test_an_abandoned_training_finishes_into_the_store_and_a_waiting_one_never_t
     training = aelib.TrainingJob(aelib.build("dense"), small_data,
                                  {"epochs": 30, "batch_size": 16}, small_data.x_test[:1],
                                  store=store, slots=slots,
-                                 after_training=aelib.analysis.code_analysis).start()
+                                 after_training=aelib.explore.analysis.code_analysis).start()
     waiting = aelib.TrainingJob(aelib.build("dense"), small_data, {"epochs": 1},
                                 small_data.x_test[:1], store=store, slots=slots).start()
     wait_until(lambda: training.snapshot().status == "running")

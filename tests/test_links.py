@@ -1,7 +1,7 @@
 import pytest
 
 import aelib
-from aelib.links import Setup, from_query, to_query
+from aelib.runs.links import Setup, from_query, to_query
 
 
 def non_default(spec):

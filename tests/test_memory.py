@@ -6,7 +6,7 @@ import keras
 import pytest
 
 import aelib
-from aelib._tensorflow_leak import release_custom_gradients
+from aelib.training._tensorflow_leak import release_custom_gradients
 
 MODELS = 30
 
@@ -27,7 +27,7 @@ def test_training_thirty_small_models_levels_off(small_data):
         gc.collect()
         resident.append(resident_mib())
     # The first models warm caches up; the last 15 add next to nothing. (On TensorFlow, without
-    # aelib._tensorflow_leak, they added about 35 MB: one train-step graph each.)
+    # aelib.training._tensorflow_leak, they added about 35 MB: one train-step graph each.)
     growth = resident[-1] - resident[MODELS // 2]
     assert growth < 12, f"resident MiB after each model: {resident}"
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib import model_files
-from aelib.model_files import load_model_file, save_model_file
+from aelib.model import files as model_files
+from aelib.model.files import load_model_file, save_model_file
 
 
 @pytest.fixture(scope="module")

@@ -88,13 +88,13 @@ def test_any_value_for_any_spec_is_validated_or_refused_with_a_value_error(spec,
 @given(query=st.dictionaries(st.sampled_from(["arch", "data", *(s.name for s in ALL_SPECS)]),
                              HOSTILE_TEXT, max_size=8))
 def test_any_link_gives_a_setup_and_notices(query):
-    setup, notices = aelib.links.from_query(query)
+    setup, notices = aelib.runs.links.from_query(query)
     assert setup.architecture in aelib.ARCHITECTURES and isinstance(notices, list)
 
 
 def test_an_integer_too_large_for_a_float_is_refused_with_a_value_error():
     with pytest.raises(ValueError, match="encoding_dim=.* is not allowed"):
         aelib.build("dense", encoding_dim=10**400)
-    setup, notices = aelib.links.from_query({"arch": "dense", "epochs": "9" * 50})
+    setup, notices = aelib.runs.links.from_query({"arch": "dense", "epochs": "9" * 50})
     assert setup.training["epochs"] == aelib.settings.training_spec("epochs").default
     assert "epochs=" in notices[0]

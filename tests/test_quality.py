@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from skimage.metrics import structural_similarity
 
-from aelib.quality import image_quality, mean_ssim, psnr, reconstruction_errors
+from aelib.explore.quality import image_quality, mean_ssim, psnr, reconstruction_errors
 
 RNG = np.random.default_rng(0)
 COLOUR = RNG.random((6, 16, 12, 3))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.runs import METRIC_NAMES, RunStore, default_runs_dir
+from aelib.runs.store import METRIC_NAMES, RunStore, default_runs_dir
 
 SETTINGS = {"epochs": 2, "batch_size": 64, "optimizer": "adam", "seed": 3}
 
@@ -24,7 +24,7 @@ def trained(small_data):
 def test_save_list_load_delete(tmp_path, small_data, trained):
     ae, result = trained
     store = RunStore(tmp_path)
-    metrics = aelib.analysis.run_metrics(ae, small_data)
+    metrics = aelib.explore.analysis.run_metrics(ae, small_data)
     run_id = store.save(ae, small_data, SETTINGS, result.history, metrics=metrics)
 
     [record] = store.list()
@@ -92,9 +92,9 @@ def test_a_job_with_a_store_records_its_run(tmp_path, small_data, monkeypatch):
 
     def run_metrics(ae, data):  # the real metrics, noting what the learner saw meanwhile
         when_measured.append(job.snapshot())
-        return aelib.analysis.run_metrics(ae, data)
+        return aelib.explore.analysis.run_metrics(ae, data)
 
-    monkeypatch.setattr("aelib.jobs.run_metrics", run_metrics)
+    monkeypatch.setattr("aelib.jobs.job.run_metrics", run_metrics)
     job.start().wait(120)
     snapshot = job.snapshot()
     assert snapshot.saved and snapshot.run_id is not None
@@ -112,7 +112,7 @@ def test_a_crash_mid_training_leaves_an_interrupted_run_and_a_sound_database(tmp
     script = textwrap.dedent(f"""
         import os
         import aelib
-        from aelib.runs import RunStore
+        from aelib.runs.store import RunStore
         data = aelib.load_dataset("bundled").subset(256, 64)
         store = RunStore({str(tmp_path)!r})
         def crash(event):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.shapes import COLOURS, SHAPES, make_shapes
+from aelib.data.shapes import COLOURS, SHAPES, make_shapes
 
 # Area of each shape in units of size^2 (size: half the width of the shape's box).
 AREAS = {"square": 4.0, "circle": np.pi, "triangle": 2.0, "cross": 20 / 9}

@@ -1,4 +1,4 @@
-"""`aelib.sizes`: parameter counts and code shapes without Keras, checked against real models."""
+"""`aelib.model.sizes`: parameter counts and code shapes without Keras, checked against models."""
 
 import subprocess
 import sys
@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import aelib
-from aelib import sizes
+from aelib.model import sizes
 
 SHAPES = [(28, 28, 1), (32, 32, 3), (64, 64, 1), (9, 13, 3), (30, 17, 1)]
 VARIANTS = [(name, {}) for name in aelib.ARCHITECTURES] + [
@@ -44,8 +44,9 @@ def test_bad_input_fails_as_build_does():
 
 
 def test_importing_sizes_or_aelib_loads_no_keras_or_backend():
-    code = ("import sys, aelib, aelib.sizes; aelib.sizes.summary('vae', {'network': 'conv'}, "
-            "(32, 32, 3)); print(sorted({m.split('.')[0] for m in sys.modules} & "
+    code = ("import sys, aelib, aelib.model.sizes; "
+            "aelib.model.sizes.summary('vae', {'network': 'conv'}, (32, 32, 3)); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'keras', 'tensorflow', 'jax', 'torch'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)

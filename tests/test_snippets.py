@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.links import from_query
-from aelib.snippets import aelib_lines, keras_script
+from aelib.runs.links import from_query
+from aelib.runs.snippets import aelib_lines, keras_script
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = {"epochs": "1", "train_size": "256", "batch_size": "64", "seed": "3"}

@@ -3,9 +3,9 @@ sweep links, which restore a plan and never raise."""
 
 import pytest
 
-from aelib.runs import RunRecord
-from aelib.sweep_links import DEFAULT_PLAN, from_query, to_query
-from aelib.sweep_plan import (
+from aelib.runs.store import RunRecord
+from aelib.sweeps.links import DEFAULT_PLAN, from_query, to_query
+from aelib.sweeps.plan import (
     MAX_RUNS,
     estimate_seconds,
     make_plan,

@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib import sweeps
-from aelib.runs import RunStore
+from aelib.sweeps import local as sweeps
+from aelib.runs.store import RunStore
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r "
                                         "requirements-dev.txt, or aelib[ray])")
@@ -43,7 +43,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def cluster():
     """The address of a 2-CPU Ray cluster of separate processes, stopped at the end."""
-    from aelib import sweep_ray
+    from aelib.sweeps import cluster as sweep_ray
 
     session_files = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's socket paths
     port = free_port()
@@ -98,7 +98,7 @@ def test_a_sweep_runs_on_the_cluster_and_matches_the_local_engine(cluster, tmp_p
         record = runs[snapshot.run_id]
         assert record.status == "finished" and len(record.history["loss"]) == 120
         loaded = store.load(record.id).ae
-        test_loss = aelib.analysis.reconstruction_errors(
+        test_loss = aelib.explore.analysis.reconstruction_errors(
             small_data.x_test, loaded.reconstruct(small_data.x_test)).mean()
         assert test_loss == pytest.approx(record.metrics["test_loss"], rel=1e-5)
 
@@ -127,7 +127,7 @@ def test_a_stop_reaches_running_ray_tasks_and_cancels_the_queued(cluster, tmp_pa
         record = store.get(snapshot.run_id)
         assert record.status == "stopped" and 2 <= len(record.history["loss"]) < 1000
         loaded = store.load(record.id).ae
-        test_loss = aelib.analysis.reconstruction_errors(
+        test_loss = aelib.explore.analysis.reconstruction_errors(
             small_data.x_test, loaded.reconstruct(small_data.x_test)).mean()
         assert test_loss == pytest.approx(record.metrics["test_loss"], rel=1e-5)
     assert snapshots[2].run_id is None and len(store.list(handle.id)) == 2
@@ -137,7 +137,7 @@ def test_a_stop_reaches_running_ray_tasks_and_cancels_the_queued(cluster, tmp_pa
 def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():
     import keras
 
-    from aelib.sweep_ray import runtime_env
+    from aelib.sweeps.cluster import runtime_env
 
     environment = runtime_env()
     assert environment["py_modules"] == [str(Path(aelib.__file__).parent)]

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib import sweeps
-from aelib.runs import RunStore
+from aelib.sweeps import local as sweeps
+from aelib.runs.store import RunStore
 
 TINY = {"epochs": 1, "batch_size": 64, "train_size": 128}
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
+from aelib.training.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
 
 
 @pytest.mark.parametrize("name", aelib.ARCHITECTURES)
@@ -24,7 +24,7 @@ def test_every_architecture_reduces_the_loss(name, small_data):
 def test_reported_loss_is_mean_per_pixel_binary_cross_entropy(small_data):
     ae = aelib.build("dense", seed=0)
     result = aelib.train(ae, small_data, epochs=2, batch_size=64)
-    errors = aelib.analysis.reconstruction_errors(small_data.x_test,
+    errors = aelib.explore.analysis.reconstruction_errors(small_data.x_test,
                                                   ae.reconstruct(small_data.x_test))
     assert result.history["val_loss"][-1] == pytest.approx(errors.mean(), rel=1e-3)
 
@@ -39,7 +39,7 @@ def test_same_seed_same_curve_other_seed_other_curve(small_data):
 
 
 def test_progress_events_arrive_in_order(small_data, monkeypatch):
-    monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+    monkeypatch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     events = []
     aelib.train(aelib.build("dense"), small_data, epochs=2, batch_size=64,
                 on_progress=events.append, steps_per_execution=1)
@@ -71,7 +71,7 @@ def test_a_continued_training_numbers_its_epochs_after_the_earlier_ones(small_da
 
 
 def test_several_steps_per_call_report_per_call_and_train_the_same(small_data, monkeypatch):
-    monkeypatch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+    monkeypatch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     events = []
     several = aelib.train(aelib.build("dense", seed=0), small_data, epochs=2, batch_size=64,
                           on_progress=events.append, steps_per_execution=4)
@@ -83,9 +83,9 @@ def test_several_steps_per_call_report_per_call_and_train_the_same(small_data, m
 
 
 def test_on_a_cpu_the_dense_family_runs_an_epoch_per_call_and_the_others_fewer_steps():
-    if aelib.distribution.has_accelerator():
+    if aelib.training.distribution.has_accelerator():
         pytest.skip("on an accelerator every model runs 32 steps per call")
-    pick = aelib.training.default_steps_per_execution
+    pick = aelib.training.fit.default_steps_per_execution
     assert [pick(name, 32) for name in ("dense", "sparse", "deep", "vae")] == [32] * 4
     assert pick("dense", 8) == 8 and pick("dense", 500) == 32
     assert [pick(name, 32) for name in ("conv", "denoising", "lstm")] == [8] * 3
@@ -122,7 +122,7 @@ def test_batch_events_are_throttled(small_data):
                 on_progress=events.append)
     batch_events = [e for e in events if isinstance(e, BatchProgress)]
     seconds = events[-1].seconds
-    assert len(batch_events) <= seconds / aelib.progress.BATCH_EVENT_INTERVAL_S + 3
+    assert len(batch_events) <= seconds / aelib.training.progress.BATCH_EVENT_INTERVAL_S + 3
     assert len(batch_events) < 3 * 32  # far fewer than the 96 batches
 
 
@@ -138,7 +138,7 @@ def test_stop_ends_training_within_one_batch_and_keeps_the_weights(small_data):
     ae = aelib.build("dense", seed=0)
     before = ae.autoencoder.get_weights()[0].copy()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("aelib.progress.BATCH_EVENT_INTERVAL_S", 0.0)
+        patch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
         result = aelib.train(ae, small_data, epochs=20, batch_size=16, on_progress=on_progress,
                              stop=stop, steps_per_execution=1)
     assert result.stopped == "stopped on request"
@@ -165,15 +165,15 @@ def test_sparse_codes_are_sparser_than_dense_codes(bundled):
     for name in ("dense", "sparse"):
         ae = aelib.build(name, seed=0)
         aelib.train(ae, data, epochs=10, batch_size=128, seed=0)
-        means[name] = aelib.analysis.sparsity_stats(ae.encode(data.x_test)).mean_activation
+        means[name] = aelib.explore.analysis.sparsity_stats(ae.encode(data.x_test)).mean_activation
     assert means["sparse"] < 0.75 * means["dense"]
 
 
 @pytest.mark.parametrize("optimizer, rate", [("adam", 1e-3), ("rmsprop", 1e-3), ("sgd", 1e-2),
                                              ("adadelta", 1.0)])
 def test_optimizers_take_their_default_learning_rate(optimizer, rate):
-    made = aelib.training.make_optimizer(optimizer)
-    assert isinstance(made, aelib.training.OPTIMIZERS[optimizer])
+    made = aelib.training.fit.make_optimizer(optimizer)
+    assert isinstance(made, aelib.training.fit.OPTIMIZERS[optimizer])
     assert float(made.learning_rate) == pytest.approx(rate)
 
 
@@ -193,8 +193,8 @@ def test_denoising_validates_noisy_inputs_against_clean_targets(small_data):
     ae = aelib.build("denoising", seed=0, filters=(8, 8))
     result = aelib.train(ae, small_data, epochs=1, batch_size=64)
     noisy = aelib.add_noise(small_data.x_test, ae.noise_factor,
-                            aelib.training.VALIDATION_NOISE_SEED)
-    errors = aelib.analysis.reconstruction_errors(small_data.x_test, ae.reconstruct(noisy))
+                            aelib.training.fit.VALIDATION_NOISE_SEED)
+    errors = aelib.explore.analysis.reconstruction_errors(small_data.x_test, ae.reconstruct(noisy))
     assert result.history["val_loss"][-1] == pytest.approx(errors.mean(), rel=1e-3)
 
 

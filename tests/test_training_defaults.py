@@ -4,8 +4,8 @@ dense-family ones; `bench/defaults.py` measures all seven)."""
 import numpy as np
 
 import aelib
-from aelib.advice import pca_verdict
-from aelib.analysis import knn_accuracy, pca_baseline, reconstruction_errors
+from aelib.explore.advice import pca_verdict
+from aelib.explore.analysis import knn_accuracy, pca_baseline, reconstruction_errors
 
 
 def train_at_defaults(name, data):

@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 from PIL import Image
 
 from aelib.images import to_unit_images
-from aelib.uploads import UploadLimits, load_upload
+from aelib.data.uploads import UploadLimits, load_upload
 
 RNG = np.random.default_rng(0)
 DIGITS = RNG.integers(0, 256, (20, 28, 28), dtype=np.uint8)

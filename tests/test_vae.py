@@ -71,7 +71,7 @@ def test_the_tutorials_loss_weighting_collapses_the_latent_space(bundled):
     for weighting in ("corrected", "tutorial"):
         ae = aelib.build("vae", seed=0, loss_weighting=weighting)
         kl[weighting] = aelib.train(ae, data, epochs=3, batch_size=64).history["kl_loss"][-1]
-        manifold, _ = aelib.analysis.latent_grid(ae, size=7)
+        manifold, _ = aelib.explore.analysis.latent_grid(ae, size=7)
         spread[weighting] = manifold.reshape(49, -1).std(axis=0).mean()  # digits differ?
     assert kl["tutorial"] < kl["corrected"] / 10  # KL weighed 784 times too much: ~0 nats
     assert spread["tutorial"] < spread["corrected"] / 2  # the manifold is one blurry digit

@@ -24,8 +24,8 @@ INPUT_MODES = {
     "sequence": "a sequence of pixel rows (height steps of width x channels values)",
 }
 # The reconstruction losses a model can train with: the name of the `loss` hyperparameter's
-# choice, and the Keras loss it compiles to. aelib.analysis.reconstruction_errors computes the
-# same per image in numpy.
+# choice, and the Keras loss it compiles to. aelib.explore.analysis.reconstruction_errors
+# computes the same per image in numpy.
 KERAS_LOSSES = {"bce": "binary_crossentropy", "mse": "mean_squared_error"}
 
 

@@ -1,5 +1,6 @@
 """Layer plans: the spatial sizes the convolutional models go through for an image size, in
-plain Python (no Keras), so that builders, generated Keras scripts and `aelib.sizes` share them.
+plain Python (no Keras), so that builders, generated Keras scripts and `aelib.model.sizes` share
+them.
 
 Pooling and stride-2 convolutions with "same" padding round odd sizes up (7 -> 4): that is the
 padding where a size does not divide. On the way back the decoders double the size per level

@@ -2,8 +2,8 @@
 model beats PCA after.
 
 Both are pure functions of a few numbers, so a page (or a script) can say them without
-importing Keras. The PCA comparison takes the losses `aelib.analysis.run_metrics` stores with
-every run (`test_loss`, `pca_loss`); both are mean per-pixel binary cross-entropy on the test
+importing Keras. The PCA comparison takes the losses `aelib.explore.analysis.run_metrics` stores
+with every run (`test_loss`, `pca_loss`); both are mean per-pixel binary cross-entropy on the test
 images, PCA with as many components as the model's code has numbers.
 """
 
@@ -41,7 +41,8 @@ def training_warnings(train_size: int, batch_size: int) -> list[str]:
             f"The batch ({batch_size:,} images) is not smaller than the training set "
             f"({train_size:,} images): every epoch is a single gradient step on all of them. "
             f"Choose a batch of at most {max(1, train_size // FEW_STEPS_PER_EPOCH):,} images.")
-    steps = math.ceil(train_size / batch_size)  # as aelib._batches.steps_per_epoch counts them
+    # as aelib.training._batches.steps_per_epoch counts them
+    steps = math.ceil(train_size / batch_size)
     if steps < FEW_STEPS_PER_EPOCH:
         warnings.append(
             f"An epoch is only {steps} step{'s' if steps > 1 else ''} ({train_size:,} images "

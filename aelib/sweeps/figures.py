@@ -1,6 +1,6 @@
 """Plotly figures of a sweep's results: a metric against the varied parameter, seeds as error
 bars, and the same test images reconstructed by every run. Rows come from
-`aelib.sweeps.results`; each function returns a `go.Figure`.
+`aelib.sweeps.local.results`; each function returns a `go.Figure`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from aelib.figures import image_rows
-from aelib.sweep_plan import SweepPlan, format_value, parameter_specs
+from aelib.explore.figures import image_rows
+from aelib.sweeps.plan import SweepPlan, format_value, parameter_specs
 
 LAYOUT = dict(height=380, margin=dict(l=10, r=10, t=50, b=10),
               legend=dict(orientation="h", y=-0.2))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aelib.architectures import REGISTRY, TrainingPreset
-from aelib.autoencoder import build
-from aelib.datasets import Dataset
-from aelib.jobs import TrainingJob
+from aelib.model.autoencoder import build
+from aelib.data.datasets import Dataset
+from aelib.jobs.job import TrainingJob
 
 
 @dataclass(frozen=True)

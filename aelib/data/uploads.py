@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 import numpy as np
 from PIL import Image
 
-from aelib.datasets import Dataset
+from aelib.data.datasets import Dataset
 from aelib.images import ImageLimits, require_numbers, resize_images
 
 IMAGE_FORMATS = {"PNG", "JPEG"}

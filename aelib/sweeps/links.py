@@ -1,5 +1,5 @@
 """Sweep links: a sweep's setup (architectures, grid, seeds, settings, dataset) as URL query
-parameters, and back, like `aelib.links` for a single run.
+parameters, and back, like `aelib.runs.links` for a single run.
 
     ?sweep=dense,sparse&encoding_dim=8,16,32&epochs=5&seeds=0,1,2&data=bundled
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aelib.architectures import REGISTRY
-from aelib.datasets import DATASETS, DEFAULT_DATASET
-from aelib.links import DATASET_KEY, DEFAULT_ARCHITECTURE
-from aelib.sweep_plan import (
+from aelib.data.datasets import DATASETS, DEFAULT_DATASET
+from aelib.runs.links import DATASET_KEY, DEFAULT_ARCHITECTURE
+from aelib.sweeps.plan import (
     SEED,
     SweepPlan,
     make_plan,

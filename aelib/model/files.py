@@ -10,7 +10,7 @@ the file runs. Only then does `keras.models.load_model` run, always with `safe_m
 the file's weights must match a fresh build of the declared architecture parameter for
 parameter. The model returned is that fresh build carrying the file's weights: what the file
 declares decides the model's structure, not how the file nests its layers. So a model saved by
-the standalone Keras script of "Show the code" (`aelib.snippets.keras_script`), which has no
+the standalone Keras script of "Show the code" (`aelib.runs.snippets.keras_script`), which has no
 aelib classes (no noise layer, a plain functional VAE), opens as the lab's own model.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import keras
 
 from aelib.architectures import get_architecture
-from aelib.autoencoder import Autoencoder, build
+from aelib.model.autoencoder import Autoencoder, build
 from aelib.images import image_shape as checked_image_shape
 from aelib.params import resolve
 
@@ -147,7 +147,7 @@ def _check_metadata(metadata) -> tuple[str, dict, tuple[int, int, int], int]:
 
 def load_model_file(path: str | os.PathLike) -> Autoencoder:
     """Read a `.keras` file written by `save_model_file` (or by the script of
-    `aelib.snippets.keras_script`), after checking it.
+    `aelib.runs.snippets.keras_script`), after checking it.
 
     Returns:
         A fresh build of the declared architecture, hyperparameters, image shape and seed,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from collections.abc import Mapping
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
-from aelib.datasets import DATASETS, DEFAULT_DATASET
+from aelib.data.datasets import DATASETS, DEFAULT_DATASET
 from aelib.params import ParamSpec
 from aelib.settings import DEFAULT_LEARNING_RATES, TRAIN_SIZE, TRAINING_PARAMS
 

@@ -18,13 +18,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from aelib.analysis import run_metrics
-from aelib.autoencoder import Autoencoder
-from aelib.datasets import Dataset
-from aelib.progress import (BatchProgress, EpochEnded, EpochStarted, TrainingFinished,
+from aelib.explore.analysis import run_metrics
+from aelib.model.autoencoder import Autoencoder
+from aelib.data.datasets import Dataset
+from aelib.training.progress import (BatchProgress, EpochEnded, EpochStarted, TrainingFinished,
                             epochs_text)
-from aelib.slots import TrainingSlots
-from aelib.training import train
+from aelib.jobs.slots import TrainingSlots
+from aelib.training.fit import train
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class JobSnapshot:
         run_id: the job's run in the store, once recorded; None without a store.
         queue_position: while queued for a training slot, its place (1 is next).
         saved: whether the run's model and history are in the store.
-        metrics: the run's final metrics (`aelib.analysis.run_metrics`), once computed and
+        metrics: the run's final metrics (`aelib.explore.analysis.run_metrics`), once computed and
             stored, a moment after `saved`; None before.
     """
 
@@ -115,7 +115,8 @@ class TrainingJob:
         store: a `RunStore` to record the run in, or None.
         slots: a `TrainingSlots` limit to wait for before training, or None.
         after_training: `f(ae, data) -> dict`, run in the background once training has ended
-            with a model (e.g. `aelib.analysis.code_analysis`); its result lands in `analysis`.
+            with a model (e.g. `aelib.explore.analysis.code_analysis`); its result lands in
+            `analysis`.
         history: the model's history so far when this job continues its training: the new
             epochs are numbered after it (`aelib.train`'s `initial_epoch`) and appended to it.
         continued_from: the run this job continues, stored with its settings as

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from aelib.analysis import reconstruction_errors
-from aelib.datasets import Dataset
+from aelib.explore.analysis import reconstruction_errors
+from aelib.data.datasets import Dataset
 
 
 @dataclass(frozen=True)

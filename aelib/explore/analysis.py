@@ -1,8 +1,8 @@
 """What a trained autoencoder learned, as numbers: errors, sparsity, t-SNE, PCA, kNN, latents.
 
 Every function takes numpy arrays (or an `Autoencoder`) and returns numpy arrays or small
-dataclasses; figures of these live in `aelib.figures`. Reconstruction errors, PSNR and SSIM
-are in `aelib.quality`. scikit-learn is imported where used.
+dataclasses; figures of these live in `aelib.explore.figures`. Reconstruction errors, PSNR and SSIM
+are in `aelib.explore.quality`. scikit-learn is imported where used.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aelib.quality import image_quality, reconstruction_errors
+from aelib.explore.quality import image_quality, reconstruction_errors
 
 KNN_WORKING_MEMORY_MB = 64
 TSNE_POINTS = 2000  # a t-SNE map of more points takes long, and shows little more
@@ -304,7 +304,7 @@ def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | Non
 
 def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
     """The final metrics stored with a run: test loss (the model's per-pixel loss, `ae.loss`),
-    PSNR and SSIM of its test reconstructions (`aelib.quality.image_quality`), the PCA
+    PSNR and SSIM of its test reconstructions (`aelib.explore.quality.image_quality`), the PCA
     baseline's loss, PSNR and SSIM with the same code size, mean code activation, share of
     inactive code units and 5-NN accuracy of the codes (None without labels)."""
     codes = ae.encode(data.x_test)

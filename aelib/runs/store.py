@@ -11,7 +11,7 @@ writes the run as "running" before training, `finish` completes it: SQLite commi
 whole, and the model is written to a temporary file and renamed, so a crash mid-training leaves
 a run marked "running" (listed as "interrupted" once its process is gone), never a corrupt
 database or a half-written model. Runs belong to a workspace; a store lists one workspace's runs.
-A sweep (`aelib.sweeps`) is kept as a row of its own, and each of its runs carries its id.
+A sweep (`aelib.sweeps.local`) is kept as a row of its own, and each of its runs carries its id.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
-    from aelib.autoencoder import Autoencoder
-    from aelib.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
+    from aelib.data.datasets import Dataset
 
 DEFAULT_WORKSPACE = "local"
 METRIC_NAMES = ("test_loss", "psnr", "ssim", "pca_loss", "pca_psnr", "pca_ssim", "code_mean",
@@ -146,7 +146,7 @@ class SweepRecord:
     """One stored sweep, as `RunStore.sweeps` returns it; its runs carry its id.
 
     Args:
-        plan: the sweep's plan as plain data (`aelib.sweep_plan.SweepPlan.to_dict`).
+        plan: the sweep's plan as plain data (`aelib.sweeps.plan.SweepPlan.to_dict`).
         engine: where its runs went, in words.
         status: running, interrupted (its process is gone), finished, stopped or failed.
     """
@@ -236,7 +236,7 @@ class RunStore:
     def finish(self, run_id: int, ae: Autoencoder, history: dict, status: str = "finished",
                reason: str | None = None, metrics: dict | None = None) -> None:
         """Complete a run: save its model file, then its status, history and metrics."""
-        from aelib.model_files import save_model_file
+        from aelib.model.files import save_model_file
 
         model_path = save_model_file(ae, self.path / "models" / f"run-{run_id}.keras")
         with closing(self._connect()) as db, db:
@@ -310,7 +310,7 @@ class RunStore:
         Raises:
             ValueError: no such run, or it has no saved model (still running or interrupted).
         """
-        from aelib.model_files import load_model_file
+        from aelib.model.files import load_model_file
 
         record = self.get(run_id)
         if not record.model_path or not Path(record.model_path).exists():

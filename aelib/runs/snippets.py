@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from aelib.architectures import KERAS_LOSSES, REGISTRY, input_layout
 from aelib.architectures.plans import decoder_plan, halved_sizes, upsampled_crop
-from aelib.links import Setup
-from aelib.model_files import METADATA_MEMBER, model_metadata
+from aelib.runs.links import Setup
+from aelib.model.files import METADATA_MEMBER, model_metadata
 
 OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adadelta": "Adadelta"}
 

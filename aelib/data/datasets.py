@@ -54,7 +54,7 @@ class Dataset:
         label_names: what each label means (`label_names[3]` for label 3), or () when the
             labels are their own names (digits).
         factors_train, factors_test: for generated data, the factors that made each image, as
-            numpy record arrays (e.g. `factors_test["colour"]`, see `aelib.shapes.FACTORS`);
+            numpy record arrays (e.g. `factors_test["colour"]`, see `aelib.data.shapes.FACTORS`);
             None otherwise.
     """
 
@@ -199,13 +199,13 @@ def _load_digits() -> Dataset:
 
 
 def load_shapes(name: str = "shapes", seed: int = SPLIT_SEED) -> Dataset:
-    """Coloured shapes drawn by `aelib.shapes`: "shapes" (32x32) or "shapes64" (64x64), labelled
-    by shape, with every image's factors (`factors_train`, `factors_test`).
+    """Coloured shapes drawn by `aelib.data.shapes`: "shapes" (32x32) or "shapes64" (64x64),
+    labelled by shape, with every image's factors (`factors_train`, `factors_test`).
 
     Raises:
         ValueError: a name other than those two.
     """
-    from aelib import shapes
+    from aelib.data import shapes
 
     if name not in SHAPES_SIZES:
         raise ValueError(f"Unknown shapes dataset {name!r}: choose one of "
@@ -217,7 +217,7 @@ def load_shapes(name: str = "shapes", seed: int = SPLIT_SEED) -> Dataset:
         name, f"coloured shapes drawn by aelib ({side}x{side}, seed {seed}, "
               f"{n_train:,} train / {n_test:,} test)",
         images[train], factors["shape"][train], images[test], factors["shape"][test],
-        (f"drawn with aelib.shapes.make_shapes({n_train + n_test}, {side}, seed={seed})",),
+        (f"drawn with aelib.data.shapes.make_shapes({n_train + n_test}, {side}, seed={seed})",),
         label_names=shapes.SHAPES, factors_train=factors[train], factors_test=factors[test],
     )
 

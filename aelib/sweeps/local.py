@@ -6,7 +6,7 @@
     handle.wait()
 
 Two engines, one API: `LocalEngine` (the default) trains one run after another in this process
-through its training slots; `aelib.sweep_ray.RayEngine` makes every training a Ray task. Either
+through its training slots; `aelib.sweeps.cluster.RayEngine` makes every training a Ray task. Either
 way each run lands in the store tagged with the sweep, and the sweep itself is kept there too:
 after a restart `store.sweeps()` lists it again and `store.list(sweep_id)` its runs.
 """
@@ -20,11 +20,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from aelib.datasets import Dataset
-from aelib.jobs import JobSnapshot, TrainingJob
-from aelib.runs import RunRecord, RunStore, SweepRecord
-from aelib.slots import TrainingSlots
-from aelib.sweep_plan import SweepPlan, make_plan, point_label
+from aelib.data.datasets import Dataset
+from aelib.jobs.job import JobSnapshot, TrainingJob
+from aelib.runs.store import RunRecord, RunStore, SweepRecord
+from aelib.jobs.slots import TrainingSlots
+from aelib.sweeps.plan import SweepPlan, make_plan, point_label
 
 RAY_ADDRESS = "AELIB_RAY_ADDRESS"  # where the "ray" engine sends runs unless told
 PREVIEW_IMAGES = 8  # test images every run reconstructs after each epoch
@@ -74,7 +74,7 @@ class Sweep:
         plan: what to train.
         data: the dataset, whole; each run takes its subset.
         store: where runs and the sweep are kept.
-        engine: a `LocalEngine` or a `aelib.sweep_ray.RayEngine`.
+        engine: a `LocalEngine` or a `aelib.sweeps.cluster.RayEngine`.
     """
 
     def __init__(self, plan: SweepPlan, data: Dataset, store: RunStore, engine):
@@ -155,7 +155,7 @@ def sweep(data: Dataset, architectures: Sequence[str] = ("dense",),
         data: the dataset; each run uses `train_size` of its training images (all by default,
             a subset drawn with the run's seed otherwise) and all its test images.
         architectures: names from `aelib.ARCHITECTURES`.
-        grid: parameter -> values to try (see `aelib.sweep_plan.make_plan`).
+        grid: parameter -> values to try (see `aelib.sweeps.plan.make_plan`).
         seeds: every point runs once per seed.
         settings: parameters set to one value for every run (epochs, hyperparameters, ...).
         store: the run store to keep the sweep and its runs in; None for the default one.
@@ -200,7 +200,7 @@ def ray_address() -> str | None:
 
 def ray_engine(address: str | None = None, cpus_per_run: float = 1.0,
                gpus_per_run: float | None = None):
-    """The Ray engine (`aelib.sweep_ray.RayEngine`); Ray is imported only here.
+    """The Ray engine (`aelib.sweeps.cluster.RayEngine`); Ray is imported only here.
 
     Args:
         address: "auto" for a cluster started on this machine with `ray start --head`, or a
@@ -216,7 +216,7 @@ def ray_engine(address: str | None = None, cpus_per_run: float = 1.0,
         raise ValueError(f"Say where the Ray cluster is: set {RAY_ADDRESS} (auto for one "
                          "started here with `ray start --head`) or pass an address.")
     try:
-        from aelib.sweep_ray import RayEngine
+        from aelib.sweeps.cluster import RayEngine
     except ImportError:
         raise ValueError('The Ray engine needs Ray: pip install "aelib[ray]".') from None
     return RayEngine(address, cpus_per_run, gpus_per_run)

@@ -59,7 +59,7 @@ class RunPoint:
 
     def make_model(self, image_shape: tuple[int, int]):
         """The point's untrained `Autoencoder`, its weights drawn from its seed."""
-        from aelib.autoencoder import build
+        from aelib.model.autoencoder import build
 
         return build(self.architecture, seed=self.seed, image_shape=image_shape, **self.hparams)
 

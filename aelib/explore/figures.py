@@ -357,7 +357,7 @@ def error_histogram(errors: Mapping[str, np.ndarray],
 
 
 def roc_curve(report, title: str | None = None) -> go.Figure:
-    """The ROC curve of an `aelib.anomaly.AnomalyReport`, with the chance diagonal."""
+    """The ROC curve of an `aelib.explore.anomaly.AnomalyReport`, with the chance diagonal."""
     fig = go.Figure([
         go.Scatter(x=report.false_positive_rate, y=report.true_positive_rate, mode="lines",
                    name=f"reconstruction error (AUC {report.auc:.3f})"),

@@ -1,4 +1,4 @@
-"""The Ray engine of `aelib.sweeps`: every training of a sweep is a Ray task on a Ray cluster.
+"""The Ray engine of `aelib.sweeps.local`: every training of a sweep is a Ray task on a Ray cluster.
 
 What runs where:
 - The driver (the app's or a notebook's process) plans the sweep, puts the dataset into Ray's
@@ -13,7 +13,7 @@ What runs where:
   switch. A stopped task ends after its current call into the backend and returns what it learned;
   a task not yet begun is cancelled with `ray.cancel` and never trains.
 
-Ray is an optional dependency (`pip install "aelib[ray]"`): only `aelib.sweeps.ray_engine`
+Ray is an optional dependency (`pip install "aelib[ray]"`): only `aelib.sweeps.local.ray_engine`
 imports this module.
 """
 
@@ -32,9 +32,9 @@ import ray
 import aelib
 
 if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task needs it
-    from aelib.datasets import Dataset
-    from aelib.jobs import JobSnapshot
-    from aelib.runs import RunStore
+    from aelib.data.datasets import Dataset
+    from aelib.jobs.job import JobSnapshot
+    from aelib.runs.store import RunStore
 
 REPORT_SECONDS = 0.5
 CONNECT_SECONDS = 5.0  # `ray.init` waits minutes for a head node that is not there
@@ -81,9 +81,9 @@ def train_point(monitor, index: int, point: dict, data: Dataset, preview_images:
     reply = monitor.report.remote(index, None).future()  # first of all: it began
     job = None
     try:
-        from aelib.analysis import run_metrics
-        from aelib.jobs import TrainingJob
-        from aelib.sweep_plan import RunPoint
+        from aelib.explore.analysis import run_metrics
+        from aelib.jobs.job import TrainingJob
+        from aelib.sweeps.plan import RunPoint
 
         point = RunPoint(**point)
         training_data = point.training_data(data)
@@ -154,7 +154,7 @@ class RayEngine:
         elif not ray.get_runtime_context().runtime_env.get("py_modules"):
             raise ValueError("This process is already connected to Ray without aelib: call "
                              "ray.shutdown() first, or connect with ray.init(address, "
-                             "runtime_env=aelib.sweep_ray.runtime_env()).")
+                             "runtime_env=aelib.sweeps.cluster.runtime_env()).")
         return ray.cluster_resources()
 
     def parallel_runs(self) -> int:
@@ -209,7 +209,7 @@ class _DriverRuns:
     def progress(self, index: int, snapshot: JobSnapshot | None) -> None:
         """A task's progress (None: it has just begun): passed on, its run recorded first.
         A report that arrives after its task's result is stale and dropped."""
-        from aelib.jobs import JobSnapshot
+        from aelib.jobs.job import JobSnapshot
 
         if index in self.ended:
             return
@@ -219,7 +219,7 @@ class _DriverRuns:
 
     def finish(self, index: int, ref) -> None:
         """A task has returned (or failed, or was cancelled): save what it sent back."""
-        from aelib.jobs import JobSnapshot
+        from aelib.jobs.job import JobSnapshot
 
         self.ended.add(index)
         try:

@@ -1,10 +1,10 @@
 """`train`: plain Keras `fit` with live progress, a stop switch and per-run seeds.
 
-Everything a UI needs arrives through `on_progress` (see `aelib.progress`); a `threading.Event`
-passed as `stop` ends training after the current call into the backend (one batch, or several:
-see `steps_per_execution`) and keeps the weights and history so far. Batches come in a seeded
-order (`aelib._batches`); `devices` trains data-parallel on several devices
-(`aelib.distribution`).
+Everything a UI needs arrives through `on_progress` (see `aelib.training.progress`); a
+`threading.Event` passed as `stop` ends training after the current call into the backend (one
+batch, or several: see `steps_per_execution`) and keeps the weights and history so far. Batches
+come in a seeded order (`aelib.training._batches`); `devices` trains data-parallel on several
+devices (`aelib.training.distribution`).
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from collections.abc import Callable
 import keras
 
 from aelib.architectures import KERAS_LOSSES
-from aelib.autoencoder import Autoencoder, build
-from aelib._batches import SeededEpochs, steps_per_epoch
-from aelib._compiled import COMPILED_MODELS, copy_variables
-from aelib.datasets import Dataset
-from aelib.distribution import data_parallel_scope, has_accelerator
-from aelib.noise import add_noise
+from aelib.model.autoencoder import Autoencoder, build
+from aelib.training._batches import SeededEpochs, steps_per_epoch
+from aelib.training._compiled import COMPILED_MODELS, copy_variables
+from aelib.data.datasets import Dataset
+from aelib.training.distribution import data_parallel_scope, has_accelerator
+from aelib.data.noise import add_noise
 from aelib.params import ParamSpec, resolve
-from aelib.progress import ProgressCallback, ProgressEvent
+from aelib.training.progress import ProgressCallback, ProgressEvent
 from aelib.settings import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
-from aelib._tensorflow_leak import release_custom_gradients
+from aelib.training._tensorflow_leak import release_custom_gradients
 
 OPTIMIZERS = {
     "adam": keras.optimizers.Adam,
@@ -150,8 +150,8 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
     validates on a fixed noisy copy of the test images against the clean ones.
 
     On one device the training runs in a compiled working copy of `ae`'s model from
-    `aelib._compiled` (the same structure, already traced and compiled by an earlier run of the
-    same setup), which starts from `ae`'s variables; `ae` gets the weights back after every
+    `aelib.training._compiled` (the same structure, already traced and compiled by an earlier run
+    of the same setup), which starts from `ae`'s variables; `ae` gets the weights back after every
     epoch and all its variables at the end. Results are those of training `ae` itself.
 
     With `steps_per_execution` above 1, batch progress and the stop switch act once per call
@@ -164,13 +164,13 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
         batch_size: images per step.
         optimizer: "adam", "rmsprop", "sgd" or "adadelta".
         learning_rate: None for the optimizer's default.
-        on_progress: called with progress events (see `aelib.progress`).
+        on_progress: called with progress events (see `aelib.training.progress`).
         stop: set it to end training after the current call (batch, or batches).
         seed: seed of the batch order.
         steps_per_execution: training steps per call into the backend; None picks the fastest
             measured for this architecture and device (see `default_steps_per_execution`).
         devices: None to train on one device; N (at least 2) to train data-parallel on the
-            first N devices (see `aelib.distribution`). The model is rebuilt there with its
+            first N devices (see `aelib.training.distribution`). The model is rebuilt there with its
             current weights, and `ae` holds the rebuilt one afterwards.
         initial_epoch: epochs the model was already trained for; `epochs` more run.
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aelib.autoencoder import Autoencoder
-    from aelib.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
+    from aelib.data.datasets import Dataset
 
 
 def _no_analysis() -> Future:
@@ -56,7 +56,7 @@ class OpenedModel:
 
     def describe(self) -> str:
         """What this model is, in a few words: where it came from and how long it trained."""
-        from aelib.progress import epochs_text
+        from aelib.training.progress import epochs_text
 
         trained = f"trained {epochs_text(self.epochs)}" if self.epochs else \
             "training history unknown"

@@ -1,0 +1,6 @@
+"""One model, whatever the architecture: building it, its sizes, its checked `.keras` files.
+"""
+
+from aelib._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(__name__, submodules=['autoencoder', 'sizes', 'files'])

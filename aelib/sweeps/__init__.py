@@ -1,0 +1,15 @@
+"""A grid of runs, trained here or on a Ray cluster, with its links and figures.
+
+`aelib.sweeps` was one module before it was a package: its public names are still
+offered here (they live in `aelib.sweeps.local`), imported on first use.
+"""
+
+from aelib._lazy import attach
+
+_NAMES = ['RAY_ADDRESS', 'PREVIEW_IMAGES', 'POLL_SECONDS', 'Report', 'LocalEngine', 'Sweep',
+          'sweep', 'make_engine', 'ray_address', 'ray_engine', 'progress_rows', 'sweep_label',
+          'stored_plan', 'recorded_value', 'run_label', 'results', 'reconstructions']
+
+__getattr__, __dir__, __all__ = attach(
+    __name__, submodules=['plan', 'local', 'cluster', 'links', 'figures'],
+    names=dict.fromkeys(_NAMES, 'local'))
