@@ -14,11 +14,12 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 import streamlit as st  # noqa: E402
 
 import aelib.memory  # noqa: E402
-from pages._identity import identify_browser  # noqa: E402
-from pages._model import find_running_training  # noqa: E402
-from pages._session_end import watch_session  # noqa: E402
-from pages._sidebar import render_sidebar  # noqa: E402
-from pages._workspace import workspace  # noqa: E402
+from lab.identity import identify_browser  # noqa: E402
+from lab.model import find_running_training  # noqa: E402
+from lab.navigation import pages  # noqa: E402
+from lab.session_end import watch_session  # noqa: E402
+from lab.sidebar import render_sidebar  # noqa: E402
+from lab.workspace import workspace  # noqa: E402
 
 
 def keep_keras_state() -> None:
@@ -38,21 +39,10 @@ aelib.memory.tune_allocator()  # once per process, as early as the app can
 
 st.set_page_config(page_title="Autoencoder Lab", page_icon=":material/blur_on:", layout="wide")
 
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("pages/reconstructions.py", title="Reconstructions", icon=":material/compare:"),
-    st.Page("pages/codes.py", title="Codes", icon=":material/scatter_plot:"),
-    st.Page("pages/denoising.py", title="Denoising", icon=":material/blur_off:"),
-    st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:"),
-    st.Page("pages/anomalies.py", title="Anomalies", icon=":material/report:"),
-    st.Page("pages/runs.py", title="Runs", icon=":material/history:"),
-    st.Page("pages/sweep.py", title="Sweep", icon=":material/tune:"),
-]
 
 keep_keras_state()
 watch_session()  # what the session owns is released when Streamlit drops it
-page = st.navigation(PAGES)
+page = st.navigation(pages())
 workspace()  # in a shared deployment, gives the visitor a private key in the URL
 identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs
 find_running_training()

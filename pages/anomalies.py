@@ -5,9 +5,9 @@ import streamlit as st
 
 import aelib
 from aelib.explore.anomaly import anomaly_report, normal_only
-from pages import _state
-from pages._data import dataset_name, get_dataset
-from pages._workspace import training_slots
+from lab import state
+from lab.data import dataset_name, get_dataset
+from lab.workspace import training_slots
 
 POLL_SECONDS = 0.5
 
@@ -29,7 +29,7 @@ held_out = left.multiselect("Anomalies: classes left out of training", labels,
 name = middle.selectbox("Architecture", aelib.ARCHITECTURES, key="anomaly_arch",
                         format_func=lambda n: aelib.REGISTRY[n].title)
 epochs = right.number_input("Epochs", 1, 100, 5, key="anomaly_epochs")
-job = st.session_state.get(_state.ANOMALY_JOB)
+job = st.session_state.get(state.ANOMALY_JOB)
 running = job is not None and job.active
 if st.button("Train on the normal classes", type="primary", disabled=running,
              icon=":material/play_arrow:"):
@@ -39,20 +39,20 @@ if st.button("Train on the normal classes", type="primary", disabled=running,
         st.error(str(error))
         st.stop()
     ae = aelib.build(name, seed=0, image_shape=data.image_shape)
-    st.session_state[_state.ANOMALY_JOB] = aelib.TrainingJob(
+    st.session_state[state.ANOMALY_JOB] = aelib.TrainingJob(
         ae, normal, {"epochs": int(epochs)}, data.x_test[:0], slots=training_slots()).start()
-    st.session_state[_state.ANOMALY_REPORT] = None
-    st.session_state[_state.ANOMALY_HELD_OUT] = (dataset_name(), list(held_out))
+    st.session_state[state.ANOMALY_REPORT] = None
+    st.session_state[state.ANOMALY_HELD_OUT] = (dataset_name(), list(held_out))
     st.rerun()
 
 
 def report_panel() -> None:
     """Progress while the model trains; then the ROC curve and the most anomalous images."""
-    job = st.session_state.get(_state.ANOMALY_JOB)
+    job = st.session_state.get(state.ANOMALY_JOB)
     if job is None:
         st.info("Pick the anomalies and press **Train on the normal classes**.")
         return
-    trained_on, held = st.session_state[_state.ANOMALY_HELD_OUT]
+    trained_on, held = st.session_state[state.ANOMALY_HELD_OUT]
     if trained_on != dataset_name():  # a result belongs to the dataset it was computed on
         trained_title = aelib.DATASETS.get(trained_on, "your upload")
         st.info(f"Your last anomaly model was trained on {trained_title}; the dataset in use "
@@ -67,10 +67,10 @@ def report_panel() -> None:
     if not snapshot.history:
         st.error(snapshot.message or "Training ended before any epoch.")
         return
-    if st.session_state.get(_state.ANOMALY_REPORT) is None:
-        st.session_state[_state.ANOMALY_REPORT] = anomaly_report(job.ae, job.data, held)
+    if st.session_state.get(state.ANOMALY_REPORT) is None:
+        st.session_state[state.ANOMALY_REPORT] = anomaly_report(job.ae, job.data, held)
         st.rerun()  # the whole page, so the button shows that training ended
-    report = st.session_state[_state.ANOMALY_REPORT]
+    report = st.session_state[state.ANOMALY_REPORT]
     st.metric(f"AUC, classes {', '.join(map(str, held))} as anomalies", f"{report.auc:.3f}",
               help="The chance that a random anomaly scores above a random normal image.")
     curve, scores = st.columns(2)

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from aelib.explore import analysis, figures
-from pages._model import analysed, latent_frame, memo, require_model, test_codes
+from lab.model import analysed, latent_frame, memo, require_model, test_codes
 
 
 def compute_tsne(codes):

@@ -4,8 +4,8 @@ import streamlit as st
 
 import aelib
 from aelib.explore import analysis, figures
-from pages._draw import draw_a_digit
-from pages._model import require_model
+from lab.draw import draw_a_digit
+from lab.model import require_model
 
 st.title("Denoising")
 model = require_model()

@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 
 from aelib.explore import analysis, figures
-from pages import _state
-from pages._model import latent_frame, require_model, test_codes
+from lab import state
+from lab.model import latent_frame, require_model, test_codes
 
 SLIDERS = 4  # latent dimensions with a slider; the others stay at their centre
 STEP = 0.05  # the sliders' step
@@ -28,7 +28,7 @@ def decode_the_click(frame: analysis.LatentFrame) -> None:
         return
     clicked = selection.points[-1]
     for i, axis in enumerate(("x", "y")):
-        st.session_state[_state.LATENT_SLIDER.format(i)] = on_step(clicked[axis], frame.low[i],
+        st.session_state[state.LATENT_SLIDER.format(i)] = on_step(clicked[axis], frame.low[i],
                                                                    frame.high[i])
 
 
@@ -66,7 +66,7 @@ if ae.architecture == "vae":
     shown = min(ae.code_size, SLIDERS)
     sliders = st.columns(shown)
     for i in range(shown):
-        key = _state.LATENT_SLIDER.format(i)
+        key = state.LATENT_SLIDER.format(i)
         low, high = float(frame.low[i]), float(frame.high[i])
         # The value lives in session state: it starts at the codes' centre and stays in range.
         start = st.session_state.get(key, frame.centre[i])

@@ -11,9 +11,10 @@ import streamlit as st
 
 import aelib
 from aelib.data.datasets import DEFAULT_DATASET
-from pages import _state
-from pages._data import dataset_choices, get_dataset, shape_in_words, use_upload
-from pages._presets import use_preset
+from lab import state
+from lab.data import dataset_choices, get_dataset, shape_in_words, use_upload
+from lab.navigation import TRAIN_PAGE
+from lab.presets import use_preset
 
 ONE_CLICK_ARCHITECTURE = "dense"
 CARDS_PER_ROW = 4
@@ -57,26 +58,26 @@ def upload_panel() -> None:
 def pick_dataset() -> None:
     """The dataset radio's callback: use the picked dataset if it loads; else keep the one in
     use and say why."""
-    widget = _state.kept("dataset", DEFAULT_DATASET)
+    widget = state.kept("dataset", DEFAULT_DATASET)
     picked, choices = st.session_state[widget], dataset_choices()
     try:
         get_dataset(picked)
     except ValueError as error:
-        st.session_state[_state.DATASET_ERROR] = f"{choices.get(picked, picked)}: {error}"
-        st.session_state[widget] = _state.setting("dataset", DEFAULT_DATASET)
+        st.session_state[state.DATASET_ERROR] = f"{choices.get(picked, picked)}: {error}"
+        st.session_state[widget] = state.setting("dataset", DEFAULT_DATASET)
     else:
-        _state.remember("dataset", picked)
+        state.remember("dataset", picked)
 
 
 def one_click_start() -> None:
     """Home's button: the single dense model with its own defaults, started on the Train page."""
     architecture = aelib.REGISTRY[ONE_CLICK_ARCHITECTURE]
-    _state.set_setting("arch", ONE_CLICK_ARCHITECTURE)
+    state.set_setting("arch", ONE_CLICK_ARCHITECTURE)
     for spec in architecture.params:
-        _state.set_setting(f"{ONE_CLICK_ARCHITECTURE}_{spec.name}", spec.default)
+        state.set_setting(f"{ONE_CLICK_ARCHITECTURE}_{spec.name}", spec.default)
     use_preset(architecture.training, own=False)  # its epochs, batch size and learning rate
-    _state.set_setting("seed", aelib.settings.training_spec("seed").default)
-    st.session_state[_state.AUTOSTART] = True
+    state.set_setting("seed", aelib.settings.training_spec("seed").default)
+    st.session_state[state.AUTOSTART] = True
 
 
 st.title("Autoencoder Lab")
@@ -95,11 +96,11 @@ with left:
     st.subheader("1. Dataset")
     choices = dataset_choices()
     st.radio("Images to learn from", list(choices), format_func=choices.get,
-             key=_state.kept("dataset", DEFAULT_DATASET), on_change=pick_dataset,
+             key=state.kept("dataset", DEFAULT_DATASET), on_change=pick_dataset,
              help="The bundled MNIST sample, scikit-learn's digits and the coloured shapes work "
                   "offline. MNIST, Fashion-MNIST and CIFAR-10 download through keras.datasets; "
                   "offline, MNIST falls back to the bundled sample.")
-    failed = st.session_state.pop(_state.DATASET_ERROR, None)
+    failed = st.session_state.pop(state.DATASET_ERROR, None)
     if failed:
         st.error(failed)
     data = get_dataset()
@@ -115,7 +116,7 @@ with right:
              f"everything on the Train page.")
     if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:",
                  on_click=one_click_start):
-        st.switch_page("pages/train.py")
+        st.switch_page(TRAIN_PAGE)
     st.plotly_chart(aelib.explore.figures.image_rows({"sample": data.x_train[:10]}),
                     config={"displayModeBar": False})
 

@@ -5,8 +5,8 @@ import streamlit as st
 
 import aelib
 from aelib.explore import analysis, figures
-from pages._draw import draw_a_digit
-from pages._model import memo, require_model, say_pca_verdict, test_codes
+from lab.draw import draw_a_digit
+from lab.model import memo, require_model, say_pca_verdict, test_codes
 
 st.title("Reconstructions")
 model = require_model()

@@ -10,11 +10,12 @@ import aelib
 from aelib.explore import figures
 from aelib.runs.store import METRIC_NAMES
 from aelib.jobs.tutorial import comparison_rows, tutorial_jobs
-from pages import _state
-from pages._data import dataset_name, get_dataset
-from pages._model import ANALYSIS_PAGE, TRAIN_PAGE, open_model, open_run
-from pages._identity import browser_id
-from pages._workspace import active_trainings, run_store, training_slots
+from lab import state
+from lab.data import dataset_name, get_dataset
+from lab.model import open_model, open_run
+from lab.navigation import ANALYSIS_PAGE, TRAIN_PAGE
+from lab.identity import browser_id
+from lab.workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
 METRIC_LABELS = {"test_loss": "test loss", "psnr": "PSNR (dB)", "ssim": "SSIM",
@@ -41,7 +42,7 @@ def runs_table(rows: list[dict]):
 
 def tutorial_panel() -> None:
     """Progress of the queued tutorial runs and the reproduction table."""
-    queue = st.session_state.get(_state.TUTORIAL_QUEUE)
+    queue = st.session_state.get(state.TUTORIAL_QUEUE)
     if queue is None:
         return
     snapshots = queue.snapshots()
@@ -52,39 +53,39 @@ def tutorial_panel() -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if not queue.done and st.button("Stop the reproduction", icon=":material/stop:"):
         queue.stop()
-    if queue.done and st.session_state.pop(_state.TUTORIAL_POLLING, False):
+    if queue.done and st.session_state.pop(state.TUTORIAL_POLLING, False):
         st.rerun()  # the whole page, so the button comes back and the table below fills
 
 
 st.title("Runs")
 store = run_store()
 
-with st.expander("Reproduce the tutorial", expanded=_state.TUTORIAL_QUEUE in st.session_state,
+with st.expander("Reproduce the tutorial", expanded=state.TUTORIAL_QUEUE in st.session_state,
                  icon=":material/science:"):
     st.write("Queue the tutorial's four image models (dense 50 epochs, sparse 100, deep 100, "
              "conv 50) on the current dataset and compare our losses with the ones it reported. "
              "They run one after another in the background; you can leave this page.")
     data = get_dataset()
     budget, size = st.columns(2)
-    epochs = _state.remember("tutorial_epochs", budget.number_input(
+    epochs = state.remember("tutorial_epochs", budget.number_input(
         "Epochs for every model (0: the tutorial's own)", 0, 200,
-        key=_state.kept("tutorial_epochs", 10)))
+        key=state.kept("tutorial_epochs", 10)))
     size_setting = f"tutorial_train_size_{dataset_name()}"  # each dataset keeps its own
-    train_size = _state.remember(size_setting, size.number_input(
+    train_size = state.remember(size_setting, size.number_input(
         "Training images", min(100, len(data.x_train)), len(data.x_train),
-        key=_state.kept(size_setting, len(data.x_train))))
-    queue = st.session_state.get(_state.TUTORIAL_QUEUE)
+        key=state.kept(size_setting, len(data.x_train))))
+    queue = st.session_state.get(state.TUTORIAL_QUEUE)
     if st.button("Reproduce the tutorial", type="primary", icon=":material/play_arrow:",
                  disabled=queue is not None and not queue.done):
         jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size, store=store,
                              slots=training_slots())
         for job in jobs:
             active_trainings().add(browser_id(), job, purpose="tutorial")
-        st.session_state[_state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
+        st.session_state[state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
         st.rerun()
-    queue = st.session_state.get(_state.TUTORIAL_QUEUE)
+    queue = st.session_state.get(state.TUTORIAL_QUEUE)
     polling = queue is not None and not queue.done
-    st.session_state[_state.TUTORIAL_POLLING] = polling
+    st.session_state[state.TUTORIAL_POLLING] = polling
     st.fragment(tutorial_panel, run_every=POLL_SECONDS if polling else None)()
 
 with st.expander("Upload a model (.keras)", icon=":material/upload:"):

@@ -17,11 +17,12 @@ from aelib.sweeps.plan import (
     values_from_text,
     values_to_text,
 )
-from pages import _state
-from pages._data import dataset_or_stop
-from pages._model import ANALYSIS_PAGE, open_run
-from pages._widgets import spec_widget
-from pages._workspace import WORKSPACE_PARAM, run_store, training_slots
+from lab import state
+from lab.data import dataset_or_stop
+from lab.model import open_run
+from lab.navigation import ANALYSIS_PAGE, RUNS_PAGE
+from lab.widgets import spec_widget
+from lab.workspace import WORKSPACE_PARAM, run_store, training_slots
 
 POLL_SECONDS = 1.0
 SHOWN_IMAGES = 8
@@ -31,30 +32,30 @@ def apply_sweep_link() -> list[str]:
     """Make a sweep link in the URL this page's settings; returns notices on dropped values."""
     query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
     if sweep_links.SWEEP_KEY not in query or query == st.session_state.get(
-            _state.SWEEP_LINK_QUERY):
+            state.SWEEP_LINK_QUERY):
         return []
     plan, notices = sweep_links.from_query(query)
     specs = parameter_specs(plan.architectures)
-    _state.set_setting("sweep_architectures", list(plan.architectures))
-    _state.set_setting("sweep_vary", list(plan.grid))
-    _state.set_setting("sweep_seeds", values_to_text(SEED, plan.seeds))
+    state.set_setting("sweep_architectures", list(plan.architectures))
+    state.set_setting("sweep_vary", list(plan.grid))
+    state.set_setting("sweep_seeds", values_to_text(SEED, plan.seeds))
     for name, values in plan.grid.items():
-        _state.set_setting(f"sweep_values_{name}", values_to_text(specs[name][0], values))
+        state.set_setting(f"sweep_values_{name}", values_to_text(specs[name][0], values))
     for name, value in plan.settings.items():
-        _state.set_setting(f"sweep_{name}", ", ".join(map(str, value))
+        state.set_setting(f"sweep_{name}", ", ".join(map(str, value))
                            if specs[name][0].kind == "int_list" else value)
-    st.session_state[_state.SWEEP_LINK_QUERY] = query
+    st.session_state[state.SWEEP_LINK_QUERY] = query
     return notices
 
 
 def share(plan) -> str:
     """Put the plan in the page's URL; returns the link to copy."""
     query = sweep_links.to_query(plan)
-    if st.session_state.get(_state.SWEEP_LINK_QUERY) != query:
+    if st.session_state.get(state.SWEEP_LINK_QUERY) != query:
         for key in [key for key in st.query_params if key != WORKSPACE_PARAM]:
             del st.query_params[key]
         st.query_params.update(query)
-        st.session_state[_state.SWEEP_LINK_QUERY] = query
+        st.session_state[state.SWEEP_LINK_QUERY] = query
     return f"{(st.context.url or '').split('?')[0]}?{urllib.parse.urlencode(query)}"
 
 
@@ -70,8 +71,8 @@ def live_panel(handle) -> None:
                  if s.history}
     if histories:
         st.plotly_chart(aelib.explore.figures.runs_loss_curves(histories), key="sweep_curves")
-    if handle.done and st.session_state.get(_state.SWEEP_POLLING):
-        st.session_state[_state.SWEEP_POLLING] = False
+    if handle.done and st.session_state.get(state.SWEEP_POLLING):
+        st.session_state[state.SWEEP_POLLING] = False
         st.rerun()  # the whole page: buttons and results see that the sweep ended
 
 
@@ -87,7 +88,7 @@ def results_panel(record) -> None:
     st.plotly_chart(sweep_figures.metric_against_parameter(rows, plan, metric),
                     key="sweep_metric_figure")
     images = data.x_test[:SHOWN_IMAGES]
-    made = st.session_state.setdefault(_state.SWEEP_RECONSTRUCTIONS, {}).setdefault(data.name,
+    made = st.session_state.setdefault(state.SWEEP_RECONSTRUCTIONS, {}).setdefault(data.name,
                                                                                   {})
     shown = sweeps.reconstructions(store, plan, records, images, known=made)
     made.update(shown)
@@ -100,7 +101,7 @@ def results_panel(record) -> None:
             chosen = by_label[label]
             open_run(store, chosen, f"run {chosen.id} of sweep {record.id}")
             st.switch_page(ANALYSIS_PAGE)
-    st.page_link("pages/runs.py", label="Every run, on Runs", icon=":material/history:")
+    st.page_link(RUNS_PAGE, label="Every run, on Runs", icon=":material/history:")
 
 
 st.title("Sweep")
@@ -109,38 +110,38 @@ for notice in apply_sweep_link():
 data = dataset_or_stop()
 store = run_store()
 
-architectures = _state.remember("sweep_architectures", st.multiselect(
-    "Architectures", aelib.ARCHITECTURES, key=_state.kept("sweep_architectures", ["dense"]),
+architectures = state.remember("sweep_architectures", st.multiselect(
+    "Architectures", aelib.ARCHITECTURES, key=state.kept("sweep_architectures", ["dense"]),
     format_func=lambda name: aelib.REGISTRY[name].title))
 if not architectures:
     st.info("Choose at least one architecture.")
     st.stop()
 specs = parameter_specs(architectures)
-vary = _state.remember("sweep_vary", st.multiselect(
+vary = state.remember("sweep_vary", st.multiselect(
     "Vary (one or two parameters)", list(specs), max_selections=2,
-    key=_state.kept("sweep_vary", ["encoding_dim"] if "encoding_dim" in specs else ["epochs"])))
+    key=state.kept("sweep_vary", ["encoding_dim"] if "encoding_dim" in specs else ["epochs"])))
 grid_column, settings_column = st.columns(2)
 try:
     with grid_column:
-        grid = {name: values_from_text(specs[name], _state.remember(
-            f"sweep_values_{name}", st.text_input(f"{name} values", key=_state.kept(
+        grid = {name: values_from_text(specs[name], state.remember(
+            f"sweep_values_{name}", st.text_input(f"{name} values", key=state.kept(
                 f"sweep_values_{name}", values_to_text(
                 specs[name][0], [specs[name][0].default])),
             help=f"{specs[name][0].help} Separate values with commas (with semicolons between "
                  f"lists). Allowed: {specs[name][0].allowed()}."))) for name in vary}
-        seeds = values_from_text([SEED], _state.remember("sweep_seeds", st.text_input(
-            "seeds", key=_state.kept("sweep_seeds", "0,1"), help="Every point runs once per seed: "
+        seeds = values_from_text([SEED], state.remember("sweep_seeds", st.text_input(
+            "seeds", key=state.kept("sweep_seeds", "0,1"), help="Every point runs once per seed: "
             "the spread shows as error bars.")))
     with settings_column:
         settings = {name: spec_widget(specs[name][0], f"sweep_{name}") for name in specs
                     if name not in vary and name not in ("learning_rate", "train_size")}
         available = len(data.x_train)
         if "train_size" not in vary and available > 100:
-            if _state.setting("sweep_train_size", 0) > available:  # from a larger dataset
-                _state.set_setting("sweep_train_size", available)
-            settings["train_size"] = _state.remember("sweep_train_size", st.slider(
+            if state.setting("sweep_train_size", 0) > available:  # from a larger dataset
+                state.set_setting("sweep_train_size", available)
+            settings["train_size"] = state.remember("sweep_train_size", st.slider(
                 "training images", 100, available,
-                key=_state.kept("sweep_train_size", min(2000, available))))
+                key=state.kept("sweep_train_size", min(2000, available))))
         st.caption("The learning rate is each optimizer's default unless varied; other "
                    "hyperparameters keep their defaults.")
     plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)
@@ -162,18 +163,18 @@ if data.name in aelib.DATASETS:  # an upload stays in its session: no link
     with st.expander("Share this sweep", icon=":material/link:"):
         st.code(share(plan), language=None, wrap_lines=True)
 
-handle = st.session_state.get(_state.SWEEP)
+handle = st.session_state.get(state.SWEEP)
 running = handle is not None and not handle.done
 start, stop, _ = st.columns([1, 1, 6])
 if start.button("Start the sweep", type="primary", disabled=running,
                 icon=":material/play_arrow:"):
-    st.session_state[_state.SWEEP] = aelib.sweep(data, plan.architectures, plan.grid, plan.seeds,
+    st.session_state[state.SWEEP] = aelib.sweep(data, plan.architectures, plan.grid, plan.seeds,
                                             plan.settings, store=store, engine=engine)
     st.rerun()
 if stop.button("Stop", disabled=not running, icon=":material/stop:"):
     handle.stop()
 
-st.session_state[_state.SWEEP_POLLING] = running
+st.session_state[state.SWEEP_POLLING] = running
 if handle is not None:
     st.fragment(live_panel, run_every=POLL_SECONDS if running else None)(handle)
 stored = {sweeps.sweep_label(record): record for record in store.sweeps()}

@@ -6,14 +6,14 @@ import pandas as pd
 import streamlit as st
 
 import aelib
-from pages import _state
-from pages._data import UPLOAD, dataset_name, dataset_or_stop
-from pages._links import apply_link, share_link
+from lab import state
+from lab.data import UPLOAD, dataset_name, dataset_or_stop
+from lab.links import apply_link, share_link
 from aelib.training.progress import epochs_text
-from pages._model import (continue_training, current_model, final_metrics, say_pca_verdict,
+from lab.model import (continue_training, current_model, final_metrics, say_pca_verdict,
                           start_training)
-from pages._presets import follow_preset, use_preset
-from pages._widgets import model_summary, spec_widget
+from lab.presets import follow_preset, use_preset
+from lab.widgets import model_summary, spec_widget
 
 SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
 POLL_SECONDS = 0.5
@@ -26,8 +26,8 @@ data = dataset_or_stop()
 job = current_model()
 running = isinstance(job, aelib.TrainingJob) and job.active
 pick, start, more, stop = st.columns([3, 1, 2, 1], vertical_alignment="bottom")
-name = _state.remember("arch", pick.selectbox(
-    "Architecture", aelib.ARCHITECTURES, key=_state.kept("arch", aelib.ARCHITECTURES[0]),
+name = state.remember("arch", pick.selectbox(
+    "Architecture", aelib.ARCHITECTURES, key=state.kept("arch", aelib.ARCHITECTURES[0]),
     format_func=lambda n: aelib.REGISTRY[n].title))
 train_clicked = start.button("Train", type="primary", disabled=running,
                              icon=":material/play_arrow:", width="stretch")
@@ -62,9 +62,9 @@ with training_column:
     # Each dataset keeps its own size: a size chosen for a small upload must not follow the
     # learner back to a larger dataset.
     size_setting = f"train_size_{dataset_name()}"
-    train_size = available if fewest == available else _state.remember(size_setting, st.slider(
+    train_size = available if fewest == available else state.remember(size_setting, st.slider(
         "training images", min_value=fewest, max_value=available,
-        key=_state.kept(size_setting, available),
+        key=state.kept(size_setting, available),
         help="Fewer images train faster; the test images stay the same."))
     settings["seed"] = spec_widget(SPECS["seed"], "seed")
 
@@ -85,7 +85,7 @@ more_clicked = more.button(f"Continue training (+{epochs_text(settings['epochs']
 
 if stop_clicked and running:
     job.stop()
-if train_clicked or st.session_state.pop(_state.AUTOSTART, False):
+if train_clicked or st.session_state.pop(state.AUTOSTART, False):
     ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
     start_training(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
     st.rerun()
@@ -145,12 +145,12 @@ def live_panel() -> None:
         previews.plotly_chart(aelib.explore.figures.reconstruction_grid(
             model.preview_images, snapshot.preview,
             title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
-    if not model.active and st.session_state.get(_state.POLLING):
-        st.session_state[_state.POLLING] = False
+    if not model.active and st.session_state.get(state.POLLING):
+        st.session_state[state.POLLING] = False
         st.rerun()  # the whole page, so the buttons show that training ended
 
 
-st.session_state[_state.POLLING] = running
+st.session_state[state.POLLING] = running
 st.fragment(live_panel, run_every=POLL_SECONDS if running else None)()
 
 with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape "

@@ -4,17 +4,14 @@ import numpy as np
 import pytest
 
 import aelib
-
+from lab.navigation import (ANALYSIS_PAGES, ANOMALIES_PAGE, CODES_PAGE, DENOISING_PAGE,
+                            GENERATE_PAGE, RECONSTRUCTIONS_PAGE, TRAIN_PAGE)
 from tests.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
 
-ANALYSIS_PAGES = ["pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
-                  "pages/generate.py"]
-
-
 def train_one_epoch(architecture="dense"):
-    at = open_app("pages/train.py", cfg_arch=architecture, cfg_epochs=1, cfg_train_size_bundled=300)
+    at = open_app(TRAIN_PAGE, cfg_arch=architecture, cfg_epochs=1, cfg_train_size_bundled=300)
     button(at, "Train").click().run()
     assert not at.exception, at.exception
     snapshot = at.session_state["model"].wait(TIMEOUT)
@@ -46,7 +43,7 @@ def test_every_architecture_card_tells_what_the_tutorial_got_wrong():
 
 
 def test_the_train_page_offers_the_vae_the_tutorials_loss_weighting():
-    at = open_app("pages/train.py", cfg_arch="vae")
+    at = open_app(TRAIN_PAGE, cfg_arch="vae")
     weighting = at.selectbox(key="_widget_cfg_vae_loss_weighting")
     assert weighting.value == "corrected" and weighting.options == ["corrected", "tutorial"]
     story = next(e for e in at.expander if "classic tutorial" in e.label)
@@ -60,7 +57,7 @@ def test_home_switching_to_digits_says_so():
 
 
 def test_train_page_shows_widgets_from_the_specs_and_the_layer_table():
-    at = open_app("pages/train.py", cfg_arch="deep")
+    at = open_app(TRAIN_PAGE, cfg_arch="deep")
     assert at.text_input(key="_widget_cfg_deep_hidden_units").value == "128, 64, 32"
     assert any("222,384 parameters" in e.label for e in at.expander)
     assert len(at.dataframe[0].value) == 6  # three dense layers each way
@@ -68,7 +65,7 @@ def test_train_page_shows_widgets_from_the_specs_and_the_layer_table():
 
 
 def test_train_page_explains_bad_hyperparameters():
-    at = open_app("pages/train.py", cfg_arch="deep", cfg_deep_hidden_units="128, x")
+    at = open_app(TRAIN_PAGE, cfg_arch="deep", cfg_deep_hidden_units="128, x")
     assert "hidden_units='128, x' is not allowed" in at.error[0].value
 
 
@@ -94,8 +91,8 @@ def trained_app():
 
 
 @pytest.mark.parametrize("page, charts", [
-    ("pages/reconstructions.py", 3), ("pages/codes.py", 4), ("pages/denoising.py", 1),
-    ("pages/generate.py", 1),
+    (RECONSTRUCTIONS_PAGE, 3), (CODES_PAGE, 4), (DENOISING_PAGE, 1),
+    (GENERATE_PAGE, 1),
 ])
 def test_analysis_pages_render_their_charts(trained_app, page, charts):
     trained_app.switch_page(page).run()
@@ -107,13 +104,13 @@ def test_analysis_pages_render_their_charts(trained_app, page, charts):
 def test_the_codes_page_shows_the_t_sne_map_made_in_the_background(trained_app):
     job = trained_app.session_state["model"]
     made = job.analysis.result(TIMEOUT)  # started when training ended, before any page asked
-    trained_app.switch_page("pages/codes.py").run()
+    trained_app.switch_page(CODES_PAGE).run()
     assert trained_app.session_state["results"]["tsne"] is made["tsne"]
     assert (trained_app.session_state["results"]["test_codes"] == made["test_codes"]).all()
 
 
 def test_codes_page_reports_sparsity_trustworthiness_and_knn(trained_app):
-    trained_app.switch_page("pages/codes.py").run()
+    trained_app.switch_page(CODES_PAGE).run()
     metrics = {m.label: m.value for m in trained_app.metric}
     assert float(metrics["Mean activation"]) > 0
     assert 0.5 < float(metrics["Trustworthiness of the map"]) <= 1.0
@@ -124,7 +121,7 @@ def test_codes_page_reports_sparsity_trustworthiness_and_knn(trained_app):
 
 def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     at = train_one_epoch("vae")
-    at.switch_page("pages/generate.py").run()
+    at.switch_page(GENERATE_PAGE).run()
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")  # loss terms, plane, manifold, decoded point, interpolation
     assert len(charts) == 5
@@ -137,7 +134,7 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
 
 def test_the_codes_page_shows_a_vaes_latent_dimensions_against_the_prior():
     at = train_one_epoch("vae")
-    at.switch_page("pages/codes.py").run()
+    at.switch_page(CODES_PAGE).run()
     assert not at.exception, at.exception
     assert not any(m.label in ("Mean activation", "Inactive units") for m in at.metric)
     assert at.subheader[0].value == "The latent dimensions against N(0, 1)"
@@ -160,7 +157,7 @@ LINK = {"arch": "sparse", "data": "bundled", "train_size": "300", "encoding_dim"
 def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
     curves = []
     for _ in range(2):  # two people open the same link
-        at = open_app("pages/train.py", query=LINK)
+        at = open_app(TRAIN_PAGE, query=LINK)
         assert at.selectbox[0].value == "sparse"
         assert not [box for box in at.warning if "link" in box.value]  # (300 images: advice)
         numbers = {widget.label: widget.value for widget in at.number_input}
@@ -179,7 +176,7 @@ def test_an_experiment_link_restores_the_setup_and_trains_the_same_curve():
 
 
 def test_a_tampered_link_falls_back_to_defaults_with_a_notice():
-    at = open_app("pages/train.py", query={**LINK, "encoding_dim": "99999", "arch": "sparse"})
+    at = open_app(TRAIN_PAGE, query={**LINK, "encoding_dim": "99999", "arch": "sparse"})
     assert "encoding_dim=99999 is not allowed" in at.warning[0].value
     assert at.number_input[0].value == 32 and at.number_input[1].value == 0.001
     assert at.query_params["encoding_dim"] == "32"  # the page's URL now holds the fixed setup
@@ -209,15 +206,15 @@ def test_one_click_start_on_home_trains_a_dense_model():
 
 
 def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypatch):
-    from pages._workspace import training_slots
+    from lab.workspace import training_slots
 
     monkeypatch.setenv("AELIB_MAX_TRAININGS", "1")
     training_slots.clear()
     try:
-        alice = open_app("pages/train.py", cfg_epochs=500, cfg_train_size_bundled=300,
+        alice = open_app(TRAIN_PAGE, cfg_epochs=500, cfg_train_size_bundled=300,
                          cfg_batch_size=16)
         button(alice, "Train").click().run()
-        bob = open_app("pages/train.py", cfg_epochs=1, cfg_train_size_bundled=300)
+        bob = open_app(TRAIN_PAGE, cfg_epochs=1, cfg_train_size_bundled=300)
         button(bob, "Train").click().run()
         assert "(place 1)" in bob.info[0].value
         assert bob.session_state["model"].snapshot().status == "queued"
@@ -232,7 +229,7 @@ def test_with_a_limit_of_one_a_second_session_waits_and_can_train_after(monkeypa
 
 
 def test_anomalies_page_trains_on_normal_digits_and_shows_the_roc():
-    at = open_app("pages/anomalies.py", anomaly_epochs=2)
+    at = open_app(ANOMALIES_PAGE, anomaly_epochs=2)
     assert at.multiselect(key="anomaly_classes").value == [0]
     button(at, "Train on the normal classes").click().run()
     job = at.session_state["anomaly_job"]

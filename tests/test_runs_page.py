@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.navigation import CODES_PAGE, RUNS_PAGE, TRAIN_PAGE
 from tests.apptest import TIMEOUT, button, configure, open_app
 
 pytestmark = pytest.mark.app
@@ -16,7 +17,7 @@ def own_runs_dir(tmp_path, monkeypatch):
 
 def train(at, architecture, epochs):
     configure(at, cfg_arch=architecture, cfg_epochs=epochs)
-    at.switch_page("pages/train.py").run()
+    at.switch_page(TRAIN_PAGE).run()
     button(at, "Train").click().run()
     assert not at.exception, at.exception
     snapshot = at.session_state["model"].wait(TIMEOUT)
@@ -25,17 +26,17 @@ def train(at, architecture, epochs):
 
 
 def test_empty_runs_page_says_how_to_get_runs():
-    at = open_app("pages/runs.py")
+    at = open_app(RUNS_PAGE)
     assert "No runs yet" in at.info[0].value
 
 
 def test_two_runs_compared_and_still_there_after_a_reload():
     at = open_app(cfg_train_size_bundled=200)
     first, second = train(at, "dense", 1), train(at, "deep", 2)
-    at.switch_page("pages/train.py").run()
+    at.switch_page(TRAIN_PAGE).run()
     assert f"Saved as run {second}" in at.success[0].value
 
-    reloaded = open_app("pages/runs.py")  # a new session: a reload of the page
+    reloaded = open_app(RUNS_PAGE)  # a new session: a reload of the page
     table = reloaded.dataframe[0].value
     assert sorted(table["run"]) == sorted([first, second])
     assert set(table["architecture"]) == {"dense", "deep"}
@@ -50,7 +51,7 @@ def test_two_runs_compared_and_still_there_after_a_reload():
 def test_a_stored_run_opens_in_the_analysis_pages():
     at = open_app(cfg_train_size_bundled=200)
     run_id = train(at, "dense", 1)
-    fresh = open_app("pages/runs.py")
+    fresh = open_app(RUNS_PAGE)
     button(fresh, "Open in the analysis pages").click().run()
     assert not fresh.exception, fresh.exception
     assert fresh.title[0].value == "Reconstructions"  # it takes the learner there
@@ -58,7 +59,7 @@ def test_a_stored_run_opens_in_the_analysis_pages():
     model = fresh.session_state["model"]
     assert model.run_id == run_id and model.describe() == (
         f"run {run_id} from the Runs page: trained 1 epoch")
-    fresh.switch_page("pages/train.py").run()
+    fresh.switch_page(TRAIN_PAGE).run()
     assert f"run {run_id} from the Runs page: trained 1 epoch" in fresh.info[0].value
 
 
@@ -66,14 +67,14 @@ def test_deleting_a_run_removes_it():
     at = open_app(cfg_train_size_bundled=200)
     train(at, "dense", 1)
     keep = train(at, "dense", 1)
-    at.switch_page("pages/runs.py").run()
+    at.switch_page(RUNS_PAGE).run()
     at.selectbox(key="runs_one").set_value(f"run {keep - 1} · dense · bundled").run()
     button(at, "Delete").click().run()
     assert list(at.dataframe[0].value["run"]) == [keep]
 
 
 def test_reproduce_the_tutorial_queues_four_runs_and_fills_the_table():
-    at = open_app("pages/runs.py", cfg_tutorial_epochs=1, cfg_tutorial_train_size_bundled=200)
+    at = open_app(RUNS_PAGE, cfg_tutorial_epochs=1, cfg_tutorial_train_size_bundled=200)
     button(at, "Reproduce the tutorial").click().run()
     queue = at.session_state["tutorial_queue"]
     snapshots = queue.wait(4 * TIMEOUT)
@@ -95,14 +96,14 @@ def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
     key = alice.session_state["workspace"]
     assert alice.query_params["workspace"] == key  # in the URL
 
-    bob = open_app("pages/runs.py")  # another visitor, without Alice's link
+    bob = open_app(RUNS_PAGE)  # another visitor, without Alice's link
     assert bob.session_state["workspace"] != key
     assert "No runs yet" in bob.info[0].value
 
     again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)  # Alice reloads her link
     again.query_params["workspace"] = key
     again.run()
-    again.switch_page("pages/runs.py").run()
+    again.switch_page(RUNS_PAGE).run()
     assert list(again.dataframe[0].value["run"]) == [alice_run]
 
 
@@ -110,7 +111,7 @@ def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused(tmp_p
     at = open_app(cfg_train_size_bundled=200)
     run_id = train(at, "dense", 1)
     trained = at.session_state["model"].ae
-    page = open_app("pages/runs.py")
+    page = open_app(RUNS_PAGE)
     model_bytes = (tmp_path / "models" / f"run-{run_id}.keras").read_bytes()  # the download
 
     page.file_uploader(key="model_upload").set_value(("notes.h5", b"not a model", "")).run()
@@ -128,5 +129,5 @@ def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused(tmp_p
     images = np.random.default_rng(0).random((4, 28, 28), dtype=np.float32)
     np.testing.assert_allclose(uploaded.reconstruct(images), trained.reconstruct(images),
                                atol=1e-6)
-    page.switch_page("pages/codes.py").run()
+    page.switch_page(CODES_PAGE).run()
     assert not page.exception and len(page.get("plotly_chart")) >= 4

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from lab.navigation import SWEEP_PAGE
 from tests.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
@@ -21,7 +22,7 @@ def own_runs_dir(tmp_path, monkeypatch):
 
 
 def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
-    at = open_app("pages/sweep.py", **TWO_VALUES)
+    at = open_app(SWEEP_PAGE, **TWO_VALUES)
     assert at.metric[0].value == "2" and at.metric[1].label == "Estimated time"
     assert not any("Ray" in caption.value for caption in at.caption)  # no Ray configured
     button(at, "Start the sweep").click().run()
@@ -48,10 +49,10 @@ def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
 
 
 def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
-    at = open_app("pages/sweep.py", query={"sweep": "dense,sparse", "encoding_dim": "8,16,oops",
+    at = open_app(SWEEP_PAGE, query={"sweep": "dense,sparse", "encoding_dim": "8,16,oops",
                                            "seeds": "0,1,2", "epochs": "2"})
     assert "oops" in at.warning[0].value
-    at = open_app("pages/sweep.py", query={"sweep": "dense,sparse", "encoding_dim": "8,16",
+    at = open_app(SWEEP_PAGE, query={"sweep": "dense,sparse", "encoding_dim": "8,16",
                                            "seeds": "0,1,2", "epochs": "2"})
     assert not at.warning
     assert at.metric[0].value == str(2 * 2 * 3)

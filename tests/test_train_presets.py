@@ -5,6 +5,7 @@ training."""
 import pytest
 
 import aelib
+from lab.navigation import RECONSTRUCTIONS_PAGE, TRAIN_PAGE
 from tests.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
@@ -32,7 +33,7 @@ def pick(at, architecture):
 
 
 def test_settings_follow_the_architectures_preset_until_the_learner_changes_them():
-    at = open_app("pages/train.py")
+    at = open_app(TRAIN_PAGE)
     assert training_settings(at) == preset("dense")
     pick(at, "lstm")
     assert training_settings(at) == preset("lstm")
@@ -53,7 +54,7 @@ def test_settings_follow_the_architectures_preset_until_the_learner_changes_them
 
 
 def test_a_tiny_training_set_with_a_big_batch_is_warned_about_before_training():
-    at = open_app("pages/train.py", cfg_train_size_bundled=240, cfg_batch_size=256)
+    at = open_app(TRAIN_PAGE, cfg_train_size_bundled=240, cfg_batch_size=256)
     warnings = " ".join(warning.value for warning in at.warning)
     assert "is not smaller than the training set (240 images)" in warnings
     assert "An epoch is only 1 step" in warnings
@@ -62,7 +63,7 @@ def test_a_tiny_training_set_with_a_big_batch_is_warned_about_before_training():
 
 
 def test_after_a_run_the_page_says_whether_it_beats_pca_and_can_continue_training_it():
-    at = open_app("pages/train.py", cfg_epochs=1, cfg_train_size_bundled=300)
+    at = open_app(TRAIN_PAGE, cfg_epochs=1, cfg_train_size_bundled=300)
     assert button(at, "Continue training (+1 epoch)").disabled  # nothing trained yet
     button(at, "Train").click().run()
     first = at.session_state["model"].wait(TIMEOUT)
@@ -73,10 +74,10 @@ def test_after_a_run_the_page_says_whether_it_beats_pca_and_can_continue_trainin
     beats = first.metrics["test_loss"] < first.metrics["pca_loss"]
     assert verdicts and ("This model beats PCA" if beats else "does not beat PCA yet") \
         in verdicts[0]
-    at.switch_page("pages/reconstructions.py").run()
+    at.switch_page(RECONSTRUCTIONS_PAGE).run()
     assert any("PCA with 32 components" in box.value for box in (*at.warning, *at.success))
 
-    at.switch_page("pages/train.py").run()
+    at.switch_page(TRAIN_PAGE).run()
     button(at, "Continue training (+1 epoch)").click().run()
     assert not at.exception, at.exception
     more = at.session_state["model"]

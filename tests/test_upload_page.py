@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from lab.navigation import ANALYSIS_PAGES, TRAIN_PAGE
 from tests.apptest import button, configure, open_app
 from tests.test_uploads import BAD_FILES, DIGITS, LABELS, npz
 
@@ -25,12 +26,11 @@ def test_an_upload_is_previewed_then_used_by_every_page():
     assert at.radio[0].value == "upload"
     assert "In use: your upload 'mine.npz'" in at.success[0].value
     configure(at, cfg_epochs=1)
-    at.switch_page("pages/train.py").run()
+    at.switch_page(TRAIN_PAGE).run()
     button(at, "Train").click().run()
     job = at.session_state["model"]
     assert job.wait(120).status == "finished" and job.data.name == "upload:mine.npz"
-    for page in ("pages/reconstructions.py", "pages/codes.py", "pages/denoising.py",
-                 "pages/generate.py"):
+    for page in ANALYSIS_PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert at.get("plotly_chart")
@@ -51,5 +51,5 @@ def test_each_bad_file_gets_a_clear_error_and_the_lab_keeps_working(name, data, 
     assert at.error and name in at.error[0].value
     assert re.search(message, at.error[0].value)
     assert "Use this dataset" not in [b.label for b in at.button]
-    at.switch_page("pages/train.py").run()  # still works, on the bundled sample
+    at.switch_page(TRAIN_PAGE).run()  # still works, on the bundled sample
     assert not at.exception and not at.error

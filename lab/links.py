@@ -7,8 +7,8 @@ import urllib.parse
 import streamlit as st
 
 import aelib
-from pages import _state
-from pages._workspace import WORKSPACE_PARAM
+from lab import state
+from lab.workspace import WORKSPACE_PARAM
 
 
 def setting_values(setup: aelib.runs.links.Setup) -> dict[str, object]:
@@ -28,12 +28,12 @@ def apply_link() -> list[str]:
     """If the page was opened from an experiment link (or its URL was edited by hand), make
     that setup this session's settings. Returns notices on values that fell back to defaults."""
     query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
-    if not query or query == st.session_state.get(_state.LINK_QUERY):
+    if not query or query == st.session_state.get(state.LINK_QUERY):
         return []
     setup, notices = aelib.runs.links.from_query(query)
     for name, value in setting_values(setup).items():
-        _state.set_setting(name, value)
-    st.session_state[_state.LINK_QUERY] = query
+        state.set_setting(name, value)
+    st.session_state[state.LINK_QUERY] = query
     return notices
 
 
@@ -45,6 +45,6 @@ def share_link(setup: aelib.runs.links.Setup) -> str:
             del st.query_params[key]
     if {key: st.query_params.get(key) for key in query} != query:
         st.query_params.update(query)
-    st.session_state[_state.LINK_QUERY] = query
+    st.session_state[state.LINK_QUERY] = query
     base = (st.context.url or "").split("?")[0]
     return f"{base}?{urllib.parse.urlencode(query)}"

@@ -7,7 +7,7 @@ import streamlit as st
 
 import aelib
 from aelib.data.datasets import DEFAULT_DATASET
-from pages import _state
+from lab import state
 
 UPLOAD = "upload"  # the dataset choice that means "this session's upload"
 
@@ -23,13 +23,13 @@ def _load_shared_dataset(name: str) -> aelib.Dataset:
 
 def dataset_name() -> str:
     """The dataset this session picked (the bundled MNIST sample until it picks another)."""
-    return _state.setting("dataset", DEFAULT_DATASET)
+    return state.setting("dataset", DEFAULT_DATASET)
 
 
 def dataset_choices() -> dict[str, str]:
     """Datasets this session can pick: the built-in ones, and its own upload if it has one."""
     choices = dict(aelib.DATASETS)
-    upload = st.session_state.get(_state.UPLOADED_DATASET)
+    upload = st.session_state.get(state.UPLOADED_DATASET)
     if upload is not None:
         choices[UPLOAD] = f"Your upload ({upload.source.removeprefix('your upload ')})"
     return choices
@@ -42,7 +42,7 @@ def get_dataset(name: str | None = None) -> aelib.Dataset:
         ValueError: a dataset that cannot be loaded (offline, or an upload from another session).
     """
     name = name or dataset_name()
-    upload = st.session_state.get(_state.UPLOADED_DATASET)
+    upload = st.session_state.get(state.UPLOADED_DATASET)
     if name == UPLOAD or (upload is not None and name == upload.name):
         if upload is None:
             raise ValueError("The uploaded dataset is gone (uploads last one session): "
@@ -71,5 +71,5 @@ def shape_in_words(shape: tuple[int, int, int]) -> str:
 
 def use_upload(data: aelib.Dataset) -> None:
     """Make a checked upload this session's dataset (a callback: it runs before the widgets)."""
-    st.session_state[_state.UPLOADED_DATASET] = data
-    _state.set_setting("dataset", UPLOAD)
+    st.session_state[state.UPLOADED_DATASET] = data
+    state.set_setting("dataset", UPLOAD)

@@ -11,27 +11,26 @@ from typing import Any
 import streamlit as st
 
 import aelib
-from pages import _state
-from pages._data import get_dataset
-from pages._identity import browser_id
-from pages._workspace import active_trainings, run_store, training_slots
+from lab import state
+from lab.data import get_dataset
+from lab.identity import browser_id
+from lab.navigation import TRAIN_PAGE
+from lab.workspace import active_trainings, run_store, training_slots
 
-TRAIN_PAGE = "pages/train.py"
-ANALYSIS_PAGE = "pages/reconstructions.py"  # where an opened model is first shown
 PREVIEW_IMAGES = 10  # test images reconstructed after every epoch
 
 
 def current_model():
     """The model in hand (an `aelib.TrainingJob` or an `aelib.OpenedModel`), or None."""
-    return st.session_state.get(_state.MODEL)
+    return st.session_state.get(state.MODEL)
 
 
 def _replace_model(model) -> None:
     old = current_model()
     if isinstance(old, aelib.TrainingJob):
         old.stop()
-    st.session_state[_state.RESULTS] = {}
-    st.session_state[_state.MODEL] = model
+    st.session_state[state.RESULTS] = {}
+    st.session_state[state.MODEL] = model
 
 
 def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict,
@@ -108,8 +107,8 @@ def find_running_training() -> None:
         return
     running = active_trainings().of(browser_id(), purpose="model")
     if running:
-        st.session_state[_state.MODEL] = running[-1]
-        st.session_state[_state.RESULTS] = {}
+        st.session_state[state.MODEL] = running[-1]
+        st.session_state[state.RESULTS] = {}
         st.toast("Your training is still running: it is back on the Train page.",
                  icon=":material/model_training:")
 
@@ -150,7 +149,7 @@ def require_model():
 def memo(name: str, compute: Callable[[], Any]) -> Any:
     """`compute()` once per model in hand (e.g. its t-SNE map), then reused until the model
     changes."""
-    results = st.session_state.setdefault(_state.RESULTS, {})
+    results = st.session_state.setdefault(state.RESULTS, {})
     if name not in results:
         results[name] = compute()
     return results[name]

@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 import aelib
-from pages import _state
-from pages._data import shape_in_words
-from pages._model import test_codes
+from lab import state
+from lab.data import shape_in_words
+from lab.model import test_codes
 
 CANVAS_PIXELS = 280
 
 
 def _clear(key: str) -> None:
-    clears = st.session_state.setdefault(_state.CANVAS_CLEARS, {})
+    clears = st.session_state.setdefault(state.CANVAS_CLEARS, {})
     clears[key] = clears.get(key, 0) + 1
 
 
@@ -32,7 +32,7 @@ def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
                 f"nothing to draw for it; train one on MNIST-like data to try it.",
                 icon=":material/draw:")
         return
-    clears = st.session_state.setdefault(_state.CANVAS_CLEARS, {})
+    clears = st.session_state.setdefault(state.CANVAS_CLEARS, {})
     canvas_column, result_column = st.columns([1, 2])
     with canvas_column:
         # A new key is a new, empty canvas: that is how the button clears it.

@@ -14,7 +14,7 @@ import secrets
 
 import streamlit as st
 
-from pages import _state
+from lab import state
 
 BROWSER_COOKIE = "aelab_browser"
 _ID_PATTERN = re.compile(r"[0-9a-f]{32}")
@@ -51,17 +51,17 @@ def identify_browser() -> str:
     """Find out this browser's id, writing a new one to its cookie if it has none; call it once
     per script run, before anything asks for `browser_id()` (app.py does)."""
     sent = _sent_cookie()
-    if _state.BROWSER_ID not in st.session_state:
-        st.session_state[_state.BROWSER_ID] = sent or secrets.token_hex(16)
-    if sent != st.session_state[_state.BROWSER_ID]:
-        held = _cookie_writer(data=st.session_state[_state.BROWSER_ID], key=_state.BROWSER_COOKIE,
+    if state.BROWSER_ID not in st.session_state:
+        st.session_state[state.BROWSER_ID] = sent or secrets.token_hex(16)
+    if sent != st.session_state[state.BROWSER_ID]:
+        held = _cookie_writer(data=st.session_state[state.BROWSER_ID], key=state.BROWSER_COOKIE,
                               height=0, on_held_change=lambda: None).get("held")
         if held and _ID_PATTERN.fullmatch(held):
-            st.session_state[_state.BROWSER_ID] = held
-    return st.session_state[_state.BROWSER_ID]
+            st.session_state[state.BROWSER_ID] = held
+    return st.session_state[state.BROWSER_ID]
 
 
 def browser_id() -> str:
     """This browser's id: 32 hex characters, the same for every tab, reload and bookmark of one
     browser profile, another for every other browser (person)."""
-    return st.session_state.get(_state.BROWSER_ID) or identify_browser()
+    return st.session_state.get(state.BROWSER_ID) or identify_browser()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import aelib
-from pages._data import dataset_choices, dataset_name
-from pages._model import current_model
+from lab.data import dataset_choices, dataset_name
+from lab.model import current_model
 
 REFRESH_SECONDS = 1.0  # while a training runs
 

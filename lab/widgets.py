@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 import aelib
-from pages import _state
+from lab import state
 
 
 def spec_widget(spec: aelib.ParamSpec, name: str, label: str | None = None) -> Any:
@@ -16,20 +16,20 @@ def spec_widget(spec: aelib.ParamSpec, name: str, label: str | None = None) -> A
     explains mistakes."""
     label = label or spec.name.replace("_", " ")
     default = ", ".join(map(str, spec.default)) if spec.kind == "int_list" else spec.default
-    key, helptext = _state.kept(name, default), f"{spec.help} Allowed: {spec.allowed()}."
+    key, helptext = state.kept(name, default), f"{spec.help} Allowed: {spec.allowed()}."
     if spec.kind == "choice":
-        return _state.remember(name, st.selectbox(label, spec.choices, key=key, help=helptext))
+        return state.remember(name, st.selectbox(label, spec.choices, key=key, help=helptext))
     if spec.kind == "int_list":
-        text = _state.remember(name, st.text_input(label, key=key, help=helptext))
+        text = state.remember(name, st.text_input(label, key=key, help=helptext))
         try:
             return tuple(int(part) for part in text.split(",") if part.strip())
         except ValueError:
             return text  # invalid: the spec's validation words the error
     if spec.kind == "int":
-        return _state.remember(name, st.number_input(
+        return state.remember(name, st.number_input(
             label, min_value=int(spec.low), max_value=int(spec.high), step=1, key=key,
             help=helptext))
-    return _state.remember(name, st.number_input(
+    return state.remember(name, st.number_input(
         label, min_value=float(spec.low), max_value=float(spec.high),
         step=(spec.default or 1.0) / 10, format="%.1e" if spec.log_scale else "%.2f", key=key,
         help=helptext))

@@ -22,17 +22,17 @@ RESULTS = "results"
 DATASET_ERROR = "dataset_error"
 # The person's own `aelib.Dataset`, from Home's uploader: this session only.
 UPLOADED_DATASET = "uploaded_dataset"
-# This browser's id (see `_identity`), and the key of the component that writes its cookie.
+# This browser's id (see `lab.identity`), and the key of the component that writes its cookie.
 BROWSER_ID = "browser_id"
 BROWSER_COOKIE = "browser_cookie"
-# Whose runs this session sees (a private key in shared deployments, see `_workspace`).
+# Whose runs this session sees (a private key in shared deployments, see `lab.workspace`).
 WORKSPACE = "workspace"
 # The experiment link's query parameters this session last read or wrote.
 LINK_QUERY = "link_query"
 # Set by Home's one-click start: the Train page starts training when it opens.
 AUTOSTART = "autostart"
 # {setting name: value} the Train page's training presets gave and the learner has not
-# changed since: those settings follow the architecture picked (see `_presets`).
+# changed since: those settings follow the architecture picked (see `lab.presets`).
 PRESET_GIVEN = "preset_given"
 # The Train page's live panel is polling a running training.
 POLLING = "polling"

@@ -10,7 +10,7 @@ import streamlit as st
 
 import aelib
 from aelib.runs.store import DEFAULT_WORKSPACE
-from pages import _state
+from lab import state
 
 PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"  # "1": each visitor gets a private workspace
 MAX_TRAININGS = "AELIB_MAX_TRAININGS"  # trainings at once in the process
@@ -28,10 +28,10 @@ def workspace() -> str:
     """
     if os.environ.get(PRIVATE_WORKSPACES, "") not in ("1", "true", "yes"):
         return DEFAULT_WORKSPACE
-    key = st.session_state.get(_state.WORKSPACE) or st.query_params.get(WORKSPACE_PARAM, "")
+    key = st.session_state.get(state.WORKSPACE) or st.query_params.get(WORKSPACE_PARAM, "")
     if not WORKSPACE_KEY.match(key):
         key = secrets.token_urlsafe(18)
-    st.session_state[_state.WORKSPACE] = key
+    st.session_state[state.WORKSPACE] = key
     if st.query_params.get(WORKSPACE_PARAM) != key:  # page changes drop query parameters
         st.query_params[WORKSPACE_PARAM] = key
     return key

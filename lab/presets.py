@@ -13,7 +13,7 @@ import streamlit as st
 
 import aelib
 from aelib.architectures import TrainingPreset
-from pages import _state
+from lab import state
 
 
 def preset_values(preset: TrainingPreset) -> dict[str, object]:
@@ -26,21 +26,21 @@ def preset_values(preset: TrainingPreset) -> dict[str, object]:
 def follow_preset(preset: TrainingPreset) -> None:
     """Give every setting the learner has not chosen themselves `preset`'s value. Call it
     before the settings' widgets are drawn."""
-    given = st.session_state.setdefault(_state.PRESET_GIVEN, {})
+    given = st.session_state.setdefault(state.PRESET_GIVEN, {})
     for name, value in preset_values(preset).items():
-        current = _state.setting(name)
+        current = state.setting(name)
         if current is None or (name in given and current == given[name]):
             if current != value:
-                _state.set_setting(name, value)
+                state.set_setting(name, value)
             given[name] = value
 
 
 def use_preset(preset: TrainingPreset, own: bool) -> None:
     """Set `preset`'s values (a button's callback): as the learner's own choice (`own`, they
     stay when the architecture changes), or as values that follow the architecture."""
-    given = st.session_state.setdefault(_state.PRESET_GIVEN, {})
+    given = st.session_state.setdefault(state.PRESET_GIVEN, {})
     for name, value in preset_values(preset).items():
-        _state.set_setting(name, value)
+        state.set_setting(name, value)
         if own:
             given.pop(name, None)
         else:
