@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
+from tests.support.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
                            pick_architecture, running_app, set_number, wait_trained)
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser import launch_chromium, running_app  # noqa: E402
+from tests.support.browser import launch_chromium, running_app  # noqa: E402
 
 INTRO = "An autoencoder is a network trained to give back its input"
 CONV_CARD = "4,385 parameters"  # the conv card on the bundled MNIST sample

@@ -200,7 +200,7 @@ def click_to_saved(name: str) -> tuple[float, float]:
     of `name` in a fresh app, the server on SERVER_CPU and the browser on BROWSER_CPU."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import button, launch_chromium, running_app
+    from tests.support.browser import button, launch_chromium, running_app
 
     env = {"AELIB_RUNS_DIR": tempfile.mkdtemp(prefix="aelib-bench-")}
     mine = os.sched_getaffinity(0)

@@ -35,8 +35,8 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import aelib  # noqa: E402
-from tests import memory_probe  # noqa: E402
-from tests.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
+from tests.support import memory_probe  # noqa: E402
+from tests.support.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
                            pick_architecture, running_app, set_number, wait_trained)
 
 # Each person trains three models; the mixes cycle, and each has conv.

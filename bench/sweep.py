@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support import ROOT, free_port  # noqa: E402
+
 RAY = str(Path(sys.executable).parent / "ray")
 CODE_SIZES, SEEDS = [8, 16, 32, 64], [0, 1, 2]
 
@@ -66,12 +67,6 @@ print(json.dumps({"engine": engine_name, "runs": len(snapshots),
                   "resting_mib": resting, "peak_mib": peak_mib(),
                   "workers_mib": workers_peak_mib(), "message": handle.message}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run_driver(engine: str, address: str, epochs: int) -> dict:

@@ -25,6 +25,13 @@ def small_data(bundled):
 
 
 @pytest.fixture
+def runs_dir(tmp_path, monkeypatch):
+    """A run store of the test's own: the app and `aelib.RunStore()` keep runs in `tmp_path`."""
+    monkeypatch.setenv("AELIB_RUNS_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
 def offline(monkeypatch, tmp_path):
     """No network and no download cache, whatever the machine has: every request goes to a
     proxy on a port where nothing listens (9, discard), and Keras looks for cached datasets in an

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, pick_architecture,
-                           require_chromium, running_app, set_number)
+from tests.support.browser import (TIMEOUT_MS, button, go_to, launch_chromium, pick_architecture,
+                                   require_chromium, running_app, set_number)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT, free_port
+
 # Where `shot` saves screenshots: nowhere unless asked, so that a test run never rewrites the
 # README's pictures. `AELIB_SCREENSHOTS=docs/screenshots python -m pytest -m browser` retakes them.
 SCREENSHOTS = os.environ.get("AELIB_SCREENSHOTS")
@@ -25,13 +25,6 @@ TIMEOUT_MS = 120_000
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

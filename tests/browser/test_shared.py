@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                           running_app, set_number, shot, wait_trained)
+from tests.support.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
+                                   running_app, set_number, shot, wait_trained)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

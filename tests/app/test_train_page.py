@@ -6,14 +6,9 @@ import pytest
 
 import aelib
 from lab.navigation import RECONSTRUCTIONS_PAGE, TRAIN_PAGE
-from tests.apptest import TIMEOUT, button, open_app
+from tests.support.apptest import TIMEOUT, button, open_app
 
-pytestmark = pytest.mark.app
-
-
-@pytest.fixture(autouse=True)
-def own_runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("AELIB_RUNS_DIR", str(tmp_path))
+pytestmark = [pytest.mark.app, pytest.mark.usefixtures("runs_dir")]
 
 
 def training_settings(at):

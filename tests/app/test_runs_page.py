@@ -2,17 +2,11 @@
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lab.navigation import CODES_PAGE, RUNS_PAGE, TRAIN_PAGE
-from tests.apptest import TIMEOUT, button, configure, open_app
+from tests.support.apptest import TIMEOUT, button, configure, new_session, open_app
 
-pytestmark = pytest.mark.app
-
-
-@pytest.fixture(autouse=True)
-def own_runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("AELIB_RUNS_DIR", str(tmp_path))
+pytestmark = [pytest.mark.app, pytest.mark.usefixtures("runs_dir")]
 
 
 def train(at, architecture, epochs):
@@ -100,7 +94,7 @@ def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
     assert bob.session_state["workspace"] != key
     assert "No runs yet" in bob.info[0].value
 
-    again = AppTest.from_file("../app.py", default_timeout=TIMEOUT)  # Alice reloads her link
+    again = new_session()  # Alice reloads her link
     again.query_params["workspace"] = key
     again.run()
     again.switch_page(RUNS_PAGE).run()

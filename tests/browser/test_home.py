@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import aelib
-from tests.browser import TIMEOUT_MS, launch_chromium, require_chromium, running_app
+from tests.support.browser import TIMEOUT_MS, launch_chromium, require_chromium, running_app
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

@@ -2,6 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
+from tests.support import ROOT
+
 TIMEOUT = 120
 
 
@@ -17,10 +19,15 @@ def configure(at, **settings):
     return at
 
 
+def new_session():
+    """The real `app.py` in a new AppTest session, not run yet."""
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
 def open_app(page=None, query=None, **state):
     """Run `app.py` (switching to `page` when given, with URL query parameters `query`) in a
     new session; fail on any exception."""
-    at = configure(AppTest.from_file("../app.py", default_timeout=TIMEOUT), **state)
+    at = configure(new_session(), **state)
     at.query_params.update(query or {})
     at.run()
     if page:

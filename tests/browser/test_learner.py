@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, button, charts, go_to, launch_chromium, require_chromium,
-                           running_app, set_number, shot, train_briefly, wait_trained)
+from tests.support.browser import (TIMEOUT_MS, button, charts, go_to, launch_chromium,
+                                   require_chromium, running_app, set_number, shot, train_briefly,
+                                   wait_trained)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from aelib.explore.figures import GAP
-from tests.browser import (TIMEOUT_MS, go_to, launch_chromium, pick_architecture,
-                           require_chromium, running_app, shot, start_training)
+from tests.support.browser import (TIMEOUT_MS, go_to, launch_chromium, pick_architecture,
+                                   require_chromium, running_app, shot, start_training)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

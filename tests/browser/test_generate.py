@@ -3,8 +3,8 @@ plane moves the z sliders there and decodes that point."""
 
 import pytest
 
-from tests.browser import (TIMEOUT_MS, app_in_chromium, go_to, pick_architecture,
-                           require_chromium, shot, train_briefly, wait_idle)
+from tests.support.browser import (TIMEOUT_MS, app_in_chromium, go_to, pick_architecture,
+                                   require_chromium, shot, train_briefly, wait_idle)
 
 require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

@@ -10,7 +10,6 @@ the time.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import pytest
 import aelib
 from aelib.sweeps import local as sweeps
 from aelib.runs.store import RunStore
+from tests.support import free_port
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r "
                                         "requirements-dev.txt, or aelib[ray])")
@@ -32,12 +32,6 @@ on_tensorflow_only = pytest.mark.skipif(
     reason="the Ray cluster tests run on the TensorFlow pass (the engine is the same on JAX)")
 RAY = str(Path(sys.executable).parent / "ray")
 TIMEOUT = 600
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aelib
-from tests.browser import app_in_chromium, button, go_to, require_chromium, set_number
+from tests.support.browser import app_in_chromium, button, go_to, require_chromium, set_number
 
 require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

@@ -8,14 +8,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import keras
 import pytest
 
 import aelib
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # Trains the same model from the same seed on one device, then data-parallel on two; prints the
 # loss curves, how many copies of the first kernel there were, and (on JAX, whose placement of

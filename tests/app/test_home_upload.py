@@ -6,8 +6,8 @@ import re
 import pytest
 
 from lab.navigation import ANALYSIS_PAGES, TRAIN_PAGE
-from tests.apptest import button, configure, open_app
-from tests.test_uploads import BAD_FILES, DIGITS, LABELS, npz
+from tests.support.apptest import button, configure, open_app
+from tests.data.test_uploads import BAD_FILES, DIGITS, LABELS, npz
 
 pytestmark = pytest.mark.app
 

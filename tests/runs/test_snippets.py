@@ -1,16 +1,15 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import aelib
+from tests.support import ROOT
 from aelib.runs.links import from_query
 from aelib.runs.snippets import aelib_lines, keras_script
 
-ROOT = Path(__file__).resolve().parents[1]
 QUICK = {"epochs": "1", "train_size": "256", "batch_size": "64", "seed": "3"}
 
 
@@ -23,15 +22,20 @@ def script_validation_inputs(name, x_test, x_train, seed):
     return np.clip(x_test + 0.5 * rng.normal(size=x_test.shape), 0, 1).astype("float32")
 
 
-@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
-def test_the_keras_script_trains_the_same_model_and_saves_a_file_the_lab_opens(name, tmp_path):
-    setup, _ = from_query({"arch": name, **QUICK})
-    done = subprocess.run([sys.executable, "-c", keras_script(setup)], cwd=tmp_path,
+def run_script(script: str, folder) -> dict:
+    """Run a generated Keras script in `folder` (where it saves its model) and return what it
+    printed as `name: value` lines."""
+    done = subprocess.run([sys.executable, "-c", script], cwd=folder,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    printed = dict(line.split(": ", 1) for line in done.stdout.splitlines()
-                   if line.startswith(("parameters: ", "val_loss: ", "saved: ")))
+    return dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+def test_the_keras_script_trains_the_same_model_and_saves_a_file_the_lab_opens(name, tmp_path):
+    setup, _ = from_query({"arch": name, **QUICK})
+    printed = run_script(keras_script(setup), tmp_path)
     assert int(printed["parameters"]) == aelib.build(name).summary().total_parameters
     assert 0 < float(printed["val_loss"]) < 0.7  # below an untrained model's ~0.69
 
@@ -52,14 +56,9 @@ def test_the_keras_script_trains_the_same_model_and_saves_a_file_the_lab_opens(n
 @pytest.mark.parametrize("query", [
     {"arch": "lstm"}, {"arch": "vae", "network": "conv", "loss": "mse"},
 ], ids=["lstm", "conv-vae-mse"])
-def test_the_keras_script_carries_a_colour_image_shape(query):
+def test_the_keras_script_carries_a_colour_image_shape(query, tmp_path):
     setup, _ = from_query({**query, "data": "shapes", **QUICK})
-    done = subprocess.run([sys.executable, "-c", keras_script(setup, (32, 32, 3))], cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    printed = dict(line.split(": ", 1) for line in done.stdout.splitlines()
-                   if line.startswith(("parameters: ", "val_loss: ")))
+    printed = run_script(keras_script(setup, (32, 32, 3)), tmp_path)
     expected = aelib.build(setup.architecture, image_shape=(32, 32, 3), **setup.hparams)
     assert int(printed["parameters"]) == expected.autoencoder.count_params()
     assert np.isfinite(float(printed["val_loss"]))

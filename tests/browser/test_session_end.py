@@ -12,9 +12,10 @@ import time
 
 import pytest
 
-from tests import memory_probe
-from tests.browser import (TIMEOUT_MS, button, go_to, hide_test_only_packages, launch_chromium,
-                           require_chromium, running_app, set_number, wait_trained)
+from tests.support import memory_probe
+from tests.support.browser import (TIMEOUT_MS, button, go_to, hide_test_only_packages,
+                                   launch_chromium, require_chromium, running_app, set_number,
+                                   wait_trained)
 
 sync_api = require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]

@@ -6,7 +6,7 @@ import pytest
 import aelib
 from lab.navigation import (ANALYSIS_PAGES, ANOMALIES_PAGE, CODES_PAGE, DENOISING_PAGE,
                             GENERATE_PAGE, RECONSTRUCTIONS_PAGE, TRAIN_PAGE)
-from tests.apptest import TIMEOUT, button, open_app
+from tests.support.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from lab.navigation import SWEEP_PAGE
-from tests.apptest import TIMEOUT, button, open_app
+from tests.support.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
 
@@ -16,8 +16,8 @@ TWO_VALUES = {"cfg_sweep_architectures": ["dense"], "cfg_sweep_vary": ["encoding
 
 
 @pytest.fixture(autouse=True)
-def own_runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("AELIB_RUNS_DIR", str(tmp_path))
+def local_engine(runs_dir, monkeypatch):
+    """Each test its own runs, trained here whatever the machine's environment says."""
     monkeypatch.delenv("AELIB_RAY_ADDRESS", raising=False)
 
 

@@ -1,0 +1,1 @@
+"""The real app script under Streamlit's AppTest, page by page."""

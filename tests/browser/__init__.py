@@ -1,0 +1,1 @@
+"""The real app in headless Chromium, as a learner uses it."""
