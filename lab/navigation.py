@@ -22,7 +22,7 @@ ANALYSIS_PAGE = RECONSTRUCTIONS_PAGE  # where an opened model is first shown
 ANALYSIS_PAGES = (RECONSTRUCTIONS_PAGE, CODES_PAGE, DENOISING_PAGE, GENERATE_PAGE)
 
 # Script, title and icon of each page, in the order of the navigation.
-_PAGES = (
+PAGES = (
     (HOME_PAGE, "Home", ":material/home:"),
     (TRAIN_PAGE, "Train", ":material/model_training:"),
     (RECONSTRUCTIONS_PAGE, "Reconstructions", ":material/compare:"),
@@ -38,4 +38,4 @@ _PAGES = (
 def pages() -> list[st.Page]:
     """The lab's pages for `st.navigation`, Home first and the default."""
     return [st.Page(script, title=title, icon=icon, default=script == HOME_PAGE)
-            for script, title, icon in _PAGES]
+            for script, title, icon in PAGES]
