@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.support.browser import (button, go_to, hide_test_only_packages, launch_chromium,  # noqa: E402
+                                   open_page,
                            pick_architecture, running_app, set_number, wait_trained)
 
 
@@ -41,9 +42,7 @@ def main():
            "PYTHONPATH": hide_test_only_packages()}
     with running_app(env=env) as (url, process), sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.set_default_timeout(120_000)
-        page.goto(url)
+        page = open_page(browser, url, timeout_ms=120_000)
         page.get_by_text("4,385 parameters").wait_for()
         print(f"home page shown             {peak_rss_mib(process.pid):7.0f} MiB peak", flush=True)
         go_to(page, "Train")

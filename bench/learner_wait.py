@@ -200,7 +200,7 @@ def click_to_saved(name: str) -> tuple[float, float]:
     of `name` in a fresh app, the server on SERVER_CPU and the browser on BROWSER_CPU."""
     from playwright.sync_api import sync_playwright
 
-    from tests.support.browser import button, launch_chromium, running_app
+    from tests.support.browser import button, launch_chromium, open_page, running_app
 
     env = {"AELIB_RUNS_DIR": tempfile.mkdtemp(prefix="aelib-bench-")}
     mine = os.sched_getaffinity(0)
@@ -210,9 +210,8 @@ def click_to_saved(name: str) -> tuple[float, float]:
             os.sched_setaffinity(0, {BROWSER_CPU})  # Playwright and Chromium inherit this one
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
-                page = browser.new_page(viewport={"width": 1400, "height": 1200})
-                page.set_default_timeout(600_000)
-                page.goto(f"{url}/train?arch={name}")
+                page = open_page(browser, f"{url}/train?arch={name}",
+                                 viewport={"width": 1400, "height": 1200}, timeout_ms=600_000)
                 page.get_by_text(re.compile("parameters, code of shape")).wait_for()
                 seconds = []
                 for run in (1, 2):

@@ -42,9 +42,10 @@ def upload(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(runs_dir):
-    with app_in_chromium(env={"AELIB_RUNS_DIR": str(runs_dir)}, height=1100) as (page, _):
-        page.get_by_role("heading", name="Autoencoder Lab").wait_for()
-        yield page
+    with app_in_chromium(env={"AELIB_RUNS_DIR": str(runs_dir)},
+                         viewport={"width": 1400, "height": 1100}) as app:
+        app.page.get_by_role("heading", name="Autoencoder Lab").wait_for()
+        yield app.page
 
 
 def use_upload(page, path):

@@ -46,8 +46,8 @@ def wait_for_change(page, read, before):
 
 
 def test_clicking_the_latent_plane_decodes_the_point_clicked(tmp_path):
-    with app_in_chromium(env={"AELIB_RUNS_DIR": str(tmp_path)}) as (page, url):
-        page.goto(url + "/train")
+    with app_in_chromium(env={"AELIB_RUNS_DIR": str(tmp_path)}, path="/train") as app:
+        page = app.page
         architecture = page.get_by_role("combobox").first
         architecture.wait_for(timeout=3 * TIMEOUT_MS)  # a cold start on a busy machine is slow
         pick_architecture(page, "Variational (VAE)")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import aelib
-from tests.support.browser import TIMEOUT_MS, launch_chromium, require_chromium, running_app
+from tests.support.browser import app_in_chromium, require_chromium
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 PHONE = {"width": 420, "height": 900}
@@ -26,14 +26,9 @@ def tensorflow_loaded(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def home():
-    with running_app() as (url, server), sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport=PHONE)
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        page.get_by_text("4,385 parameters").wait_for()  # the conv card
-        yield page, server
-        browser.close()
+    with app_in_chromium(viewport=PHONE) as app:
+        app.page.get_by_text("4,385 parameters").wait_for()  # the conv card
+        yield app.page, app.server
 
 
 def test_home_is_shown_without_tensorflow_and_its_cards_have_sizes(home):

@@ -15,10 +15,10 @@ import pytest
 from PIL import Image
 
 from aelib.explore.figures import GAP
-from tests.support.browser import (TIMEOUT_MS, go_to, launch_chromium, pick_architecture,
-                                   require_chromium, running_app, shot, start_training)
+from tests.support.browser import (app_in_chromium, TIMEOUT_MS, go_to, pick_architecture,
+                                   require_chromium, shot, start_training)
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 SHAPES = "Coloured shapes, 32x32 (generated, offline)"
@@ -80,16 +80,12 @@ def train(page, architecture: str) -> None:
 
 @pytest.fixture(scope="module")
 def page():
-    with running_app() as (url, _), sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.set_default_timeout(3 * TIMEOUT_MS)  # trainings on a busy 2-core machine
-        page.goto(url)
+    with app_in_chromium(timeout_ms=3 * TIMEOUT_MS) as app:  # trainings on a busy machine
+        page = app.page
         page.get_by_text(SHAPES, exact=True).click()
         page.get_by_text("In use: coloured shapes drawn by aelib").wait_for()
         page.get_by_text("32x32 colour").first.wait_for()
         yield page
-        browser.close()
 
 
 def test_the_conv_model_reconstructs_the_shapes_in_colour(page):

@@ -8,24 +8,18 @@ import re
 
 import pytest
 
-from tests.support.browser import (TIMEOUT_MS, button, charts, go_to, launch_chromium,
-                                   require_chromium, running_app, set_number, shot, train_briefly,
-                                   wait_trained)
+from tests.support.browser import (app_in_chromium, TIMEOUT_MS, button, charts, go_to,
+                                   require_chromium, set_number, shot, train_briefly, wait_trained)
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 
 @pytest.fixture(scope="module")
 def page():
-    with running_app() as (url, _), sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        page.url_root = url
-        yield page
-        browser.close()
+    with app_in_chromium() as app:
+        app.page.url_root = app.url
+        yield app.page
 
 
 def test_train_one_epoch_then_explore_then_stop_a_long_run(page):

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from tests.support.browser import (TIMEOUT_MS, button, go_to, launch_chromium, pick_architecture,
-                                   require_chromium, running_app, set_number)
+from tests.support.browser import (app_in_chromium, open_page, button, go_to, pick_architecture,
+                                   require_chromium, set_number)
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 
@@ -17,13 +17,9 @@ def sidebar(page):
 
 
 def test_a_reload_mid_training_finds_the_training_again_and_only_for_its_owner(tmp_path):
-    with running_app(env={"AELIB_RUNS_DIR": str(tmp_path)}) as (url, _), \
-            sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1400, "height": 1100})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url + "/train")
+    with app_in_chromium(env={"AELIB_RUNS_DIR": str(tmp_path)}, path="/train",
+                         viewport={"width": 1400, "height": 1100}) as app:
+        page = app.page
         pick_architecture(page, "Deep convolutional")
         set_number(page, "epochs", 300)
         slider = page.get_by_role("slider")
@@ -38,9 +34,7 @@ def test_a_reload_mid_training_finds_the_training_again_and_only_for_its_owner(t
         assert button(page, "Stop").is_enabled()
         sidebar(page).get_by_text(re.compile("Deep convolutional: training")).wait_for()
 
-        other = browser.new_context().new_page()  # another person, on the same server
-        other.set_default_timeout(TIMEOUT_MS)
-        other.goto(url + "/train")
+        other = open_page(app.browser, app.url + "/train")  # another person, same server
         other.get_by_text("Set the model up, then press").wait_for()
         assert sidebar(other).get_by_text("none yet").is_visible()
 
@@ -55,4 +49,3 @@ def test_a_reload_mid_training_finds_the_training_again_and_only_for_its_owner(t
         go_to(other, "Runs")  # the other person sees the runs (one workspace) but no Stop
         other.get_by_text("One run").wait_for()
         assert button(other, "Stop").count() == 0
-        browser.close()

@@ -13,11 +13,11 @@ import time
 import pytest
 
 from tests.support import memory_probe
-from tests.support.browser import (TIMEOUT_MS, button, go_to, hide_test_only_packages,
-                                   launch_chromium, require_chromium, running_app, set_number,
+from tests.support.browser import (app_in_chromium, TIMEOUT_MS, button, go_to,
+                                   hide_test_only_packages, require_chromium, set_number,
                                    wait_trained)
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 
 TTL_SECONDS = 2
@@ -28,12 +28,9 @@ def test_what_a_closed_session_owned_is_gone_after_its_time_to_live():
     folder = hide_test_only_packages()
     memory_probe.install(folder)
     env = {"AELIB_RUNS_DIR": tempfile.mkdtemp(prefix="aelib-test-"), "PYTHONPATH": folder}
-    with running_app(env=env, options={"server.disconnectedSessionTTL": TTL_SECONDS}) \
-            as (url, _), sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.set_default_timeout(TIMEOUT_MS * 4)
-        page.goto(url)
+    with app_in_chromium(env=env, options={"server.disconnectedSessionTTL": TTL_SECONDS},
+                         timeout_ms=TIMEOUT_MS * 4) as app:
+        page = app.page
         go_to(page, "Train")
         set_number(page, "epochs", 1)
         slider = page.get_by_role("slider")
@@ -51,7 +48,7 @@ def test_what_a_closed_session_owned_is_gone_after_its_time_to_live():
         for kind in ("job", "model", "keras model", "data", "training images", "analysis",
                      "state: results"):
             assert owned.get(kind, 0) >= 1, owned
-        browser.close()  # the tab closes: Streamlit keeps the session for its time-to-live
+        app.browser.close()  # the tab closes: Streamlit keeps the session for its time-to-live
 
         deadline = time.monotonic() + RELEASE_DEADLINE
         alive = memory_probe.ask(folder, "alive")

@@ -6,27 +6,23 @@ import re
 
 import pytest
 
-from tests.support.browser import (TIMEOUT_MS, button, go_to, launch_chromium, require_chromium,
-                                   running_app, set_number, shot, wait_trained)
+from tests.support.browser import (app_in_chromium, open_page, button, go_to, require_chromium,
+                                   set_number, shot, wait_trained)
 
-sync_api = require_chromium()
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.app]
 SHARED = {"AELIB_MAX_TRAININGS": "1", "AELIB_PRIVATE_WORKSPACES": "1"}
 
 
-def person(browser, url):
-    page = browser.new_context(viewport={"width": 1400, "height": 1500}).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(url)
+def person(app):
+    page = open_page(app.browser, app.url)
     page.get_by_role("heading", name="Autoencoder Lab").wait_for()
     return page
 
 
 def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
-    with running_app(env={**SHARED, "AELIB_RUNS_DIR": str(tmp_path)}) as (url, _), \
-            sync_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        alice, bob = person(browser, url), person(browser, url)
+    with app_in_chromium(env={**SHARED, "AELIB_RUNS_DIR": str(tmp_path)}) as app:
+        alice, bob = person(app), person(app)
         keys = [p.wait_for_function("() => new URLSearchParams(location.search).get('workspace')")
                 .json_value() for p in (alice, bob)]
         # a private workspace each, in the URL
@@ -63,4 +59,3 @@ def test_two_people_train_at_once_each_seeing_only_their_own(tmp_path):
         assert "digits" in bob.get_by_text(re.compile(r"run \d+ · dense · ")).first.inner_text()
         assert alice.get_by_text(re.compile(r"run \d+ · dense · digits")).count() == 0
         assert bob.get_by_text(re.compile(r"run \d+ · dense · bundled")).count() == 0
-        browser.close()

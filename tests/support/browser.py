@@ -6,6 +6,8 @@ Used by the browser tests and by `bench/cold_start.py`.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
+from typing import Any
 import os
 import re
 import subprocess
@@ -23,6 +25,7 @@ SCREENSHOTS = os.environ.get("AELIB_SCREENSHOTS")
 # Generous: a wait is not a timing test, and a shared 2-core machine (CI) can be slow.
 TIMEOUT_MS = 120_000
 CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1400, "height": 1500}  # the viewport of a laptop's browser, scrolled
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -89,19 +92,40 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
+def open_page(browser, url: str, *, viewport: dict = DESKTOP, timeout_ms: int = TIMEOUT_MS):
+    """A new person on `url`: a page in a browser context of its own (its own cookies)."""
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(url)
+    return page
+
+
+@dataclass
+class ChromiumApp:
+    """The app as `app_in_chromium` opened it."""
+
+    page: Any  # the first person's page, on the path asked for
+    url: str  # the app's root
+    server: subprocess.Popen  # `streamlit run app.py`
+    browser: Any  # Chromium, for more people: `open_page(app.browser, app.url)`
+
+
 @contextlib.contextmanager
-def app_in_chromium(env: dict | None = None, height: int = 1500):
-    """`running_app(env)` opened in headless Chromium, 1400 px wide: yields `(page, url)` with
-    the page on the app's first page; closes both afterwards."""
+def app_in_chromium(env: dict | None = None, *, options: dict | None = None, path: str = "",
+                    viewport: dict = DESKTOP, timeout_ms: int = TIMEOUT_MS):
+    """`running_app(env, options=options)` opened in headless Chromium at `url + path`: yields a
+    `ChromiumApp`; closes the browser and stops the app afterwards."""
     from playwright.sync_api import sync_playwright
 
-    with running_app(env=env) as (url, _), sync_playwright() as playwright:
+    with running_app(env=env, options=options) as (url, server), \
+            sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": height})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        yield page, url
-        browser.close()
+        try:
+            page = open_page(browser, url + path, viewport=viewport, timeout_ms=timeout_ms)
+            yield ChromiumApp(page, url, server, browser)
+        finally:
+            if browser.is_connected():
+                browser.close()
 
 
 def require_chromium():
