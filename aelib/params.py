@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-KINDS = ("int", "float", "int_list", "choice")
-
 
 @dataclass(frozen=True)
 class ParamSpec:

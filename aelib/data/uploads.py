@@ -247,21 +247,23 @@ def _read_zip(data: bytes, limits: UploadLimits, resize: tuple[int, int] | None 
 
 def _read_image(payload: bytes, name: str, limits: UploadLimits) -> np.ndarray:
     """One PNG or JPEG as uint8 (h, w, 1) grey or (h, w, 3) RGB."""
+    unreadable = f"'{name}' is not a readable PNG or JPEG image"
     try:
-        with Image.open(io.BytesIO(payload)) as image:
-            if image.format not in IMAGE_FORMATS:
-                raise ValueError(f"'{name}' is a {image.format or 'unknown'} file; only PNG and "
-                                 "JPEG images are accepted.")
-            width, height = image.size  # read from the header, before decoding
-            if width * height > limits.max_source_pixels:
-                raise ValueError(f"'{name}' is {width}x{height} pixels, more than the limit of "
-                                 f"{limits.max_source_pixels:,}: refused (a decompression "
-                                 "bomb or simply too large).")
+        image = Image.open(io.BytesIO(payload))  # reads the header only
+    except Exception as error:  # Pillow raises many types for a file that is not an image
+        raise ValueError(f"{unreadable} ({type(error).__name__}).") from error
+    with image:
+        if image.format not in IMAGE_FORMATS:
+            raise ValueError(f"'{name}' is a {image.format or 'unknown'} file; only PNG and "
+                             "JPEG images are accepted.")
+        width, height = image.size  # from the header, before decoding
+        if width * height > limits.max_source_pixels:
+            raise ValueError(f"'{name}' is {width}x{height} pixels, more than the limit of "
+                             f"{limits.max_source_pixels:,}: refused (a decompression "
+                             "bomb or simply too large).")
+        try:
             pixels = np.asarray(image.convert("L" if image.mode in GREY_MODES else "RGB"),
                                 dtype=np.uint8)
-    except ValueError:
-        raise
-    except Exception as error:  # Pillow raises many types for a file that is not an image
-        raise ValueError(f"'{name}' is not a readable PNG or JPEG image "
-                         f"({type(error).__name__}).") from error
+        except Exception as error:  # a truncated or corrupt body fails only when decoded
+            raise ValueError(f"{unreadable} ({type(error).__name__}).") from error
     return pixels[..., None] if pixels.ndim == 2 else pixels
