@@ -102,10 +102,12 @@ def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
         return np.ascontiguousarray(x, dtype=np.float32) / 255.0, ["divided uint8 pixels by 255"]
     if 0.0 <= low and high <= 1.0:
         return np.ascontiguousarray(x, dtype=np.float32), []
-    # In float64: a range that float32 cannot resolve (1e-300 wide, say) must not divide by 0.
-    scaled = (x.astype(np.float64) - float(low)) / (float(high) - float(low))
+    # In float64: a range that float32 cannot resolve (1e-300 wide, say) must not divide by 0;
+    # halved, so that one wider than float64 holds (-1e308 to 1e308) does not overflow to inf.
+    low, high = float(low) / 2, float(high) / 2
+    scaled = (x.astype(np.float64) / 2 - low) / (high - low)
     return np.clip(scaled, 0.0, 1.0).astype(np.float32), [
-        f"scaled values from [{float(low):g}, {float(high):g}] to [0, 1]"]
+        f"scaled values from [{2 * low:g}, {2 * high:g}] to [0, 1]"]
 
 
 def _with_channels(x: np.ndarray) -> tuple[np.ndarray, list[str]]:

@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
+import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -162,27 +165,46 @@ def _read_npz(data: bytes, limits: UploadLimits, resize=None):
 
 
 def _read_csv(data: bytes, limits: UploadLimits, resize=None):
+    """Rows of numbers, parsed one row at a time into one array whose size is checked against
+    the limit on values first (a list of text cells would take ~50 bytes per value)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError("The .csv file is not UTF-8 text.") from error
-    rows = [row for row in csv.reader(io.StringIO(text)) if row]
-    if len(rows) > limits.max_images + 1:
-        raise ValueError(f"The .csv file has {len(rows):,} rows; the limit is "
-                         f"{limits.max_images:,} images.")
-    header = None
-    if rows and not _numeric(rows[0][0]) and rows[0][0].strip() != "":
-        header, rows = [cell.strip().lower() for cell in rows[0]], rows[1:]
-    if not rows:
-        raise ValueError("The .csv file has no rows of pixel values.")
-    widths = {len(row) for row in rows}
-    if len(widths) != 1:
-        raise ValueError(f"Rows of the .csv file have different lengths {sorted(widths)[:5]}; "
-                         "every row must be one whole image.")
+    rows = (row for row in csv.reader(io.StringIO(text)) if row)
     try:
-        values = np.array(rows, dtype=np.float64)
-    except ValueError as error:
-        raise ValueError(f"The .csv file has a value that is not a number ({error}).") from error
+        first = next(rows, None)
+        header = None
+        if first is not None and not _numeric(first[0]) and first[0].strip() != "":
+            header, first = [cell.strip().lower() for cell in first], next(rows, None)
+        if first is None:
+            raise ValueError("The .csv file has no rows of pixel values.")
+        # Lines with something on them: at least as many as the rows (a quoted field may
+        # span lines), counted without a list of them.
+        most_rows = sum(1 for _ in re.finditer(r"^[^\S\n]*\S", text, re.MULTILINE))
+        most_rows = min(most_rows, limits.max_images + 1)
+        width = len(first)
+        if (width - 1) * most_rows > limits.max_values:  # one column may hold the labels
+            raise ValueError(f"The .csv file's {most_rows:,} rows of {width:,} values are more "
+                             f"than the limit of {limits.max_values:,} values.")
+        values = np.empty((most_rows, width), np.float64)
+        count = 0
+        for row in itertools.chain([first], rows):
+            if count == len(values):
+                raise ValueError(f"The .csv file has more than {limits.max_images:,} rows; the "
+                                 f"limit is {limits.max_images:,} images.")
+            if len(row) != width:
+                raise ValueError(f"Rows of the .csv file have different lengths ({width} and "
+                                 f"{len(row)}); every row must be one whole image.")
+            try:
+                values[count] = row
+            except ValueError as error:
+                raise ValueError(f"The .csv file has a value that is not a number in row "
+                                 f"{count + 1} ({error}).") from error
+            count += 1
+    except csv.Error as error:  # a field past the csv module's limit, a stray NUL, ...
+        raise ValueError(f"The .csv file could not be read as CSV ({error}).") from error
+    values = values[:count]
     label_column = _label_column(header, values)
     if label_column is None:
         return values, None, [f"read {len(values)} rows"]
@@ -212,58 +234,106 @@ def _label_column(header, values) -> int | None:
 
 
 def _read_zip(data: bytes, limits: UploadLimits, resize: tuple[int, int] | None = None):
-    images, folders = [], []
+    """The images of a zip, decoded one at a time into one array sized from their headers
+    first, so that the limit on values is checked before any image is decoded."""
     with _open_zip(data, ".zip") as archive:
-        for member in _check_archive(archive, limits):
-            path = PurePosixPath(member.filename)
-            if member.is_dir() or path.parts[0] == "__MACOSX" or path.name.startswith("."):
-                continue  # folders and the metadata macOS adds to archives
-            if len(images) >= limits.max_images:
-                raise ValueError(f"The archive holds more than {limits.max_images:,} images.")
-            images.append(_read_image(archive.read(member), member.filename, limits))
-            folders.append(path.parent.as_posix() if len(path.parts) > 1 else "")
-    if not images:
-        raise ValueError("The .zip file holds no PNG or JPEG images.")
+        members = [member for member in _check_archive(archive, limits)
+                   if not _skipped(member)]
+        if not members:
+            raise ValueError("The .zip file holds no PNG or JPEG images.")
+        if len(members) > limits.max_images:
+            raise ValueError(f"The archive holds {len(members):,} images; the limit is "
+                             f"{limits.max_images:,}.")
+        headers = [_image_header(archive, member, limits) for member in members]
+        sizes = Counter(header[:2] for header in headers)
+        size = tuple(resize) if resize else sizes.most_common(1)[0][0]
+        channels = max(header[2] for header in headers)
+        values = len(members) * size[0] * size[1] * channels
+        if values > limits.max_values:
+            raise ValueError(f"The archive's {len(members):,} images make {values:,} values "
+                             f"at {size[0]}x{size[1]}x{channels}; the limit is "
+                             f"{limits.max_values:,}. Upload fewer or smaller images.")
+        resizing = set(sizes) != {size}
+        images = np.empty((len(members), *size, channels), np.float32 if resizing else np.uint8)
+        for i, member in enumerate(members):
+            pixels = _read_image(_member_bytes(archive, member), member.filename, limits)
+            if pixels.shape[2] != channels:
+                pixels = np.repeat(pixels, channels, axis=2)
+            if pixels.shape[:2] != size:
+                images[i] = resize_images(pixels[None] / np.float32(255), size, limits)[0]
+            else:
+                images[i] = pixels / np.float32(255) if resizing else pixels
+    folders = [PurePosixPath(member.filename).parent.as_posix()
+               if len(PurePosixPath(member.filename).parts) > 1 else "" for member in members]
     notes = [f"read {len(images)} images"]
-    if len({image.shape[2] for image in images}) > 1:
-        images = [np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
-                  for image in images]
+    if any(header[2] != channels for header in headers):
         notes.append("gave the grey images three equal channels, as the others are in colour")
-    sizes = Counter(image.shape[:2] for image in images)
-    if len(sizes) > 1:
-        size = tuple(resize or sizes.most_common(1)[0][0])
-        images = [resize_images(image[None] / np.float32(255), size, limits)[0]
-                  for image in images]
-        notes.append(f"divided uint8 pixels by 255, resized images of different sizes to "
-                     f"{size[0]}x{size[1]}")
+    if resizing:
+        notes.append("divided uint8 pixels by 255, " + (
+            f"resized images of different sizes to {size[0]}x{size[1]}" if len(sizes) > 1 else
+            f"resized {headers[0][0]}x{headers[0][1]} to {size[0]}x{size[1]}"))
     labels = None
     if all(folders) and len(set(folders)) > 1:
         names = sorted(set(folders))
         labels = np.array([names.index(folder) for folder in folders])
         notes.append("labels from folders: " + ", ".join(f"{i} = {name}"
                                                          for i, name in enumerate(names)))
-    return np.stack(images), labels, notes
+    return images, labels, notes
+
+
+def _skipped(member: zipfile.ZipInfo) -> bool:
+    """Folders, and the metadata macOS adds to archives."""
+    path = PurePosixPath(member.filename)
+    return member.is_dir() or path.parts[0] == "__MACOSX" or path.name.startswith(".")
+
+
+def _member_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """A member's bytes; an encrypted, damaged or oddly compressed member in words."""
+    try:
+        return archive.read(member)
+    except NotImplementedError as error:  # before RuntimeError, its base class
+        raise ValueError(f"'{member.filename}' is compressed with a method this lab cannot "
+                         "read; use a plain zip (deflate).") from error
+    except RuntimeError as error:  # zipfile's word for an encrypted member
+        raise ValueError(f"'{member.filename}' in the archive is encrypted; upload an archive "
+                         "without a password.") from error
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
+        raise ValueError(f"'{member.filename}' in the archive is damaged ({error}).") from error
+
+
+def _image_header(archive: zipfile.ZipFile, member: zipfile.ZipInfo,
+                  limits: UploadLimits) -> tuple[int, int, int]:
+    """(height, width, channels) of a member image from its header, not decoded."""
+    with _open_image(_member_bytes(archive, member), member.filename, limits) as image:
+        width, height = image.size
+        return height, width, 1 if image.mode in GREY_MODES else 3
+
+
+def _open_image(payload: bytes, name: str, limits: UploadLimits) -> Image.Image:
+    """A PNG or JPEG with its header read and checked (format, pixels), not yet decoded."""
+    try:
+        image = Image.open(io.BytesIO(payload))
+    except Exception as error:  # Pillow raises many types for a file that is not an image
+        raise ValueError(f"'{name}' is not a readable PNG or JPEG image "
+                         f"({type(error).__name__}).") from error
+    if image.format not in IMAGE_FORMATS:
+        raise ValueError(f"'{name}' is a {image.format or 'unknown'} file; only PNG and JPEG "
+                         "images are accepted.")
+    width, height = image.size
+    if width * height > limits.max_source_pixels:
+        raise ValueError(f"'{name}' is {width}x{height} pixels, more than the limit of "
+                         f"{limits.max_source_pixels:,}: refused (a decompression bomb or "
+                         "simply too large).")
+    return image
 
 
 def _read_image(payload: bytes, name: str, limits: UploadLimits) -> np.ndarray:
     """One PNG or JPEG as uint8 (h, w, 1) grey or (h, w, 3) RGB."""
-    unreadable = f"'{name}' is not a readable PNG or JPEG image"
-    try:
-        image = Image.open(io.BytesIO(payload))  # reads the header only
-    except Exception as error:  # Pillow raises many types for a file that is not an image
-        raise ValueError(f"{unreadable} ({type(error).__name__}).") from error
-    with image:
-        if image.format not in IMAGE_FORMATS:
-            raise ValueError(f"'{name}' is a {image.format or 'unknown'} file; only PNG and "
-                             "JPEG images are accepted.")
-        width, height = image.size  # from the header, before decoding
-        if width * height > limits.max_source_pixels:
-            raise ValueError(f"'{name}' is {width}x{height} pixels, more than the limit of "
-                             f"{limits.max_source_pixels:,}: refused (a decompression "
-                             "bomb or simply too large).")
+    with _open_image(payload, name, limits) as image:
         try:
             pixels = np.asarray(image.convert("L" if image.mode in GREY_MODES else "RGB"),
                                 dtype=np.uint8)
         except Exception as error:  # a truncated or corrupt body fails only when decoded
-            raise ValueError(f"{unreadable} ({type(error).__name__}).") from error
+            raise ValueError(f"'{name}' is not a readable PNG or JPEG image "
+                             f"({type(error).__name__}).") from error
     return pixels[..., None] if pixels.ndim == 2 else pixels
