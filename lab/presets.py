@@ -18,7 +18,7 @@ from lab import state
 
 def preset_values(preset: TrainingPreset) -> dict[str, object]:
     """A preset as the Train page's remembered settings (each optimizer keeps its own rate)."""
-    rate = preset.learning_rate or aelib.DEFAULT_LEARNING_RATES[preset.optimizer]
+    rate = aelib.settings.learning_rate_for(preset.optimizer, preset.learning_rate)
     return {"epochs": preset.epochs, "batch_size": preset.batch_size,
             "optimizer": preset.optimizer, f"learning_rate_{preset.optimizer}": rate}
 

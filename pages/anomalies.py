@@ -10,6 +10,7 @@ from lab.data import dataset_name, get_dataset
 from lab.workspace import training_slots
 
 POLL_SECONDS = 0.5
+EPOCHS = aelib.settings.training_spec("epochs")
 
 st.title("Anomalies")
 st.write("An autoencoder reconstructs well what it was trained on. Train one on *normal* "
@@ -28,7 +29,8 @@ held_out = left.multiselect("Anomalies: classes left out of training", labels,
                             default=labels[:1], key="anomaly_classes")
 name = middle.selectbox("Architecture", aelib.ARCHITECTURES, key="anomaly_arch",
                         format_func=lambda n: aelib.REGISTRY[n].title)
-epochs = right.number_input("Epochs", 1, 100, 5, key="anomaly_epochs")
+epochs = right.number_input("Epochs", EPOCHS.low, EPOCHS.high, EPOCHS.default,
+                            key="anomaly_epochs")
 job = st.session_state.get(state.ANOMALY_JOB)
 running = job is not None and job.active
 if st.button("Train on the normal classes", type="primary", disabled=running,

@@ -15,7 +15,6 @@ from lab.model import (continue_training, current_model, final_metrics, say_pca_
 from lab.presets import follow_preset, use_preset
 from lab.widgets import model_summary, spec_widget
 
-SPECS = {spec.name: spec for spec in aelib.TRAINING_PARAMS}
 POLL_SECONDS = 0.5
 
 st.title("Train")
@@ -51,11 +50,12 @@ with training_column:
                     width="stretch", help=f"{epochs_text(budget.epochs)} in batches of "
                     f"{budget.batch_size}, as the classic tutorial trained this model. "
                     f"{budget.note}".strip())
-    settings = {key: spec_widget(SPECS[key], key) for key in ("epochs", "batch_size",
-                                                              "optimizer")}
+    settings = {key: spec_widget(aelib.settings.training_spec(key), key)
+                for key in ("epochs", "batch_size", "optimizer")}
     optimizer = settings["optimizer"]
     settings["learning_rate"] = spec_widget(  # each optimizer keeps its own rate
-        replace(SPECS["learning_rate"], default=aelib.DEFAULT_LEARNING_RATES[optimizer]),
+        replace(aelib.settings.training_spec("learning_rate"),
+                default=aelib.settings.learning_rate_for(optimizer)),
         f"learning_rate_{optimizer}", label="learning rate")
     available = len(data.x_train)
     fewest = min(100, max(1, available // 2))
@@ -66,7 +66,7 @@ with training_column:
         "training images", min_value=fewest, max_value=available,
         key=state.kept(size_setting, available),
         help="Fewer images train faster; the test images stay the same."))
-    settings["seed"] = spec_widget(SPECS["seed"], "seed")
+    settings["seed"] = spec_widget(aelib.settings.training_spec("seed"), "seed")
 
 try:
     summary = model_summary(name, tuple(hparams.items()), data.image_shape)

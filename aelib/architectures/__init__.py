@@ -60,9 +60,21 @@ class TrainingPreset:
     note: str = ""
 
     def settings(self, seed: int = 0) -> dict:
-        """Keyword arguments for `aelib.train` (the `settings` of an `aelib.TrainingJob`)."""
+        """Keyword arguments for `aelib.train` (the `settings` of an `aelib.TrainingJob`).
+
+        Args:
+            seed: seed of the batch order.
+
+        Returns:
+            epochs, batch_size, optimizer, learning_rate (the optimizer's own when the preset
+            names none) and seed.
+        """
+        from aelib.settings import learning_rate_for
+
         return {"epochs": self.epochs, "batch_size": self.batch_size,
-                "optimizer": self.optimizer, "learning_rate": self.learning_rate, "seed": seed}
+                "optimizer": self.optimizer,
+                "learning_rate": learning_rate_for(self.optimizer, self.learning_rate),
+                "seed": seed}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from aelib.data.datasets import Dataset
 from aelib.training.progress import (BatchProgress, EpochEnded, EpochStarted, TrainingFinished,
                             epochs_text)
 from aelib.jobs.slots import TrainingSlots
+from aelib.settings import TrainingSettings
 from aelib.training.fit import train
 
 
@@ -145,9 +146,10 @@ class TrainingJob:
         self._analysis_queued = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        epochs = self.settings.get("epochs", TrainingSettings().epochs)  # `train`'s default
         # Replaced, never mutated, under the lock: a reader gets a consistent, unshared copy.
         self._snapshot = JobSnapshot(epoch=earlier, history=dict(history or {}),
-                                     epochs=earlier + self.settings.get("epochs", 5))
+                                     epochs=earlier + epochs)
         self._started = time.perf_counter()
         self._finished_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="aelib-training", daemon=True)
@@ -290,9 +292,9 @@ class TrainingJob:
                          fraction=event.epoch / event.epochs, eta_seconds=event.eta_seconds,
                          preview=preview, preview_epoch=event.epoch)
         elif isinstance(event, TrainingFinished):
-            self._update(status="stopped" if event.stopped else "finished",
-                         message=event.stopped, eta_seconds=0.0,
-                         fraction=self._snapshot.fraction if event.stopped else 1.0)
+            self._update(status="stopped" if event.stop_reason else "finished",
+                         message=event.stop_reason, eta_seconds=0.0,
+                         fraction=self._snapshot.fraction if event.stop_reason else 1.0)
 
 
 class JobQueue:

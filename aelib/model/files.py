@@ -28,6 +28,7 @@ from aelib.architectures import get_architecture
 from aelib.model.autoencoder import Autoencoder, build
 from aelib.images import image_shape as checked_image_shape
 from aelib.params import resolve
+from aelib.settings import OPTIMIZERS
 
 METADATA_MEMBER = "aelib.json"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -41,8 +42,8 @@ ALLOWED_CLASSES = {
     "Conv2DTranspose",
     # what those layers' configs name
     "DTypePolicy", "GlorotUniform", "Orthogonal", "Zeros", "L1", "__keras_tensor__",
-    # what a compiled model's config names
-    "Adam", "RMSprop", "SGD", "Adadelta", "BinaryCrossentropy",
+    # what a compiled model's config names: its optimizer's class and its loss
+    *(class_name for class_name, _ in OPTIMIZERS.values()), "BinaryCrossentropy",
 }
 ALLOWED_MODULES = ("keras", "aelib.architectures")
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from aelib.architectures import ARCHITECTURES, REGISTRY
 from aelib.data.datasets import DATASETS, DEFAULT_DATASET
 from aelib.params import ParamSpec
-from aelib.settings import DEFAULT_LEARNING_RATES, TRAIN_SIZE, TRAINING_PARAMS
+from aelib.settings import TRAIN_SIZE, TRAINING_PARAMS, learning_rate_for, training_spec
 
 DEFAULT_ARCHITECTURE = ARCHITECTURES[0]
 # Parameter names of the link beyond the hyperparameters' and training settings' own names.
@@ -82,9 +82,8 @@ def from_query(query: Mapping[str, str]) -> tuple[Setup, list[str]]:
                        f"(uploads cannot be shared by link); using {DEFAULT_DATASET!r}.")
         dataset = DEFAULT_DATASET
     hparams = {spec.name: read(spec) for spec in REGISTRY[architecture].params}
-    specs = {spec.name: spec for spec in TRAINING_PARAMS}
-    training = {name: read(specs[name]) for name in ("epochs", "batch_size", "optimizer")}
-    training["learning_rate"] = read(specs["learning_rate"],
-                                     DEFAULT_LEARNING_RATES[training["optimizer"]])
-    training["seed"] = read(specs["seed"])
+    training = {name: read(training_spec(name)) for name in ("epochs", "batch_size", "optimizer")}
+    training["learning_rate"] = read(training_spec("learning_rate"),
+                                     learning_rate_for(training["optimizer"]))
+    training["seed"] = read(training_spec("seed"))
     return Setup(architecture, hparams, training, dataset, read(TRAIN_SIZE)), notices

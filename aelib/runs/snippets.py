@@ -15,8 +15,10 @@ from aelib.architectures import KERAS_LOSSES, REGISTRY, input_layout
 from aelib.architectures.plans import decoder_plan, halved_sizes, upsampled_crop
 from aelib.runs.links import Setup
 from aelib.model.files import METADATA_MEMBER, model_metadata
+from aelib.settings import OPTIMIZERS
 
-OPTIMIZER_CLASSES = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adadelta": "Adadelta"}
+# Optimizer name -> its class in `keras.optimizers`, as the script spells it.
+OPTIMIZER_CLASSES = {name: class_name for name, (class_name, _) in OPTIMIZERS.items()}
 
 
 def aelib_lines(setup: Setup) -> str:

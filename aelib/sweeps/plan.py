@@ -15,10 +15,10 @@ from typing import Any
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
 from aelib.params import ParamSpec
-from aelib.settings import DEFAULT_LEARNING_RATES, TRAIN_SIZE, TRAINING_PARAMS
+from aelib.settings import TRAIN_SIZE, TRAINING_PARAMS, learning_rate_for, training_spec
 
 MAX_RUNS = 100
-SEED = next(spec for spec in TRAINING_PARAMS if spec.name == "seed")
+SEED = training_spec("seed")
 # What a sweep may set besides hyperparameters; seeds are an axis of their own.
 SETTING_SPECS = {spec.name: spec for spec in (*TRAINING_PARAMS, TRAIN_SIZE) if spec is not SEED}
 # Rough seconds per epoch of 1,000 training images on 2 CPU cores (bench/train_speed.py), and per
@@ -225,8 +225,8 @@ def _seconds_per_image_epoch(architecture: str, past_runs: Sequence) -> float:
 def _point(architecture: str, values: dict, varied: dict, seed: int) -> RunPoint:
     training = {name: values.get(name, SETTING_SPECS[name].default)
                 for name in ("epochs", "batch_size", "optimizer")}
-    training["learning_rate"] = values.get("learning_rate",
-                                           DEFAULT_LEARNING_RATES[training["optimizer"]])
+    training["learning_rate"] = learning_rate_for(training["optimizer"],
+                                                  values.get("learning_rate"))
     training["seed"] = seed
     hparams = {spec.name: values[spec.name] for spec in REGISTRY[architecture].params
                if spec.name in values}

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
 
 import keras
 
+import aelib.settings
 from aelib.architectures import KERAS_LOSSES
 from aelib.model.autoencoder import Autoencoder, build
 from aelib.training._batches import SeededEpochs, steps_per_epoch
@@ -23,17 +24,14 @@ from aelib.training._compiled import COMPILED_MODELS, copy_variables
 from aelib.data.datasets import Dataset
 from aelib.training.distribution import data_parallel_scope, has_accelerator
 from aelib.data.noise import add_noise
-from aelib.params import ParamSpec, resolve
 from aelib.training.progress import ProgressCallback, ProgressEvent
-from aelib.settings import DEFAULT_LEARNING_RATES, TRAINING_PARAMS
+from aelib.settings import TrainingSettings, learning_rate_for
 from aelib.training._tensorflow_leak import release_custom_gradients
 
-OPTIMIZERS = {
-    "adam": keras.optimizers.Adam,
-    "rmsprop": keras.optimizers.RMSprop,
-    "sgd": keras.optimizers.SGD,
-    "adadelta": keras.optimizers.Adadelta,
-}
+# The Keras class of each optimizer in `aelib.settings.OPTIMIZERS`.
+OPTIMIZERS = {name: getattr(keras.optimizers, class_name)
+              for name, (class_name, _) in aelib.settings.OPTIMIZERS.items()}
+_DEFAULTS = TrainingSettings()  # `train`'s defaults: the specs'
 VALIDATION_NOISE_SEED = 12345
 
 # Training steps per call into the backend, chosen with bench/train_speed.py (README,
@@ -60,39 +58,23 @@ class TrainResult:
         history: per-epoch values, e.g. `history["loss"]`, `history["val_loss"]`.
         epochs_done: epochs that ran in this call (a stopped epoch counts).
         seconds: wall time of the whole run.
-        stopped: why training ended early, in words; None when every epoch ran.
+        stop_reason: why training ended early, in words; None when every epoch ran.
     """
 
     history: dict[str, list[float]] = field(default_factory=dict)
     epochs_done: int = 0
     seconds: float = 0.0
-    stopped: str | None = None
+    stop_reason: str | None = None
 
 
-def _training_specs(*names: str) -> list[ParamSpec]:
-    return [spec for spec in TRAINING_PARAMS if spec.name in names]
-
-
-def learning_rate_for(optimizer: str = "adam", learning_rate: float | None = None) -> float:
-    """The learning rate a run uses: `learning_rate`, or the optimizer's default if None.
-
-    Raises:
-        ValueError: an unknown optimizer or a learning rate out of range.
-    """
-    given = {"optimizer": optimizer}
-    if learning_rate is not None:
-        given["learning_rate"] = learning_rate
-    settings = resolve(_training_specs(*given), given, "Training")
-    return settings.get("learning_rate", DEFAULT_LEARNING_RATES[settings["optimizer"]])
-
-
-def make_optimizer(name: str = "adam", learning_rate: float | None = None):
+def make_optimizer(name: str = _DEFAULTS.optimizer, learning_rate: float | None = None):
     """A fresh Keras optimizer by name, with that optimizer's default learning rate if None.
 
     Raises:
         ValueError: an unknown optimizer or a learning rate out of range.
     """
-    return OPTIMIZERS[name](learning_rate=learning_rate_for(name, learning_rate))
+    rate = learning_rate_for(name, learning_rate)  # first: it refuses an unknown name
+    return OPTIMIZERS[name](learning_rate=rate)
 
 
 def default_steps_per_execution(architecture: str, batches: int,
@@ -117,7 +99,7 @@ def jit_compile_for(architecture: str) -> bool | str:
     return "auto"
 
 
-def compile_model(ae: Autoencoder, optimizer: str = "adam",
+def compile_model(ae: Autoencoder, optimizer: str = _DEFAULTS.optimizer,
                   learning_rate: float | None = None, steps_per_execution: int = 1) -> None:
     """Compile `ae.autoencoder` with a fresh optimizer and its per-pixel loss (`ae.loss`:
     binary cross-entropy or mean squared error).
@@ -135,10 +117,11 @@ def compile_model(ae: Autoencoder, optimizer: str = "adam",
     ae.autoencoder.optimizer.build(ae.autoencoder.trainable_variables)
 
 
-def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256,
-          optimizer: str = "adam", learning_rate: float | None = None,
+def train(ae: Autoencoder, data: Dataset, epochs: int = _DEFAULTS.epochs,
+          batch_size: int = _DEFAULTS.batch_size, optimizer: str = _DEFAULTS.optimizer,
+          learning_rate: float | None = _DEFAULTS.learning_rate,
           on_progress: Callable[[ProgressEvent], None] | None = None,
-          stop: threading.Event | None = None, seed: int = 0,
+          stop: threading.Event | None = None, seed: int = _DEFAULTS.seed,
           steps_per_execution: int | None = None, devices: int | None = None,
           initial_epoch: int = 0) -> TrainResult:
     """Train `ae` on `data.x_train`, validating on `data.x_test` after every epoch.
@@ -162,7 +145,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
         data: the images.
         epochs: passes over the training images.
         batch_size: images per step.
-        optimizer: "adam", "rmsprop", "sgd" or "adadelta".
+        optimizer: a name in `aelib.settings.OPTIMIZERS`.
         learning_rate: None for the optimizer's default.
         on_progress: called with progress events (see `aelib.training.progress`).
         stop: set it to end training after the current call (batch, or batches).
@@ -181,9 +164,9 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = 5, batch_size: int = 256
         ValueError: settings out of range, images that do not fit the model, or fewer devices
             than asked for.
     """
-    settings = resolve(_training_specs("epochs", "batch_size", "seed"),
-                       {"epochs": epochs, "batch_size": batch_size, "seed": seed}, "Training")
-    rate = learning_rate_for(optimizer, learning_rate)
+    settings = asdict(TrainingSettings(epochs=epochs, batch_size=batch_size, optimizer=optimizer,
+                                       learning_rate=learning_rate, seed=seed).resolved())
+    rate = settings["learning_rate"]
     if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, int) or initial_epoch < 0:
         raise ValueError(f"initial_epoch must be a whole number of at least 0; got "
                          f"{initial_epoch!r}.")
@@ -264,7 +247,7 @@ class _Run:
                      for name, values in history.history.items()},
             epochs_done=max(0, progress.epochs_done - self.initial_epoch),
             seconds=time.perf_counter() - started,
-            stopped=progress.stopped,
+            stop_reason=progress.stop_reason,
         )
 
 

@@ -72,11 +72,12 @@ class EpochEnded:
 
 @dataclass(frozen=True)
 class TrainingFinished:
-    """Training ended; `stopped` says why it ended early, or is None when it ran to the end."""
+    """Training ended; `stop_reason` says why it ended early, or is None when it ran to the
+    end."""
 
     epochs_done: int
     seconds: float
-    stopped: str | None
+    stop_reason: str | None
 
 
 ProgressEvent = EpochStarted | BatchProgress | EpochEnded | TrainingFinished
@@ -106,7 +107,7 @@ class ProgressCallback(keras.callbacks.Callback):
         self.on_progress = on_progress or (lambda event: None)
         self.stop = stop or threading.Event()
         self.keep_in = keep_in
-        self.stopped: str | None = None
+        self.stop_reason: str | None = None
         self.epochs_done = 0
         self._started = time.perf_counter()
         self._epoch_started = self._started
@@ -154,14 +155,14 @@ class ProgressCallback(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.on_progress(TrainingFinished(self.epochs_done, time.perf_counter() - self._started,
-                                          self.stopped))
+                                          self.stop_reason))
 
     def _steps_done(self) -> int:
         """The optimizer's step count: what really ran, whatever the calls into the backend."""
         return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
 
     def _end(self, reason: str) -> None:
-        self.stopped = self.stopped or reason
+        self.stop_reason = self.stop_reason or reason
         self.model.stop_training = True
 
 

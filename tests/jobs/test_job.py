@@ -19,6 +19,11 @@ def test_job_trains_in_the_background_and_reports_each_epoch(small_data):
     assert snapshot.seconds == job.snapshot().seconds  # the clock stops when the job ends
 
 
+def test_a_job_without_epochs_plans_train_s_default(small_data):
+    job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, {}, small_data.x_test[:1])
+    assert job.snapshot().epochs == aelib.settings.training_spec("epochs").default
+
+
 def test_stopping_a_job_keeps_its_history_and_says_why(small_data, monkeypatch):
     monkeypatch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
     job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data,

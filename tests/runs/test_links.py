@@ -43,6 +43,8 @@ def test_the_learning_rate_defaults_to_the_optimizers_own():
     ({"epochs": "1e9"}, ("training", "epochs", 5), "epochs='1e9' is not allowed"),
     ({"epochs": "-3"}, ("training", "epochs", 5), "epochs=-3 is not allowed"),
     ({"learning_rate": "nan"}, ("training", "learning_rate", 1e-3), "learning_rate=nan"),
+    ({"optimizer": "adadelta", "learning_rate": "0"}, ("training", "learning_rate", 1.0),
+     "learning_rate=0.0 is not allowed"),  # the optimizer's own default, not the spec's
     ({"optimizer": "<script>"}, ("training", "optimizer", "adam"), "optimizer='<script>'"),
     ({"arch": "conv", "filters": "16,x"}, ("hparams", "filters", (16, 8, 8)), "filters='16,x'"),
     ({"arch": "conv", "filters": ""}, ("hparams", "filters", (16, 8, 8)), "filters=()"),

@@ -15,7 +15,7 @@ from aelib.training.progress import BatchProgress, EpochEnded, EpochStarted, Tra
 def test_every_architecture_reduces_the_loss(name, small_data):
     ae = aelib.build(name, seed=0)
     result = aelib.train(ae, small_data, epochs=3, batch_size=64, seed=0)
-    assert result.epochs_done == 3 and result.stopped is None
+    assert result.epochs_done == 3 and result.stop_reason is None
     assert len(result.history["loss"]) == len(result.history["val_loss"]) == 3
     assert result.history["loss"][-1] < result.history["loss"][0]
     assert result.history["val_loss"][-1] < result.history["val_loss"][0]
@@ -53,7 +53,7 @@ def test_progress_events_arrive_in_order(small_data, monkeypatch):
     assert batches[-1].eta_seconds >= 0
     ended = [e for e in events if isinstance(e, EpochEnded)]
     assert set(ended[0].logs) == {"loss", "val_loss"} and ended[0].seconds > 0
-    assert events[-1].epochs_done == 2 and events[-1].stopped is None
+    assert events[-1].epochs_done == 2 and events[-1].stop_reason is None
 
 
 def test_a_continued_training_numbers_its_epochs_after_the_earlier_ones(small_data):
@@ -141,7 +141,7 @@ def test_stop_ends_training_within_one_batch_and_keeps_the_weights(small_data):
         patch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
         result = aelib.train(ae, small_data, epochs=20, batch_size=16, on_progress=on_progress,
                              stop=stop, steps_per_execution=1)
-    assert result.stopped == "stopped on request"
+    assert result.stop_reason == "stopped on request"
     assert result.epochs_done == 1 and batches_seen == [1]
     assert len(result.history["loss"]) == 1
     assert not np.allclose(before, ae.autoencoder.get_weights()[0])  # trained weights kept
@@ -152,8 +152,8 @@ def test_non_finite_loss_stops_with_a_reason(small_data):
     result = aelib.train(ae, small_data, epochs=5, batch_size=64, optimizer="adam",
                          learning_rate=10.0)
     assert result.epochs_done == 1 and len(result.history["loss"]) == 1
-    assert "the loss became" in result.stopped and "lower learning rate" in result.stopped
-    assert "the weights after epoch 0 are kept" in result.stopped
+    assert "the loss became" in result.stop_reason and "lower learning rate" in result.stop_reason
+    assert "the weights after epoch 0 are kept" in result.stop_reason
     weights = ae.autoencoder.get_weights()
     assert all(np.isfinite(w).all() for w in weights)  # the last good (here: initial) weights
     assert np.isfinite(ae.reconstruct(small_data.x_test[:4])).all()
@@ -175,6 +175,11 @@ def test_optimizers_take_their_default_learning_rate(optimizer, rate):
     made = aelib.training.fit.make_optimizer(optimizer)
     assert isinstance(made, aelib.training.fit.OPTIMIZERS[optimizer])
     assert float(made.learning_rate) == pytest.approx(rate)
+
+
+def test_an_unknown_optimizer_is_refused_with_a_value_error():
+    with pytest.raises(ValueError, match="optimizer='adamw' is not allowed"):
+        aelib.training.fit.make_optimizer("adamw")
 
 
 @pytest.mark.parametrize("settings, message", [
