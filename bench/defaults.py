@@ -62,7 +62,7 @@ def train_the_app_way(name, data, settings):
 
 
 def describe_settings(settings):
-    rate = settings["learning_rate"] or aelib.DEFAULT_LEARNING_RATES[settings["optimizer"]]
+    rate = aelib.settings.learning_rate_for(settings["optimizer"], settings["learning_rate"])
     return (f"{settings['epochs']} × batch {settings['batch_size']}, "
             f"{settings['optimizer']} {rate:g}")
 

@@ -19,7 +19,8 @@ def training_settings(at):
 
 def preset(name, budget="training"):
     chosen = getattr(aelib.REGISTRY[name], budget)
-    return chosen.epochs, chosen.batch_size, chosen.learning_rate or 1e-3
+    return (chosen.epochs, chosen.batch_size,
+            aelib.settings.learning_rate_for(chosen.optimizer, chosen.learning_rate))
 
 
 def pick(at, architecture):
