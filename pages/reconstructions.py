@@ -12,16 +12,16 @@ st.title("Reconstructions")
 model = require_model()
 ae, data = model.ae, model.data
 
-reconstructions = memo("reconstructions", lambda: ae.decode(test_codes(model)))
-errors = memo("errors", lambda: analysis.reconstruction_errors(data.x_test, reconstructions))
-pca = memo("pca", lambda: analysis.pca_baseline(data.x_train, data.x_test, ae.code_size))
+losses = memo("reconstruction_losses",
+              lambda: analysis.reconstruction_losses(ae, data, test_codes(model)))
+reconstructions, errors, pca = losses.reconstructions, losses.errors, losses.pca
 
 model_column, pca_column, images_column = st.columns(3)
-model_column.metric("Model test loss (mean BCE per pixel)", f"{errors.mean():.4f}")
+model_column.metric(f"Model test loss ({losses.label} per pixel)", f"{losses.test_loss:.4f}")
 pca_column.metric(f"PCA with {pca.n_components} components", f"{pca.loss:.4f}",
-                  delta=f"{pca.loss - errors.mean():+.4f} vs model", delta_color="off")
+                  delta=f"{pca.loss - losses.test_loss:+.4f} vs model", delta_color="off")
 images_column.metric("Test images", f"{len(data.x_test):,}")
-say_pca_verdict(ae, errors.mean(), pca.loss)
+say_pca_verdict(ae, losses.test_loss, pca.loss)
 
 st.subheader("Original, model, PCA")
 how = st.radio("Which test images", ["random", "chosen"], horizontal=True,
@@ -52,7 +52,7 @@ worst = np.argsort(errors)[::-1][:10]
 st.plotly_chart(figures.reconstruction_grid(data.x_test[worst], reconstructions[worst],
                                             errors[worst], title="Highest error first"))
 
-st.plotly_chart(figures.error_histogram({"model": errors, "PCA": pca.errors}))
+st.plotly_chart(figures.error_histogram({"model": errors, "PCA": pca.errors}, losses.loss))
 
 st.subheader("Draw a digit")
 draw_a_digit(model, key="recon_canvas")

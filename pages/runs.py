@@ -8,7 +8,7 @@ import streamlit as st
 
 import aelib
 from aelib.explore import figures
-from aelib.runs.store import METRIC_NAMES
+from aelib.explore.metrics import METRICS
 from aelib.jobs.tutorial import comparison_rows, tutorial_jobs
 from lab import state
 from lab.data import dataset_name, get_dataset
@@ -18,17 +18,11 @@ from lab.identity import browser_id
 from lab.workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
-METRIC_LABELS = {"test_loss": "test loss", "psnr": "PSNR (dB)", "ssim": "SSIM",
-                 "pca_loss": "PCA loss (same code size)", "pca_psnr": "PCA PSNR (dB)",
-                 "pca_ssim": "PCA SSIM", "code_mean": "code mean",
-                 "inactive_fraction": "inactive units", "knn_accuracy": "5-NN accuracy"}
 TABLE_COLUMNS = {"run": "run", "architecture": "architecture", "dataset": "dataset",
                  "status": "status", "epochs": "epochs", "seconds": "seconds",
-                 **METRIC_LABELS}
-TABLE_FORMATS = {"seconds": "{:.1f}", "test_loss": "{:.4f}", "psnr": "{:.1f}", "ssim": "{:.3f}",
-                 "pca_loss": "{:.4f}", "pca_psnr": "{:.1f}", "pca_ssim": "{:.3f}",
-                 "code_mean": "{:.3f}", "inactive_fraction": "{:.0%}",
-                 "knn_accuracy": "{:.1%}"}
+                 **{name: metric.label for name, metric in METRICS.items()}}
+TABLE_FORMATS = {"seconds": "{:.1f}",
+                 **{name: metric.format for name, metric in METRICS.items()}}
 
 
 def runs_table(rows: list[dict]):
@@ -124,11 +118,11 @@ if picked:
     curves, bars = st.columns(2)
     curves.plotly_chart(figures.runs_loss_curves(
         {label: by_label[label].history for label in picked}))
-    metric = bars.selectbox("Metric", METRIC_NAMES, key="runs_metric",
-                            format_func=METRIC_LABELS.get)
+    metric = bars.selectbox("Metric", list(METRICS), key="runs_metric",
+                            format_func=lambda name: METRICS[name].label)
     bars.plotly_chart(figures.metric_bars(
         store.compare([by_label[label].id for label in picked]), metric,
-        title=METRIC_LABELS[metric]))
+        title=METRICS[metric].axis_title))
 
 st.subheader("One run")
 label = st.selectbox("Run", list(by_label), key="runs_one")

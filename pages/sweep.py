@@ -8,7 +8,7 @@ import streamlit as st
 
 import aelib
 from aelib.sweeps import figures as sweep_figures, links as sweep_links, local as sweeps
-from aelib.runs.store import METRIC_NAMES
+from aelib.explore.metrics import METRICS, MODEL_METRICS
 from aelib.sweeps.plan import (
     SEED,
     estimate_seconds,
@@ -83,8 +83,8 @@ def results_panel(record) -> None:
     st.caption(f"Sweep {record.id}: {record.status}, {len(records)} of {plan.size} runs, "
                f"on {record.engine}.")
     rows = sweeps.results(plan, records)
-    metric = st.selectbox("Metric", [m for m in METRIC_NAMES if m != "pca_loss"],
-                          key="sweep_metric")
+    metric = st.selectbox("Metric", MODEL_METRICS, key="sweep_metric",
+                          format_func=lambda name: METRICS[name].label)
     st.plotly_chart(sweep_figures.metric_against_parameter(rows, plan, metric),
                     key="sweep_metric_figure")
     images = data.x_test[:SHOWN_IMAGES]

@@ -27,6 +27,9 @@ INPUT_MODES = {
 # choice, and the Keras loss it compiles to. aelib.explore.analysis.reconstruction_errors
 # computes the same per image in numpy.
 KERAS_LOSSES = {"bce": "binary_crossentropy", "mse": "mean_squared_error"}
+# Each of those losses in words, wherever a number measured in it is named (a page's metric,
+# a histogram's axis).
+LOSS_LABELS = {"bce": "binary cross-entropy", "mse": "mean squared error"}
 
 
 def input_layout(input_mode: str, image_shape: tuple[int, int, int]) -> tuple[int, ...]:

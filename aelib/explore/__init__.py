@@ -4,4 +4,4 @@
 from aelib._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
-    __name__, submodules=['analysis', 'quality', 'anomaly', 'advice', 'figures'])
+    __name__, submodules=['analysis', 'quality', 'anomaly', 'advice', 'figures', 'metrics'])

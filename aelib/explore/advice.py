@@ -3,8 +3,10 @@ model beats PCA after.
 
 Both are pure functions of a few numbers, so a page (or a script) can say them without
 importing Keras. The PCA comparison takes the losses `aelib.explore.analysis.run_metrics` stores
-with every run (`test_loss`, `pca_loss`); both are mean per-pixel binary cross-entropy on the test
-images, PCA with as many components as the model's code has numbers.
+with every run (`test_loss`, `pca_loss`): both are means over the test images' pixels of the loss
+the model trains with (its `loss`: binary cross-entropy or mean squared error, as
+`aelib.architectures.LOSS_LABELS` names them), PCA's with as many components as the model's code
+has numbers.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ class PCAVerdict:
     """Whether a model reconstructs the test images better than PCA with the same code size.
 
     Args:
-        model_loss: the model's test loss (mean per-pixel binary cross-entropy).
-        pca_loss: PCA's test loss with `code_size` components.
+        model_loss: the model's test loss (mean per pixel, in the model's `loss`).
+        pca_loss: PCA's test loss with `code_size` components, in the same loss.
         code_size: numbers in the model's code (and PCA components).
         beats_pca: whether `model_loss` is below `pca_loss`.
         sentence: the comparison in words, with both numbers.

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aelib.architectures import LOSS_LABELS
+from aelib.explore.metrics import METRICS
 from aelib.explore.quality import image_quality, reconstruction_errors
 
 KNN_WORKING_MEMORY_MB = 64
@@ -155,6 +157,50 @@ def pca_baseline(x_train: np.ndarray, x_test: np.ndarray, n_components: int,
     errors = reconstruction_errors(test, reconstructions, loss)
     return PCABaseline(n_components, reconstructions.reshape(np.shape(x_test)).astype(np.float32),
                        errors, float(errors.mean()), float(pca.explained_variance_ratio_.sum()))
+
+
+@dataclass(frozen=True)
+class ReconstructionLosses:
+    """A model's reconstructions of the test images and their loss, beside PCA's with as many
+    components as its code has numbers, both in the loss the model trains with.
+
+    Args:
+        loss: the model's loss (`ae.loss`), a key of `aelib.architectures.LOSS_LABELS`.
+        reconstructions: the model's, shaped as the test images.
+        errors: per test image, the mean of the loss over its pixel values.
+        test_loss: mean of errors: the `test_loss` that `run_metrics` stores.
+        pca: PCA's reconstructions and errors in the same loss.
+    """
+
+    loss: str
+    reconstructions: np.ndarray
+    errors: np.ndarray
+    test_loss: float
+    pca: PCABaseline
+
+    @property
+    def label(self) -> str:
+        """The loss in words: "binary cross-entropy" or "mean squared error"."""
+        return LOSS_LABELS[self.loss]
+
+
+def reconstruction_losses(ae, data, codes: np.ndarray | None = None) -> ReconstructionLosses:
+    """How well `ae` reconstructs `data`'s test images, against PCA fitted on its training
+    images, in the model's own loss (`ae.loss`), so that the numbers agree with the loss it
+    trained on.
+
+    Args:
+        ae: a trained `aelib.Autoencoder`.
+        data: the `aelib.Dataset` to measure on.
+        codes: the test images' codes (`ae.encode(data.x_test)`) when they are at hand.
+
+    Returns:
+        A `ReconstructionLosses`.
+    """
+    reconstructions = ae.decode(ae.encode(data.x_test) if codes is None else codes)
+    errors = reconstruction_errors(data.x_test, reconstructions, ae.loss)
+    pca = pca_baseline(data.x_train, data.x_test, ae.code_size, loss=ae.loss)
+    return ReconstructionLosses(ae.loss, reconstructions, errors, float(errors.mean()), pca)
 
 
 def knn_accuracy(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.ndarray,
@@ -303,28 +349,29 @@ def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | Non
 
 
 def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
-    """The final metrics stored with a run: test loss (the model's per-pixel loss, `ae.loss`),
+    """The final metrics stored with a run, keyed as `aelib.explore.metrics.METRICS` in its
+    order: test loss (the model's per-pixel loss, `ae.loss`: see `reconstruction_losses`),
     PSNR and SSIM of its test reconstructions (`aelib.explore.quality.image_quality`), the PCA
     baseline's loss, PSNR and SSIM with the same code size, mean code activation, share of
     inactive code units and 5-NN accuracy of the codes (None without labels)."""
     codes = ae.encode(data.x_test)
-    reconstructions = ae.decode(codes)
+    losses = reconstruction_losses(ae, data, codes)
     stats = sparsity_stats(codes)
-    pca = pca_baseline(data.x_train, data.x_test, ae.code_size, loss=ae.loss)
     knn = None
     if data.has_labels:
         train = data.subset(knn_train_images, None, seed=0)
         knn = knn_accuracy(ae.encode(train.x_train), train.y_train, codes, data.y_test)
-    quality = image_quality(data.x_test, reconstructions)
-    pca_quality = image_quality(data.x_test, pca.reconstructions)
-    return {
-        "test_loss": float(reconstruction_errors(data.x_test, reconstructions, ae.loss).mean()),
+    quality = image_quality(data.x_test, losses.reconstructions)
+    pca_quality = image_quality(data.x_test, losses.pca.reconstructions)
+    values = {
+        "test_loss": losses.test_loss,
         "psnr": quality["psnr"],
         "ssim": quality["ssim"],
-        "pca_loss": pca.loss,
+        "pca_loss": losses.pca.loss,
         "pca_psnr": pca_quality["psnr"],
         "pca_ssim": pca_quality["ssim"],
         "code_mean": stats.mean_activation,
         "inactive_fraction": stats.inactive_fraction,
         "knn_accuracy": knn,
     }
+    return {name: values[name] for name in METRICS}

@@ -27,6 +27,8 @@ class AnomalyReport:
         false_positive_rate, true_positive_rate: the ROC curve, one point per threshold.
         auc: area under that curve: 1 when every anomaly scores above every normal image.
         ranking: test-image indices, most anomalous first.
+        loss: the loss the scores are measured in, the model's `loss` (a key of
+            `aelib.architectures.LOSS_LABELS`): pass it on to `figures.error_histogram`.
     """
 
     scores: np.ndarray
@@ -35,6 +37,7 @@ class AnomalyReport:
     true_positive_rate: np.ndarray
     auc: float
     ranking: np.ndarray
+    loss: str
 
 
 def _check_labels(labels: np.ndarray | None, anomalous) -> list[int]:
@@ -79,4 +82,5 @@ def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
     scores = reconstruction_errors(data.x_test, ae.reconstruct(data.x_test), ae.loss)
     false_positive_rate, true_positive_rate, _ = roc_curve(is_anomaly, scores)
     return AnomalyReport(scores, is_anomaly, false_positive_rate, true_positive_rate,
-                         float(roc_auc_score(is_anomaly, scores)), np.argsort(-scores))
+                         float(roc_auc_score(is_anomaly, scores)), np.argsort(-scores),
+                         ae.loss)

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from aelib.architectures import LOSS_LABELS
+
 GAP = 2  # pixels between images in a mosaic
 PICK_TRACE = "click to decode"  # the latent plane's grid of points to select
 LABEL_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -341,16 +343,24 @@ def activation_histogram(stats, title: str = "Distribution of code values") -> g
     return fig
 
 
-def error_histogram(errors: Mapping[str, np.ndarray],
+def error_histogram(errors: Mapping[str, np.ndarray], loss: str = "bce",
                     title: str = "Reconstruction error per image",
                     normalised: bool = False) -> go.Figure:
-    """Overlaid histograms of per-image errors, e.g. {"model": ..., "PCA": ...}. With
-    `normalised`, each group's bars sum to 1, so a small group (the anomalies) is as visible as
-    a large one."""
+    """Overlaid histograms of per-image errors, e.g. {"model": ..., "PCA": ...}, measured in
+    `loss` (the model's `loss`, a key of `aelib.architectures.LOSS_LABELS`), which names the
+    x-axis. With `normalised`, each group's bars sum to 1, so a small group (the anomalies) is
+    as visible as a large one.
+
+    Raises:
+        ValueError: an unknown loss.
+    """
+    if loss not in LOSS_LABELS:
+        raise ValueError(f"loss must be one of {', '.join(LOSS_LABELS)} (a model's `loss`); "
+                         f"got {loss!r}.")
     fig = go.Figure([go.Histogram(x=values, name=name, opacity=0.6, nbinsx=50,
                                   histnorm="probability" if normalised else None)
                      for name, values in errors.items()])
-    fig.update_layout(title=title, barmode="overlay", xaxis_title="binary cross-entropy",
+    fig.update_layout(title=title, barmode="overlay", xaxis_title=LOSS_LABELS[loss],
                       yaxis_title="share of images" if normalised else "images", height=320,
                       margin=dict(l=10, r=10, t=50, b=10))
     return fig

@@ -28,13 +28,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from aelib.explore.metrics import METRICS
+
 if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
     from aelib.model.autoencoder import Autoencoder
     from aelib.data.datasets import Dataset
 
 DEFAULT_WORKSPACE = "local"
-METRIC_NAMES = ("test_loss", "psnr", "ssim", "pca_loss", "pca_psnr", "pca_ssim", "code_mean",
-                "inactive_fraction", "knn_accuracy")
+# The final metrics a run keeps, in the order `compare` lists them (notebooks import the
+# names from here; the table of them is `aelib.explore.metrics.METRICS`).
+METRIC_NAMES = tuple(METRICS)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

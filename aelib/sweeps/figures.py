@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from aelib.explore.figures import image_rows
+from aelib.explore.metrics import METRICS
 from aelib.sweeps.plan import SweepPlan, format_value, parameter_specs
 
 LAYOUT = dict(height=380, margin=dict(l=10, r=10, t=50, b=10),
@@ -21,8 +22,16 @@ def metric_against_parameter(rows: Sequence[Mapping], plan: SweepPlan,
                              metric: str = "test_loss") -> go.Figure:
     """The metric against the sweep's first varied parameter (the architecture when nothing
     varies): one line per architecture and value of a second varied parameter, each point the
-    mean over seeds with their standard deviation as error bars. For `test_loss`, PCA with
-    the same code size as each run is drawn dashed beside it. Only finished runs count."""
+    mean over seeds with their standard deviation as error bars. For a metric with a PCA
+    partner in `aelib.explore.metrics.METRICS` (the test loss, for one), that measure of PCA
+    with the same code size as each run is drawn dashed beside it. Only finished runs count.
+
+    Raises:
+        ValueError: `metric` is not one of `METRICS`.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"Unknown metric {metric!r}: choose one of {', '.join(METRICS)}.")
+    shown = METRICS[metric]
     names = list(plan.grid)
     x_name = names[0] if names else "architecture"
     x_values = list(plan.grid[x_name]) if names else list(plan.architectures)
@@ -31,8 +40,8 @@ def metric_against_parameter(rows: Sequence[Mapping], plan: SweepPlan,
     by_architecture = bool(names) and len(plan.architectures) > 1
     for series, members in _series(finished, names[1:2], by_architecture).items():
         fig.add_trace(_mean_trace(members, x_name, x_values, metric, series))
-        if metric == "test_loss":
-            fig.add_trace(_mean_trace(members, x_name, x_values, "pca_loss",
+        if shown.pca_partner is not None:
+            fig.add_trace(_mean_trace(members, x_name, x_values, shown.pca_partner,
                                       f"PCA, same code size{f' ({series})' if series else ''}",
                                       dash="dash"))
     spec = parameter_specs(plan.architectures).get(x_name, [None])[0]
@@ -40,9 +49,9 @@ def metric_against_parameter(rows: Sequence[Mapping], plan: SweepPlan,
     log_axis = numeric and spec.log_scale and min(x_values) > 0
     fig.update_xaxes(title=x_name, type="log" if log_axis else
                      ("linear" if numeric else "category"))
-    fig.update_layout(title=f"{metric.replace('_', ' ')} against {x_name.replace('_', ' ')} "
-                      f"(mean over seeds, ± one standard deviation)", yaxis_title=metric,
-                      **LAYOUT)
+    fig.update_layout(title=f"{shown.label} against {x_name.replace('_', ' ')} "
+                      f"(mean over seeds, ± one standard deviation)",
+                      yaxis_title=shown.axis_title, **LAYOUT)
     return fig
 
 

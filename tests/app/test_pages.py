@@ -1,5 +1,7 @@
 """AppTest: every page of the real app script, empty and with a model trained for one epoch."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -10,8 +12,9 @@ from tests.support.apptest import TIMEOUT, button, open_app
 
 pytestmark = pytest.mark.app
 
-def train_one_epoch(architecture="dense"):
-    at = open_app(TRAIN_PAGE, cfg_arch=architecture, cfg_epochs=1, cfg_train_size_bundled=300)
+def train_one_epoch(architecture="dense", **settings):
+    at = open_app(TRAIN_PAGE, cfg_arch=architecture, cfg_epochs=1, cfg_train_size_bundled=300,
+                  **settings)
     button(at, "Train").click().run()
     assert not at.exception, at.exception
     snapshot = at.session_state["model"].wait(TIMEOUT)
@@ -99,6 +102,19 @@ def test_analysis_pages_render_their_charts(trained_app, page, charts):
     assert not trained_app.exception, trained_app.exception
     assert len(trained_app.get("plotly_chart")) == charts
     assert not trained_app.info or "no model yet" not in trained_app.info[0].value
+
+
+def test_the_reconstructions_page_measures_an_mse_model_in_mse_as_its_run_does():
+    at = train_one_epoch(cfg_dense_loss="mse")
+    stored = at.session_state["model"].snapshot().metrics  # what the Train and Runs pages show
+    at.switch_page(RECONSTRUCTIONS_PAGE).run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Model test loss (mean squared error per pixel)"] == \
+        f"{stored['test_loss']:.4f}"
+    assert metrics["PCA with 32 components"] == f"{stored['pca_loss']:.4f}"
+    histogram = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert histogram["layout"]["xaxis"]["title"]["text"] == "mean squared error"
 
 
 def test_the_codes_page_shows_the_t_sne_map_made_in_the_background(trained_app):

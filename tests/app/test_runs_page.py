@@ -1,8 +1,11 @@
 """AppTest of the Runs page: runs kept across sessions, compared, reopened; the tutorial queue."""
 
+import json
+
 import numpy as np
 import pytest
 
+from aelib.explore.metrics import METRICS
 from lab.navigation import CODES_PAGE, RUNS_PAGE, TRAIN_PAGE
 from tests.support.apptest import TIMEOUT, button, configure, new_session, open_app
 
@@ -36,7 +39,11 @@ def test_two_runs_compared_and_still_there_after_a_reload():
     assert set(table["architecture"]) == {"dense", "deep"}
     assert table.set_index("run").loc[second, "epochs"] == 2
     assert table["test loss"].notna().all() and table["5-NN accuracy"].notna().all()
-    assert len(reloaded.get("plotly_chart")) == 2  # overlaid curves and the metric bars
+    assert list(table.columns)[6:] == [metric.label for metric in METRICS.values()]
+    charts = reloaded.get("plotly_chart")  # overlaid curves and the metric bars
+    assert len(charts) == 2
+    bars = json.loads(charts[1].proto.spec)
+    assert bars["layout"]["title"]["text"] == "test loss, lower is better"
 
     reloaded.multiselect(key="runs_architectures").set_value(["deep"]).run()
     assert list(reloaded.dataframe[0].value["run"]) == [second]

@@ -3,6 +3,7 @@ import pytest
 
 import aelib
 from aelib.explore import analysis
+from aelib.explore.metrics import METRICS
 
 
 def test_reconstruction_errors_bce_and_mse():
@@ -52,6 +53,26 @@ def test_pca_baseline_with_all_components_reconstructs_exactly(small_data):
     assert few.reconstructions.shape == small_data.x_test.shape
     assert few.loss > full.loss
     assert 0.5 < few.explained_variance < 1.0
+
+
+def test_an_mse_model_is_measured_in_mse_and_pca_too_as_its_run_metrics_are(small_data):
+    ae = aelib.build("dense", seed=0, encoding_dim=16, loss="mse")
+    x = small_data.x_test
+    losses = analysis.reconstruction_losses(ae, small_data)
+    assert (losses.loss, losses.label) == ("mse", "mean squared error")
+    squared = (x - ae.reconstruct(x)).reshape(len(x), -1) ** 2
+    np.testing.assert_allclose(losses.errors, squared.mean(axis=1), rtol=1e-5)
+    assert losses.test_loss == pytest.approx(squared.mean(), rel=1e-5)
+    pca_squared = (x - losses.pca.reconstructions) ** 2
+    assert losses.pca.loss == pytest.approx(pca_squared.mean(), rel=1e-5)
+    bce = analysis.reconstruction_errors(x, losses.reconstructions, "bce").mean()
+    assert bce > 2 * losses.test_loss  # what the Reconstructions page used to show for it
+
+    metrics = analysis.run_metrics(ae, small_data)
+    assert tuple(metrics) == tuple(METRICS)  # the table's names, in its order
+    assert (metrics["test_loss"], metrics["pca_loss"]) == (losses.test_loss, losses.pca.loss)
+    given = analysis.reconstruction_losses(ae, small_data, codes=ae.encode(x))
+    np.testing.assert_allclose(given.errors, losses.errors)
 
 
 def test_knn_accuracy_is_perfect_on_separated_codes():

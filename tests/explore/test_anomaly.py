@@ -24,6 +24,7 @@ def test_training_images_of_the_anomalous_classes_are_left_out(bundled):
 def test_reconstruction_error_separates_a_held_out_digit(zeros_held_out, bundled):
     report = zeros_held_out
     assert report.auc > 0.7  # chance is 0.5; measured about 0.82
+    assert report.loss == "bce"  # the model's loss, which the scores are measured in
     assert (report.is_anomaly == (bundled.y_test == 0)).all()
     top = report.ranking[:50]
     assert report.is_anomaly[top].mean() > 3 * report.is_anomaly.mean()  # 0s crowd the top

@@ -87,6 +87,15 @@ def test_sparsity_and_error_charts():
     assert [t.name for t in hist.data] == ["model", "PCA"]
 
 
+@pytest.mark.parametrize("loss, axis", [("bce", "binary cross-entropy"),
+                                        ("mse", "mean squared error")])
+def test_the_error_histogram_names_the_loss_it_is_measured_in(loss, axis):
+    hist = figures.error_histogram({"model": np.ones(5)}, loss)
+    assert hist.layout.xaxis.title.text == axis
+    with pytest.raises(ValueError, match="loss must be one of bce, mse .*; got 'l1'"):
+        figures.error_histogram({"model": np.ones(5)}, "l1")
+
+
 def test_latent_manifold_and_scatter():
     grid = np.random.default_rng(0).random((3, 3, 28, 28))
     fig = figures.latent_manifold(grid, np.array([[-1.0, 5.0], [0.0, 6.0], [1.0, 7.0]]))
@@ -148,7 +157,7 @@ def test_the_latent_plane_can_carry_a_grid_to_click_on():
 def test_roc_curve_draws_the_report_and_chance():
     report = aelib.explore.anomaly.AnomalyReport(np.array([0.9, 0.1]), np.array([True, False]),
                                          np.array([0.0, 0.0, 1.0]), np.array([0.0, 1.0, 1.0]),
-                                         1.0, np.array([0, 1]))
+                                         1.0, np.array([0, 1]), "bce")
     fig = figures.roc_curve(report)
     assert fig.data[0].name == "reconstruction error (AUC 1.000)"
     assert list(fig.data[0].y) == [0.0, 1.0, 1.0] and list(fig.data[1].x) == [0, 1]
