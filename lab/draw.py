@@ -61,7 +61,7 @@ def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
     st.plotly_chart(aelib.explore.figures.image_rows(
         {"nearest": data.x_test[nearest]}, column_labels=[f"#{i}" for i in nearest],
         title="The test images nearest to it in code space"), key=f"{key}_nearest")
-    if ae.architecture == "vae":
+    if aelib.REGISTRY[ae.architecture].variational:
         st.plotly_chart(aelib.explore.figures.latent_scatter(test_codes(model), data.y_test,
                                                      title="Its place on the latent plane",
                                                      marked=code[0]), key=f"{key}_plane")

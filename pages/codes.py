@@ -5,7 +5,9 @@ much they know."""
 import numpy as np
 import streamlit as st
 
+import aelib
 from aelib.explore import analysis, figures
+from aelib.jobs.tutorial import code_means_in_words
 from lab.model import analysed, latent_frame, memo, require_model, test_codes
 
 
@@ -22,8 +24,7 @@ def show_sparsity(codes) -> None:
     st.subheader("Sparsity")
     mean_column, inactive_column, zero_column = st.columns(3)
     mean_column.metric("Mean activation", f"{stats.mean_activation:.3f}",
-                       help="The tutorial's `encoded_imgs.mean()`: 7.30 for its dense model, "
-                            "3.33 for the sparse one after 100 epochs.")
+                       help=f"The tutorial's `encoded_imgs.mean()`: {code_means_in_words()}.")
     inactive_column.metric("Inactive units", f"{stats.inactive_fraction:.0%}",
                            help=f"Code units never above {stats.threshold:g} on any test image.")
     zero_column.metric("Zero values", f"{stats.zero_fraction:.0%}",
@@ -54,7 +55,7 @@ model = require_model()
 ae, data = model.ae, model.data
 codes = test_codes(model)
 
-if ae.architecture == "vae":
+if aelib.REGISTRY[ae.architecture].variational:
     show_latent_fit(model, codes)
 else:
     show_sparsity(codes)

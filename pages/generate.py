@@ -6,6 +6,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+import aelib
 from aelib.explore import analysis, figures
 from lab import state
 from lab.model import latent_frame, require_model, test_codes
@@ -36,11 +37,11 @@ st.title("Generate")
 model = require_model()
 ae, data = model.ae, model.data
 
-if ae.architecture == "vae":
+if aelib.REGISTRY[ae.architecture].variational:
     codes = test_codes(model)
     frame = latent_frame(model)
     st.subheader("The latent plane")
-    if "kl_loss" in model.history:
+    if model.history:  # unknown for a model opened from a file
         st.plotly_chart(figures.vae_loss_terms(model.history))
     plane, manifold = st.columns(2)
     plane.plotly_chart(figures.latent_scatter(codes, data.y_test,

@@ -1,4 +1,4 @@
-"""Home: what autoencoders are, the seven architectures, the dataset, and a one-click start.
+"""Home: what autoencoders are, the architectures, the dataset, and a one-click start.
 
 Home loads no Keras (and so no TensorFlow): the cards' sizes come from `aelib.model.sizes`, and the
 text comes first, so a person who only reads Home gets it at once and costs the server little.
@@ -111,7 +111,9 @@ with left:
                f"pixels.")
 with right:
     st.subheader("2. Train")
-    st.write(f"Start with the simplest model, a single dense layer with a 32-number code, for "
+    one_click = aelib.model.sizes.summary(ONE_CLICK_ARCHITECTURE, image_shape=data.image_shape)
+    st.write(f"Start with the simplest model, a single dense layer with a "
+             f"{math.prod(one_click.code_shape)}-number code, for "
              f"{aelib.REGISTRY[ONE_CLICK_ARCHITECTURE].training.epochs} epochs; you can change "
              f"everything on the Train page.")
     if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:",
@@ -120,10 +122,10 @@ with right:
     st.plotly_chart(aelib.explore.figures.image_rows({"sample": data.x_train[:10]}),
                     config={"displayModeBar": False})
 
-st.subheader("The seven architectures")
+names = list(aelib.ARCHITECTURES)
+st.subheader(f"The {aelib.architectures.count_in_words(len(names))} architectures")
 st.caption("As in the classic Keras tutorial \"Building Autoencoders in Keras\", in Keras 3; "
            f"sizes for the {shape_in_words(data.image_shape)} images in use.")
-names = list(aelib.ARCHITECTURES)
 # Row by row, so that on a narrow screen, where columns stack, the cards keep the tutorial's order.
 for row in range(0, len(names), CARDS_PER_ROW):
     for column, name in zip(st.columns(CARDS_PER_ROW), names[row:row + CARDS_PER_ROW],

@@ -9,7 +9,7 @@ import streamlit as st
 import aelib
 from aelib.explore import figures
 from aelib.explore.metrics import METRICS
-from aelib.jobs.tutorial import comparison_rows, tutorial_jobs
+from aelib.jobs.tutorial import comparison_rows, runs_in_words, tutorial_jobs
 from lab import state
 from lab.data import dataset_name, get_dataset
 from lab.model import open_model, open_run
@@ -56,9 +56,9 @@ store = run_store()
 
 with st.expander("Reproduce the tutorial", expanded=state.TUTORIAL_QUEUE in st.session_state,
                  icon=":material/science:"):
-    st.write("Queue the tutorial's four image models (dense 50 epochs, sparse 100, deep 100, "
-             "conv 50) on the current dataset and compare our losses with the ones it reported. "
-             "They run one after another in the background; you can leave this page.")
+    st.write(f"Queue the tutorial's {runs_in_words()} on the current dataset and compare our "
+             "losses with the ones it reported. They run one after another in the background; "
+             "you can leave this page.")
     data = get_dataset()
     budget, size = st.columns(2)
     epochs = state.remember("tutorial_epochs", budget.number_input(

@@ -139,7 +139,7 @@ def live_panel() -> None:
     charts, previews = st.columns([2, 3])
     if snapshot.history:
         charts.plotly_chart(aelib.explore.figures.loss_curves(snapshot.history))
-        if "kl_loss" in snapshot.history:  # the VAE: its two terms apart
+        if aelib.REGISTRY[model.ae.architecture].variational:  # its two loss terms apart
             charts.plotly_chart(aelib.explore.figures.vae_loss_terms(snapshot.history))
     if snapshot.preview is not None:
         previews.plotly_chart(aelib.explore.figures.reconstruction_grid(

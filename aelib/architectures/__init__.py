@@ -95,8 +95,21 @@ class Architecture:
             bundled MNIST sample in a short wait on 2 CPU cores.
         tutorial_training: the classic tutorial's own budget (its `note` says where the
             tutorial gave none).
+        cpu_steps_per_execution: training steps per call into the backend on a CPU, chosen with
+            bench/train_speed.py (README, Performance). The small dense models are
+            launch-bound: a whole epoch per call (32 steps of 256 images) trains them 1.4 to 1.9
+            times faster than one step per call. The conv and LSTM models are compute-bound and
+            gain 10 to 25% from 8 steps per call, which still moves their progress bar a few
+            times per epoch. `aelib.training.fit` uses fewer where the backend needs them.
+        seconds_per_1000_image_epochs: rough seconds per epoch of 1,000 training images on 2
+            CPU cores (bench/train_speed.py): a sweep's estimate before its store has runs of
+            this architecture to go by.
         tutorial: Markdown: what the classic tutorial did, where its code is wrong or stale
             for today's Keras, and what aelib does instead.
+        variational: whether its code has a latent prior (the VAE): each image is encoded as a
+            Gaussian pulled toward N(0, 1) by a KL term the model adds to its own loss (its
+            history has `reconstruction_loss` and `kl_loss`), and decoding any likely latent
+            point makes a new image.
     """
 
     name: str
@@ -107,7 +120,10 @@ class Architecture:
     module: str
     training: TrainingPreset
     tutorial_training: TrainingPreset
+    cpu_steps_per_execution: int
+    seconds_per_1000_image_epochs: float
     tutorial: str = ""
+    variational: bool = False
 
     def build_models(self, hparams: dict, image_shape: tuple[int, int, int], seed: int):
         """Make the (autoencoder, encoder, decoder) Keras models from validated `hparams`, for
@@ -148,6 +164,8 @@ REGISTRY: dict[str, Architecture] = {
             module="dense",
             training=TrainingPreset(10, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(50, 256),
+            cpu_steps_per_execution=32,
+            seconds_per_1000_image_epochs=0.011,
             tutorial=("**The tutorial:** `Dense(32, activation='relu')` then `Dense(784, "
                       "activation='sigmoid')`, binary cross-entropy, `optimizer='adadelta'`, 50 "
                       "epochs of batch 256.\n\n**Wrong today:** Adadelta's learning rate was 1.0 "
@@ -171,6 +189,8 @@ REGISTRY: dict[str, Architecture] = {
             module="dense",
             training=TrainingPreset(10, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(100, 256),
+            cpu_steps_per_execution=32,
+            seconds_per_1000_image_epochs=0.012,
             tutorial=("**The tutorial:** the dense model with `activity_regularizer="
                       "regularizers.l1(10e-5)`, trained 100 epochs; codes averaged 3.33 against "
                       "7.30 without the penalty.\n\n**Wrong:** `10e-5` is 1e-4, not 1e-5 (10 "
@@ -193,6 +213,8 @@ REGISTRY: dict[str, Architecture] = {
             module="dense",
             training=TrainingPreset(20, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(100, 256),
+            cpu_steps_per_execution=32,
+            seconds_per_1000_image_epochs=0.018,
             tutorial=("**The tutorial:** 128-64-32 dense layers and their mirror, 100 epochs, "
                       "loss about 0.097.\n\n**Our fix:** nothing in the "
                       "model; it is rebuilt as is, with seeded weights so runs repeat.\n\n"
@@ -211,6 +233,8 @@ REGISTRY: dict[str, Architecture] = {
             module="conv",
             training=TrainingPreset(8, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(50, 128),
+            cpu_steps_per_execution=8,
+            seconds_per_1000_image_epochs=0.1,
             tutorial=("**The tutorial:** Conv2D 16-8-8 with max pooling to a 4x4x8 code, "
                       "upsampling back, the decoder's last hidden convolution unpadded to land "
                       "on 28x28; 50 epochs, loss about 0.094, watched in TensorBoard.\n\n"
@@ -234,6 +258,8 @@ REGISTRY: dict[str, Architecture] = {
             module="conv",
             training=TrainingPreset(3, 64, learning_rate=3e-3),
             tutorial_training=TrainingPreset(100, 128),
+            cpu_steps_per_execution=8,
+            seconds_per_1000_image_epochs=0.24,
             tutorial=("**The tutorial:** noise added once to the training images "
                       "(`x + 0.5 * np.random.normal(...)`, clipped), 32-32 filters, 100 "
                       "epochs.\n\n**Wrong:** one fixed noisy copy means the model sees the "
@@ -256,6 +282,8 @@ REGISTRY: dict[str, Architecture] = {
             module="lstm",
             training=TrainingPreset(10, 32, learning_rate=5e-3),
             tutorial_training=TrainingPreset(50, 128, note=_NO_LSTM_BUDGET),
+            cpu_steps_per_execution=8,
+            seconds_per_1000_image_epochs=0.11,
             tutorial=("**The tutorial:** a sketch, `LSTM(latent_dim)`, `RepeatVector`, "
                       "`LSTM(input_dim, return_sequences=True)`, with `timesteps`, `input_dim` and "
                       "`latent_dim` left undefined: it was never trained on anything.\n\n"
@@ -294,6 +322,9 @@ REGISTRY: dict[str, Architecture] = {
             module="vae",
             training=TrainingPreset(15, 128, learning_rate=5e-3),
             tutorial_training=TrainingPreset(50, 100, note=_VAE_BUDGET),
+            cpu_steps_per_execution=32,
+            seconds_per_1000_image_epochs=0.02,
+            variational=True,
             tutorial=("**The tutorial:** an encoder to `z_mean` and `z_log_sigma`, sampling "
                       "`z_mean + K.exp(z_log_sigma) * epsilon`, loss `binary_crossentropy(x, "
                       "x_decoded_mean) + kl_loss`.\n\n**Wrong:** (1) the KL term treats "
@@ -322,3 +353,26 @@ def get_architecture(name: str) -> Architecture:
             f"Unknown architecture {name!r}: choose one of {', '.join(ARCHITECTURES)}."
         )
     return REGISTRY[name]
+
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve")
+
+
+def count_in_words(count: int) -> str:
+    """A count as a sentence writes it: in words up to twelve, in digits above.
+
+    Pages say how many architectures (or tutorial runs) there are with it, so that the number
+    follows the registry.
+
+    Args:
+        count: a whole number, 0 or more.
+
+    Returns:
+        "zero" to "twelve", else the digits (with thousands separators).
+
+    Example:
+        >>> count_in_words(len(ARCHITECTURES)), count_in_words(40)
+        ('seven', '40')
+    """
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aelib.architectures import REGISTRY, TrainingPreset
+from aelib.architectures import REGISTRY, TrainingPreset, count_in_words
 from aelib.model.autoencoder import build
 from aelib.data.datasets import Dataset
 from aelib.jobs.job import TrainingJob
@@ -38,6 +38,36 @@ TUTORIAL_RUNS = (
     TutorialRun("deep", "about 0.097 after 100 epochs"),
     TutorialRun("conv", "0.094 after 50 epochs"),
 )
+
+
+def runs_in_words() -> str:
+    """The tutorial's experiments and their epochs, for a sentence about reproducing them.
+
+    Returns:
+        How many models and each one's epochs, from `TUTORIAL_RUNS` and the registry.
+
+    Example:
+        >>> runs_in_words()
+        'four image models (dense 50 epochs, sparse 100, deep 100, conv 50)'
+    """
+    budgets = [f"{run.architecture} {run.budget.epochs}" for run in TUTORIAL_RUNS]
+    budgets[0] += " epochs"
+    return f"{count_in_words(len(TUTORIAL_RUNS))} image models ({', '.join(budgets)})"
+
+
+def code_means_in_words() -> str:
+    """The mean code activations the tutorial reported, for a sentence.
+
+    Returns:
+        Each reported mean with its model and epochs, from `TUTORIAL_RUNS` and the registry.
+
+    Example:
+        >>> code_means_in_words()
+        '7.30 for its dense model after 50 epochs, 3.33 for its sparse model after 100 epochs'
+    """
+    return ", ".join(f"{run.reported_code_mean:.2f} for its {run.architecture} model after "
+                     f"{run.budget.epochs} epochs" for run in TUTORIAL_RUNS
+                     if run.reported_code_mean is not None)
 
 
 def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | None = None,

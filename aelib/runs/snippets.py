@@ -50,10 +50,11 @@ def keras_script(setup: Setup, image_shape: tuple[int, int, int] = (28, 28, 1)) 
                  f"x_test_in = np.clip(x_test + {hparams['noise_factor']!r} * "
                  f"rng.normal(size=x_test.shape), 0, 1).astype('float32')\n")
     inputs = ("x_train_in", "x_test_in") if noisy else ("x_train", "x_test")
-    loss = "" if setup.architecture == "vae" else f', loss="{KERAS_LOSSES[hparams["loss"]]}"'
+    # A variational model brings its own loss (reconstruction plus KL).
+    loss = "" if architecture.variational else f', loss="{KERAS_LOSSES[hparams["loss"]]}"'
     imports = "import json\nimport zipfile\n\nimport keras\n" + \
         ("import numpy as np\n" if noisy else "") + \
-        "from keras import layers" + (", ops" if setup.architecture == "vae" else "")
+        "from keras import layers" + (", ops" if architecture.variational else "")
     seed = training["seed"]
     optimizer = (f"keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}"
                  f"(learning_rate={training['learning_rate']!r})")
@@ -84,10 +85,10 @@ def _save_lines(setup: Setup, image_shape: tuple[int, int, int]) -> str:
     path = f"{setup.architecture}_autoencoder.keras"
     metadata = model_metadata(setup.architecture, setup.hparams, image_shape,
                               setup.training["seed"])
-    # The VAE class above is the script's own; the lab needs only its weights, which a plain
-    # functional model of the same encoder and decoder holds.
+    # A variational model's class above is the script's own; the lab needs only its weights,
+    # which a plain functional model of the same encoder and decoder holds.
     model = "keras.Model(inputs, decoder(encoder(inputs)[0]))" \
-        if setup.architecture == "vae" else "autoencoder"
+        if REGISTRY[setup.architecture].variational else "autoencoder"
     return f'''
 # Save it for the lab (Runs, "Upload a model"): the .keras file, plus the member
 # {METADATA_MEMBER} saying which of the lab's architectures and settings it is.

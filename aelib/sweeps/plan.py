@@ -21,10 +21,11 @@ MAX_RUNS = 100
 SEED = training_spec("seed")
 # What a sweep may set besides hyperparameters; seeds are an axis of their own.
 SETTING_SPECS = {spec.name: spec for spec in (*TRAINING_PARAMS, TRAIN_SIZE) if spec is not SEED}
-# Rough seconds per epoch of 1,000 training images on 2 CPU cores (bench/train_speed.py), and per
-# run for building, compiling and the final metrics: estimates before a store has runs to go by.
-SECONDS_PER_1000_IMAGE_EPOCHS = {"dense": 0.011, "sparse": 0.012, "deep": 0.018, "conv": 0.1,
-                                 "denoising": 0.24, "lstm": 0.11, "vae": 0.02}
+# Rough seconds per epoch of 1,000 training images on 2 CPU cores (each architecture's
+# `seconds_per_1000_image_epochs`, by its public name here), and per run for building, compiling
+# and the final metrics: estimates before a store has runs to go by.
+SECONDS_PER_1000_IMAGE_EPOCHS = {name: arch.seconds_per_1000_image_epochs
+                                 for name, arch in REGISTRY.items()}
 SECONDS_PER_RUN = 3.0
 
 

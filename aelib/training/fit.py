@@ -17,7 +17,7 @@ from collections.abc import Callable
 import keras
 
 import aelib.settings
-from aelib.architectures import KERAS_LOSSES
+from aelib.architectures import KERAS_LOSSES, REGISTRY
 from aelib.model.autoencoder import Autoencoder, build
 from aelib.training._batches import SeededEpochs, steps_per_epoch
 from aelib.training._compiled import COMPILED_MODELS, copy_variables
@@ -34,15 +34,12 @@ OPTIMIZERS = {name: getattr(keras.optimizers, class_name)
 _DEFAULTS = TrainingSettings()  # `train`'s defaults: the specs'
 VALIDATION_NOISE_SEED = 12345
 
-# Training steps per call into the backend, chosen with bench/train_speed.py (README,
-# Performance). On the CPU the small dense models are launch-bound: a whole epoch per call (32
-# steps of 256 images) trains them 1.4 to 1.9 times faster than one step per call. The conv and
-# LSTM models are compute-bound and gain 10 to 25% from 8 steps per call, which still moves their
-# progress bar a few times per epoch. On an accelerator every model here is launch-bound.
-# PyTorch's trainer runs one step per call, and so must TensorFlow's MirroredStrategy (with more,
-# Keras 3.15 on TensorFlow 2.21 fails inside its step loop).
-CPU_STEPS_PER_EXECUTION = {"dense": 32, "sparse": 32, "deep": 32, "vae": 32,
-                           "conv": 8, "denoising": 8, "lstm": 8}
+# Training steps per call into the backend. On the CPU, each architecture's own
+# (`Architecture.cpu_steps_per_execution`, measured with bench/train_speed.py); this table of
+# them keeps its public name. On an accelerator every model here is launch-bound. PyTorch's
+# trainer runs one step per call, and so must TensorFlow's MirroredStrategy (with more, Keras
+# 3.15 on TensorFlow 2.21 fails inside its step loop).
+CPU_STEPS_PER_EXECUTION = {name: arch.cpu_steps_per_execution for name, arch in REGISTRY.items()}
 ACCELERATOR_STEPS_PER_EXECUTION = 32
 # XLA on TensorFlow's CPU build, per architecture, chosen from the total time of a default run in
 # a fresh process (compilation included; bench/learner_wait.py). Missing: Keras's "auto" (on).

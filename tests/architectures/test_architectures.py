@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.architectures import REGISTRY
+from aelib.architectures import REGISTRY, count_in_words
+from aelib.jobs.tutorial import TUTORIAL_RUNS, code_means_in_words, runs_in_words
 
 # Parameter counts of the tutorial's models, computed by hand from their layers.
 TUTORIAL_PARAMETERS = {
@@ -117,3 +118,63 @@ def test_the_tutorial_preset_is_the_tutorial_s_own_budget(name):
         assert (budget.epochs, budget.batch_size) == TUTORIAL_BUDGETS[name]
     else:
         assert "gave no budget" in budget.note
+
+
+# Steps per call on a CPU and seconds per 1,000 image-epochs on 2 cores, as bench/train_speed.py
+# measured them (README, Performance).
+CPU_STEPS = {"dense": 32, "sparse": 32, "deep": 32, "conv": 8, "denoising": 8, "lstm": 8,
+             "vae": 32}
+SECONDS_PER_1000 = {"dense": 0.011, "sparse": 0.012, "deep": 0.018, "conv": 0.1,
+                    "denoising": 0.24, "lstm": 0.11, "vae": 0.02}
+
+
+def test_every_architecture_carries_its_measured_speed():
+    assert {name: arch.cpu_steps_per_execution for name, arch in REGISTRY.items()} == CPU_STEPS
+    assert {name: arch.seconds_per_1000_image_epochs
+            for name, arch in REGISTRY.items()} == SECONDS_PER_1000
+
+
+def test_the_old_per_architecture_tables_are_the_registry_s_fields():
+    import aelib.sweeps.plan
+    import aelib.training.fit
+
+    assert aelib.training.fit.CPU_STEPS_PER_EXECUTION == CPU_STEPS
+    assert aelib.training.CPU_STEPS_PER_EXECUTION is aelib.training.fit.CPU_STEPS_PER_EXECUTION
+    assert aelib.sweeps.plan.SECONDS_PER_1000_IMAGE_EPOCHS == SECONDS_PER_1000
+
+
+def test_exactly_the_vae_is_variational():
+    assert [name for name, arch in REGISTRY.items() if arch.variational] == ["vae"]
+
+
+@pytest.mark.parametrize("name", aelib.ARCHITECTURES)
+def test_a_variational_model_brings_its_own_loss_with_a_kl_term(name):
+    import keras
+
+    model = aelib.build(name).autoencoder
+    own_loss = type(model).compute_loss is not keras.Model.compute_loss  # as compile_model asks
+    tracked = {metric.name for metric in model.metrics}
+    assert own_loss == REGISTRY[name].variational
+    assert ({"reconstruction_loss", "kl_loss"} <= tracked) == REGISTRY[name].variational
+
+
+@pytest.mark.parametrize("count, words", [(0, "zero"), (4, "four"), (7, "seven"),
+                                          (12, "twelve"), (13, "13"), (1500, "1,500")])
+def test_count_in_words(count, words):
+    assert count_in_words(count) == words
+
+
+def test_the_home_page_counts_the_registry_in_words():
+    assert count_in_words(len(aelib.ARCHITECTURES)) == "seven"  # "The seven architectures"
+
+
+def test_the_tutorial_s_runs_in_words_follow_its_table_and_the_registry():
+    assert runs_in_words() == "four image models (dense 50 epochs, sparse 100, deep 100, conv 50)"
+    for run in TUTORIAL_RUNS:
+        assert f"{run.architecture} {REGISTRY[run.architecture].tutorial_training.epochs}" \
+            in runs_in_words()
+
+
+def test_the_tutorial_s_code_means_in_words_are_the_reported_ones():
+    assert code_means_in_words() == ("7.30 for its dense model after 50 epochs, 3.33 for its "
+                                     "sparse model after 100 epochs")
