@@ -1,8 +1,10 @@
 """Round trip of model files, and a crafted file for every reason to refuse one."""
 
+import io
 import json
 import zipfile
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ import pytest
 import aelib
 from aelib.model import files as model_files
 from aelib.model.files import load_model_file, save_model_file
+from tests.support.bounded import measure
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +155,120 @@ def test_a_file_from_before_colour_images_still_loads(tmp_path, saved, small_dat
     assert old.image_shape == (28, 28, 1) and old.loss == "bce"
     x = small_data.x_test[:8]
     np.testing.assert_allclose(old.reconstruct(x), saved[0].reconstruct(x), atol=1e-6)
+
+
+# --- hostile files cost little: every bound is checked before the cost is paid ---------------
+
+def weights_file(build_h5) -> bytes:
+    """A `model.weights.h5` made by `build_h5(h5py.File)`."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as out:
+        build_h5(out)
+    return buffer.getvalue()
+
+
+def with_weights(saved_path, target, build_h5):
+    data = weights_file(build_h5)
+    return rewrite(saved_path, target, lambda name, old: data if name == "model.weights.h5"
+                   else old)
+
+
+HOSTILE_WEIGHTS = {
+    # declares 40 GB of float32 and stores nothing: the file is a few KB
+    "huge-shape": lambda out: out.create_dataset("layers/dense/vars/0", shape=(100_000, 100_000),
+                                                 dtype="f4"),
+    "external-link": lambda out: out.__setitem__("layers", h5py.ExternalLink("/etc/passwd", "/")),
+    "soft-link": lambda out: (out.create_group("real"),
+                              out.__setitem__("layers", h5py.SoftLink("/real"))),
+    "text": lambda out: out.create_dataset("layers/dense/vars/0", data=["a", "b"]),
+    "many-objects": lambda out: [out.create_group(f"g{i}") for i in range(10_001)],
+    # one value whose chunk, the unit HDF5 reads, is a billion values
+    "huge-chunks": lambda out: out.create_dataset("layers/dense/vars/0", shape=(1,), dtype="f4",
+                                                  chunks=(1_000_000_000,), maxshape=(None,)),
+}
+
+
+@pytest.mark.parametrize("case, message", [
+    ("huge-shape", "weights declare more than"),
+    ("external-link", "link 'layers' to elsewhere"),
+    ("soft-link", "link 'layers' to elsewhere"),
+    ("text", "holds .*, not numbers"),
+    ("many-objects", "more than 10,000 objects"),
+    ("huge-chunks", "chunks larger than itself"),
+])
+def test_refuses_weights_that_would_cost_more_than_the_model_before_reading_them(
+        tmp_path, saved, case, message):
+    with pytest.raises(ValueError, match=message):
+        load_model_file(with_weights(saved[1], tmp_path / f"{case}.keras", HOSTILE_WEIGHTS[case]))
+
+
+def test_weights_declaring_gigabytes_are_refused_without_the_memory(tmp_path, saved):
+    path = with_weights(saved[1], tmp_path / "huge.keras", HOSTILE_WEIGHTS["huge-shape"])
+    measured = measure("import aelib", f"aelib.load_model_file({str(path)!r})")
+    assert measured["outcome"].startswith("ValueError: This model file was refused: its weights "
+                                          "declare more than")
+    assert measured["grew_mib"] < 300  # a conv build and Keras's import; 40 GB declared
+
+
+def first_layer(config, class_name):
+    """The first layer config of `class_name` anywhere in a model's config."""
+    if isinstance(config, dict):
+        if config.get("class_name") == class_name:
+            return config
+        config = list(config.values())
+    if isinstance(config, list):
+        return next((found for value in config
+                     if (found := first_layer(value, class_name)) is not None), None)
+    return None
+
+
+def test_a_config_asking_for_a_huge_layer_is_never_built(tmp_path, small_data):
+    """Only aelib.json decides what is built: a first Dense of 500,000 units in config.json
+    (1.5 GB of weights that Keras's own loading makes before it notices the next layer does not
+    fit) costs nothing, and the model returned is the declared one with the file's weights."""
+    ae = aelib.build("dense", seed=0)
+    source = save_model_file(ae, tmp_path / "dense.keras")
+
+    def change(name, data):
+        if name != "config.json":
+            return data
+        config = json.loads(data)
+        first_layer(config, "Dense")["config"]["units"] = 500_000
+        return json.dumps(config)
+
+    path = rewrite(source, tmp_path / "huge-layer.keras", change)
+    measured = measure("import aelib", f"aelib.load_model_file({str(path)!r})")
+    assert measured["outcome"] == "accepted" and measured["grew_mib"] < 300
+    x = small_data.x_test[:8]
+    np.testing.assert_allclose(load_model_file(path).reconstruct(x), ae.reconstruct(x),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("member, data, message", [
+    ("config.json", "[" * 100_000 + "]" * 100_000, "nested too deeply|nested more than"),
+    ("config.json", json.dumps({"a": [[[]]] * 400_000}), "config.json' unpacks to .* the limit"),
+    ("config.json", '{"class_name": ' + "[" * 70 + "]" * 70 + "}", "not an object|nested more"),
+    ("aelib.json", '{"architecture": "conv", "seed": 1e400}', "aelib.json' is invalid"),
+    ("aelib.json", '{"architecture": "conv", "seed": -1}', "aelib.json' is invalid"),
+    ("aelib.json", '{"architecture": "conv", "seed": ' + "9" * 400 + "}", "aelib.json' is invalid"),
+    ("aelib.json", '{"architecture": "conv", "hparams": {"filters": [NaN]}}',
+     "aelib.json' is invalid"),
+    ("aelib.json", '{"architecture": "conv", "image_shape": [1e400, 28]}',
+     "aelib.json' is invalid"),
+], ids=["deep-json", "big-json", "deep-config", "inf-seed", "negative-seed", "huge-seed",
+        "nan-hparam", "inf-shape"])
+def test_refuses_hostile_json_in_words(tmp_path, saved, member, data, message):
+    path = rewrite(saved[1], tmp_path / "json.keras",
+                   lambda name, old: data.encode() if name == member else old)
+    with pytest.raises(ValueError, match=message):
+        load_model_file(path)
+
+
+def test_a_member_python_cannot_read_is_refused_in_words(tmp_path, saved):
+    path = tmp_path / "damaged.keras"
+    packed = bytearray(saved[1].read_bytes())
+    start = packed.index(b"config.json") + len("config.json")  # inside its (deflated) bytes
+    packed[start + 20:start + 40] = bytes(20)
+    path.write_bytes(bytes(packed))
+    with pytest.raises(ValueError, match="This model file was refused"):
+        load_model_file(path)
