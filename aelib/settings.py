@@ -41,6 +41,12 @@ TRAIN_SIZE = ParamSpec("train_size", 8000, "Training images used (a seeded subse
                        high=10_000_000)
 
 
+def fewest_training_images(available: int) -> int:
+    """The smallest training set a person may pick from `available` images: a hundred, or half
+    of a smaller set (at least one), so that a tiny upload still splits."""
+    return min(100, max(1, available // 2))
+
+
 def training_spec(name: str) -> ParamSpec:
     """The spec of one training setting by name.
 

@@ -72,4 +72,12 @@ def shape_in_words(shape: tuple[int, int, int]) -> str:
 def use_upload(data: aelib.Dataset) -> None:
     """Make a checked upload this session's dataset (a callback: it runs before the widgets)."""
     st.session_state[state.UPLOADED_DATASET] = data
+    st.session_state[state.UPLOADS_USED] = st.session_state.get(state.UPLOADS_USED, 0) + 1
     state.set_setting("dataset", UPLOAD)
+
+
+def dataset_key() -> str:
+    """A name to keep settings of the dataset in use under: a built-in dataset's name, or one
+    of its own for each upload, so that a new upload starts with its own (its full size)."""
+    name = dataset_name()
+    return f"{UPLOAD}{st.session_state.get(state.UPLOADS_USED, 0)}" if name == UPLOAD else name

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 import aelib
+from aelib.jobs.in_hand import ModelInHand
 from lab import state
 from lab.data import get_dataset
 from lab.identity import browser_id
@@ -20,14 +21,14 @@ from lab.workspace import active_trainings, run_store, training_slots
 PREVIEW_IMAGES = 10  # test images reconstructed after every epoch
 
 
-def current_model():
+def current_model() -> ModelInHand | None:
     """The model in hand (an `aelib.TrainingJob` or an `aelib.OpenedModel`), or None."""
     return st.session_state.get(state.MODEL)
 
 
-def _replace_model(model) -> None:
+def _replace_model(model: ModelInHand) -> None:
     old = current_model()
-    if isinstance(old, aelib.TrainingJob):
+    if old is not None:
         old.stop()
     st.session_state[state.RESULTS] = {}
     st.session_state[state.MODEL] = model
@@ -46,42 +47,21 @@ def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict,
     _replace_model(job.start())
 
 
-def continue_training(model, settings: dict) -> None:
+def continue_training(model: ModelInHand, settings: dict) -> None:
     """Train the model in hand (trained, not training) `settings["epochs"]` more epochs with
     `settings`, from its weights and on the images it trained on, in the same batch order a
     longer run would have had (its own seed). The history goes on from its own; a new run
     records the run it continued from."""
-    data, seed = _training_images(model)
+    data, seed = model.training_images(run_store())
     if seed is not None:
         settings = {**settings, "seed": seed}
-    earlier = model.snapshot() if isinstance(model, aelib.TrainingJob) else model
-    start_training(model.ae, data, settings, earlier.history, earlier.run_id)
+    start_training(model.ae, data, settings, model.history, model.run_id)
 
 
-def _training_images(model) -> tuple[aelib.Dataset, int | None]:
-    """The images `model` trained on and the seed of their order (None when unknown: a model
-    from a file, or a run no longer in the store)."""
-    if isinstance(model, aelib.TrainingJob):
-        return model.data, model.settings.get("seed")
-    try:
-        record = run_store().get(model.run_id) if model.run_id is not None else None
-    except ValueError:  # deleted meanwhile
-        record = None
-    if record is None:
-        return model.data, None
-    return model.data.subset(record.settings.get("train_images"), None,
-                             seed=record.seed), record.seed
-
-
-def final_metrics(model) -> dict | None:
-    """The metrics stored with the model's run (`aelib.explore.analysis.run_metrics`), or None while
-    they are computed, or without a run."""
-    if isinstance(model, aelib.TrainingJob):
-        return model.snapshot().metrics
-    try:
-        return run_store().get(model.run_id).metrics if model.run_id is not None else None
-    except ValueError:  # deleted meanwhile
-        return None
+def final_metrics(model: ModelInHand) -> dict | None:
+    """The metrics stored with the model's run (`aelib.explore.analysis.run_metrics`), or None
+    while they are computed, or without a run."""
+    return model.final_metrics(run_store())
 
 
 def say_pca_verdict(ae: aelib.Autoencoder, model_loss: float, pca_loss: float) -> None:
@@ -138,7 +118,7 @@ def require_model():
                 "Train one first: it takes a few seconds.")
         st.page_link(TRAIN_PAGE, label="Go to Train", icon=":material/model_training:")
         st.stop()
-    if isinstance(model, aelib.TrainingJob) and not model.snapshot().done:
+    if model.in_progress:
         st.info(f"A model is still training ({model.describe()}). Come back when it has "
                 "finished.")
         st.page_link(TRAIN_PAGE, label="Watch it train", icon=":material/model_training:")

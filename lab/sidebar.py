@@ -23,9 +23,7 @@ def render_sidebar() -> None:
 
 
 def _is_training(model) -> bool:
-    # Without a model, no isinstance check: it would import aelib.jobs.job and so Keras and
-    # TensorFlow, which a person who only reads Home never needs.
-    return model is not None and isinstance(model, aelib.TrainingJob) and model.active
+    return model is not None and model.active
 
 
 def _model_state(was_training: bool) -> None:

@@ -22,6 +22,9 @@ RESULTS = "results"
 DATASET_ERROR = "dataset_error"
 # The person's own `aelib.Dataset`, from Home's uploader: this session only.
 UPLOADED_DATASET = "uploaded_dataset"
+# How many uploads this session has made its dataset: each is a new dataset, whose settings
+# (its training-set size) start afresh (`lab.data.dataset_key`).
+UPLOADS_USED = "uploads_used"
 # This browser's id (see `lab.identity`), and the key of the component that writes its cookie.
 BROWSER_ID = "browser_id"
 BROWSER_COOKIE = "browser_cookie"
@@ -34,7 +37,8 @@ AUTOSTART = "autostart"
 # {setting name: value} the Train page's training presets gave and the learner has not
 # changed since: those settings follow the architecture picked (see `lab.presets`).
 PRESET_GIVEN = "preset_given"
-# The Train page's live panel is polling a running training.
+# (in progress, active) of the model in hand when the Train page last ran: its buttons and
+# its live panel's polling follow them, and the page runs again when either changes.
 POLLING = "polling"
 # The Runs page's queue of the tutorial's experiments (an `aelib.JobQueue`), and whether its
 # panel is polling it.

@@ -35,6 +35,26 @@ def spec_widget(spec: aelib.ParamSpec, name: str, label: str | None = None) -> A
         help=helptext))
 
 
+def size_slider(name: str, label: str, available: int, *, fewest: int | None = None,
+                default: int | None = None, help: str | None = None, container=st) -> int:
+    """How many of `available` images to use, remembered as setting `name`: a slider from
+    `fewest` (`aelib.settings.fewest_training_images` unless given) to all of them, starting at
+    `default` (all). A remembered value outside that range (a link's, or one kept for data that
+    has since changed) is brought inside it first; with nothing to choose, no slider."""
+    fewest = aelib.settings.fewest_training_images(available) if fewest is None else fewest
+    if fewest >= available:
+        return available
+    remembered = st.session_state.get(state.WIDGET_PREFIX + state.setting_key(name),
+                                      state.setting(name, default or available))
+    inside = min(max(int(remembered), fewest), available) \
+        if isinstance(remembered, int | float) else available
+    if inside != remembered:
+        state.set_setting(name, inside)
+    return state.remember(name, container.slider(label, min_value=fewest, max_value=available,
+                                                 key=state.kept(name, default or available),
+                                                 help=help))
+
+
 @st.cache_data(show_spinner=False)
 def model_summary(name: str, hparams: tuple, image_shape: tuple) -> aelib.ModelSummary:
     """The layer table and sizes of an architecture with these hyperparameters (a tuple of

@@ -11,10 +11,11 @@ from aelib.explore import figures
 from aelib.explore.metrics import METRICS
 from aelib.jobs.tutorial import comparison_rows, runs_in_words, tutorial_jobs
 from lab import state
-from lab.data import dataset_name, get_dataset
+from lab.data import dataset_key, get_dataset
 from lab.model import open_model, open_run
 from lab.navigation import ANALYSIS_PAGE, TRAIN_PAGE
 from lab.identity import browser_id
+from lab.widgets import size_slider
 from lab.workspace import active_trainings, run_store, training_slots
 
 POLL_SECONDS = 1.0
@@ -64,10 +65,8 @@ with st.expander("Reproduce the tutorial", expanded=state.TUTORIAL_QUEUE in st.s
     epochs = state.remember("tutorial_epochs", budget.number_input(
         "Epochs for every model (0: the tutorial's own)", 0, 200,
         key=state.kept("tutorial_epochs", 10)))
-    size_setting = f"tutorial_train_size_{dataset_name()}"  # each dataset keeps its own
-    train_size = state.remember(size_setting, size.number_input(
-        "Training images", min(100, len(data.x_train)), len(data.x_train),
-        key=state.kept(size_setting, len(data.x_train))))
+    train_size = size_slider(f"tutorial_train_size_{dataset_key()}", "Training images",
+                             len(data.x_train), container=size)  # each dataset its own
     queue = st.session_state.get(state.TUTORIAL_QUEUE)
     if st.button("Reproduce the tutorial", type="primary", icon=":material/play_arrow:",
                  disabled=queue is not None and not queue.done):

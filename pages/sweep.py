@@ -18,10 +18,10 @@ from aelib.sweeps.plan import (
     values_to_text,
 )
 from lab import state
-from lab.data import dataset_or_stop
+from lab.data import dataset_key, dataset_or_stop
 from lab.model import open_run
 from lab.navigation import ANALYSIS_PAGE, RUNS_PAGE
-from lab.widgets import spec_widget
+from lab.widgets import size_slider, spec_widget
 from lab.workspace import WORKSPACE_PARAM, run_store, training_slots
 
 POLL_SECONDS = 1.0
@@ -136,12 +136,10 @@ try:
         settings = {name: spec_widget(specs[name][0], f"sweep_{name}") for name in specs
                     if name not in vary and name not in ("learning_rate", "train_size")}
         available = len(data.x_train)
-        if "train_size" not in vary and available > 100:
-            if state.setting("sweep_train_size", 0) > available:  # from a larger dataset
-                state.set_setting("sweep_train_size", available)
-            settings["train_size"] = state.remember("sweep_train_size", st.slider(
-                "training images", 100, available,
-                key=state.kept("sweep_train_size", min(2000, available))))
+        if "train_size" not in vary:  # a sweep's runs are many: 2,000 images each at first
+            settings["train_size"] = size_slider(f"sweep_train_size_{dataset_key()}",
+                                                 "training images", available,
+                                                 default=min(2000, available))
         st.caption("The learning rate is each optimizer's default unless varied; other "
                    "hyperparameters keep their defaults.")
     plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)

@@ -7,13 +7,13 @@ import streamlit as st
 
 import aelib
 from lab import state
-from lab.data import UPLOAD, dataset_name, dataset_or_stop
+from lab.data import UPLOAD, dataset_key, dataset_name, dataset_or_stop
 from lab.links import apply_link, share_link
 from aelib.training.progress import epochs_text
 from lab.model import (continue_training, current_model, final_metrics, say_pca_verdict,
                           start_training)
 from lab.presets import follow_preset, use_preset
-from lab.widgets import model_summary, spec_widget
+from lab.widgets import model_summary, size_slider, spec_widget
 
 POLL_SECONDS = 0.5
 
@@ -23,7 +23,10 @@ for notice in apply_link():
 data = dataset_or_stop()
 
 job = current_model()
-running = isinstance(job, aelib.TrainingJob) and job.active
+# The buttons follow the training; the page keeps refreshing while work goes on after it
+# (saving the run, the comparison with PCA), so that the verdict appears when it is ready.
+running = job is not None and job.in_progress
+working = job is not None and job.active
 pick, start, more, stop = st.columns([3, 1, 2, 1], vertical_alignment="bottom")
 name = state.remember("arch", pick.selectbox(
     "Architecture", aelib.ARCHITECTURES, key=state.kept("arch", aelib.ARCHITECTURES[0]),
@@ -57,15 +60,11 @@ with training_column:
         replace(aelib.settings.training_spec("learning_rate"),
                 default=aelib.settings.learning_rate_for(optimizer)),
         f"learning_rate_{optimizer}", label="learning rate")
-    available = len(data.x_train)
-    fewest = min(100, max(1, available // 2))
     # Each dataset keeps its own size: a size chosen for a small upload must not follow the
-    # learner back to a larger dataset.
-    size_setting = f"train_size_{dataset_name()}"
-    train_size = available if fewest == available else state.remember(size_setting, st.slider(
-        "training images", min_value=fewest, max_value=available,
-        key=state.kept(size_setting, available),
-        help="Fewer images train faster; the test images stay the same."))
+    # learner back to a larger dataset, nor to the next upload.
+    train_size = size_slider(f"train_size_{dataset_key()}", "training images",
+                             len(data.x_train),
+                             help="Fewer images train faster; the test images stay the same.")
     settings["seed"] = spec_widget(aelib.settings.training_spec("seed"), "seed")
 
 try:
@@ -100,7 +99,7 @@ def pca_verdict(model) -> None:
     metrics = final_metrics(model)
     if metrics and metrics.get("pca_loss") is not None:
         say_pca_verdict(model.ae, metrics["test_loss"], metrics["pca_loss"])
-    elif isinstance(model, aelib.TrainingJob) and model.active:
+    elif model.active:
         st.caption("Comparing with PCA at the same code size...")
 
 
@@ -111,7 +110,7 @@ def live_panel() -> None:
         st.info("Set the model up, then press **Train**. Training runs in the background: "
                 "you can visit other pages meanwhile.")
         return
-    if isinstance(model, aelib.OpenedModel):
+    if model.opened:
         st.info(f"The model in hand is {model.describe()} "
                 f"({aelib.REGISTRY[model.ae.architecture].title}, on {model.data.source}). "
                 "Explore it on the other pages, or press **Train** for a new one.")
@@ -145,13 +144,12 @@ def live_panel() -> None:
         previews.plotly_chart(aelib.explore.figures.reconstruction_grid(
             model.preview_images, snapshot.preview,
             title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
-    if not model.active and st.session_state.get(state.POLLING):
-        st.session_state[state.POLLING] = False
-        st.rerun()  # the whole page, so the buttons show that training ended
+    if (model.in_progress, model.active) != st.session_state.get(state.POLLING):
+        st.rerun()  # the whole page: the buttons show the training ended, or polling stops
 
 
-st.session_state[state.POLLING] = running
-st.fragment(live_panel, run_every=POLL_SECONDS if running else None)()
+st.session_state[state.POLLING] = (running, working)
+st.fragment(live_panel, run_every=POLL_SECONDS if working else None)()
 
 with st.expander(f"Model: {summary.total_parameters:,} parameters, code of shape "
                  f"{summary.code_shape}"):

@@ -193,6 +193,26 @@ class TrainingJob:
         """Whether the job's thread is still at work (training, or saving its run)."""
         return self._thread.is_alive()
 
+    opened = False  # trained here: see `aelib.jobs.in_hand.ModelInHand`
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether it still waits for a slot or trains (its snapshot is not done)."""
+        return not self.snapshot().done
+
+    @property
+    def run_id(self) -> int | None:
+        """Its run in the store, once recorded."""
+        return self.snapshot().run_id
+
+    def training_images(self, store=None) -> tuple[Dataset, int | None]:
+        """The images it trains on and the seed of their order (`store` is not needed)."""
+        return self.data, self.settings.get("seed")
+
+    def final_metrics(self, store=None) -> dict | None:
+        """The metrics of its run, once computed after training (`store` is not needed)."""
+        return self.snapshot().metrics
+
     def wait(self, timeout: float | None = None) -> JobSnapshot:
         """Block until the job ends (or `timeout` seconds pass); returns its snapshot."""
         self._thread.join(timeout)

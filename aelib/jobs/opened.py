@@ -49,6 +49,34 @@ class OpenedModel:
     run_id: int | None = None
     analysis: Future = field(default_factory=_no_analysis, compare=False)
 
+    opened = True  # see `aelib.jobs.in_hand.ModelInHand`
+    in_progress = False  # it never trains
+    active = False
+
+    def stop(self) -> None:
+        """Nothing to stop: an opened model never trains."""
+
+    def training_images(self, store) -> tuple[Dataset, int | None]:
+        """The images its run trained on and their seed (`RunRecord.training_images`); for a
+        file, or a run no longer in `store`, all of `data` and None."""
+        record = self._record(store)
+        if record is None:
+            return self.data, None
+        return record.training_images(self.data), record.seed
+
+    def final_metrics(self, store) -> dict | None:
+        """The metrics kept with its run in `store`, or None (a file, or a run deleted)."""
+        record = self._record(store)
+        return None if record is None else record.metrics
+
+    def _record(self, store):
+        if self.run_id is None:
+            return None
+        try:
+            return store.get(self.run_id)
+        except ValueError:  # deleted meanwhile
+            return None
+
     @property
     def epochs(self) -> int:
         """Epochs it was trained for, as far as its history tells (0 when unknown)."""

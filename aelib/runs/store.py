@@ -133,6 +133,11 @@ class RunRecord:
         None for a training from scratch."""
         return self.settings.get("continued_from")
 
+    def training_images(self, data: Dataset) -> Dataset:
+        """The images this run trained on, taken from `data` (its dataset) as the training did:
+        its number of training images, in the order of its seed; the test images unchanged."""
+        return data.subset(self.settings.get("train_images"), None, seed=self.seed)
+
     @property
     def label(self) -> str:
         """"run 3 · dense · bundled", for pickers and legends."""

@@ -3,9 +3,10 @@ gets a clear error and the lab keeps working."""
 
 import re
 
+import numpy as np
 import pytest
 
-from lab.navigation import ANALYSIS_PAGES, TRAIN_PAGE
+from lab.navigation import ANALYSIS_PAGES, HOME_PAGE, TRAIN_PAGE
 from tests.support.apptest import button, configure, open_app
 from tests.data.test_uploads import BAD_FILES, DIGITS, LABELS, npz
 
@@ -53,3 +54,27 @@ def test_each_bad_file_gets_a_clear_error_and_the_lab_keeps_working(name, data, 
     assert "Use this dataset" not in [b.label for b in at.button]
     at.switch_page(TRAIN_PAGE).run()  # still works, on the bundled sample
     assert not at.exception and not at.error
+
+
+def test_a_second_smaller_upload_starts_at_its_own_full_size():
+    """A size kept for one upload is neither forced onto a smaller one (it raised above the
+    slider's maximum) nor left at the slider's minimum: a new dataset starts whole."""
+    rng = np.random.default_rng(1)
+    at = upload(open_app(), "big.npz", npz(x=rng.integers(0, 256, (300, 28, 28), np.uint8)))
+    button(at, "Use this dataset").click().run()
+    at.switch_page(TRAIN_PAGE).run()
+    assert at.slider[0].max == 240 and at.slider[0].value == 240  # 300 images, 60 for testing
+    at.slider[0].set_value(200).run()
+
+    at.switch_page(HOME_PAGE).run()
+    upload(at, "small.npz", npz(x=rng.integers(0, 256, (200, 28, 28), np.uint8)))
+    button(at, "Use this dataset").click().run()
+    at.switch_page(TRAIN_PAGE).run()
+    assert not at.exception, at.exception
+    assert (at.slider[0].max, at.slider[0].value) == (160, 160)
+
+
+def test_a_link_asking_for_more_training_images_than_the_dataset_has_gets_all_of_them():
+    at = open_app(TRAIN_PAGE, query={"arch": "dense", "data": "bundled", "train_size": "999999"})
+    assert not at.exception, at.exception
+    assert at.slider[0].value == at.slider[0].max == 8000

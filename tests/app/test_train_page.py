@@ -2,6 +2,9 @@
 learner chooses, warnings on a tiny training set, the verdict against PCA, and continuing a
 training."""
 
+import threading
+import time
+
 import pytest
 
 import aelib
@@ -86,3 +89,32 @@ def test_after_a_run_the_page_says_whether_it_beats_pca_and_can_continue_trainin
     store = aelib.RunStore()
     assert store.get(after.run_id).continued_from == first.run_id
     assert len(store.get(after.run_id).history["loss"]) == 2
+
+
+def test_once_training_is_done_the_buttons_say_so_while_the_pca_comparison_still_runs(
+        monkeypatch):
+    """"Done" with Train and Continue disabled and Stop lit was the page for as long as the
+    metrics took (29 s on shapes64): the buttons follow the training, the verdict follows."""
+    release = threading.Event()
+    real_run_metrics = aelib.jobs.job.run_metrics
+
+    def slow_run_metrics(ae, data):
+        release.wait(TIMEOUT)
+        return real_run_metrics(ae, data)
+
+    monkeypatch.setattr(aelib.jobs.job, "run_metrics", slow_run_metrics)
+    at = open_app(TRAIN_PAGE, cfg_epochs=1, cfg_train_size_bundled=300)
+    button(at, "Train").click().run()
+    job = at.session_state["model"]
+    while not job.snapshot().done:
+        time.sleep(0.1)
+    at.run()
+    assert job.active  # still saving its run: the comparison with PCA is under way
+    assert not button(at, "Train").disabled and button(at, "Stop").disabled
+    assert not button(at, "Continue training (+1 epoch)").disabled
+    assert any("Comparing with PCA" in caption.value for caption in at.caption)
+    release.set()
+    job.wait(TIMEOUT)
+    at.run()
+    assert not any("Comparing with PCA" in caption.value for caption in at.caption)
+    assert at.success or at.warning  # the verdict
