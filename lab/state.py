@@ -44,10 +44,10 @@ POLLING = "polling"
 # panel is polling it.
 TUTORIAL_QUEUE = "tutorial_queue"
 TUTORIAL_POLLING = "tutorial_polling"
-# The Anomalies page's own training, its report, and the classes it held out.
+# The Anomalies page's own training (a run of its own, registered: a reload finds it) and its
+# report; the classes it held out are those missing from its training images.
 ANOMALY_JOB = "anomaly_job"
 ANOMALY_REPORT = "anomaly_report"
-ANOMALY_HELD_OUT = "anomaly_held_out"
 # The Sweep page: the session's sweep (an `aelib.Sweep`), whether its panel is polling it, the
 # sweep link's query parameters it last read or wrote, and the reconstructions made for its
 # results ({dataset name: {run label: images}}).

@@ -9,5 +9,5 @@ from aelib._lazy import attach
 _NAMES = ['JobSnapshot', 'ANALYSES', 'TrainingJob', 'JobQueue']
 
 __getattr__, __dir__, __all__ = attach(
-    __name__, submodules=['job', 'slots', 'active', 'opened', 'tutorial'],
+    __name__, submodules=['job', 'slots', 'active', 'opened', 'tutorial', 'in_hand'],
     names=dict.fromkeys(_NAMES, 'job'))

@@ -1,6 +1,7 @@
 """AppTest: every page of the real app script, empty and with a model trained for one epoch."""
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -255,3 +256,25 @@ def test_anomalies_page_trains_on_normal_digits_and_shows_the_roc():
     assert not at.exception, at.exception
     assert at.metric[0].label == "AUC, classes 0 as anomalies" and float(at.metric[0].value) > 0.6
     assert len(at.get("plotly_chart")) == 3  # ROC, score histogram, most anomalous images
+
+
+def test_the_anomaly_model_is_a_run_of_its_own_that_a_reload_finds_again(runs_dir):
+    at = open_app(ANOMALIES_PAGE, anomaly_epochs=200, anomaly_seed=4)  # long: still running
+    at.multiselect(key="anomaly_classes").set_value([1, 7]).run()
+    button(at, "Train on the normal classes").click().run()
+    job = at.session_state["anomaly_job"]
+    # A reload: a new session of the same browser (its id cookie; AppTest has no cookies).
+    again = open_app(ANOMALIES_PAGE, browser_id=at.session_state["browser_id"])
+    assert again.session_state["anomaly_job"] is job  # found again, not lost
+    other = open_app(ANOMALIES_PAGE)  # another person's browser
+    assert other.session_state["anomaly_job"] is None
+    while job.snapshot().epoch < 1:
+        time.sleep(0.1)
+    job.stop()
+    job.wait(TIMEOUT)
+    run, = aelib.RunStore(runs_dir).list()
+    assert run.id == job.run_id and run.seed == 4 and run.status == "stopped"
+    assert "without classes 1, 7 in training" in run.dataset_source
+    again.run()
+    assert again.metric[0].label == "AUC, classes 1, 7 as anomalies"
+    assert "model" not in again.session_state  # the model in hand is not replaced
