@@ -1,13 +1,11 @@
 """Sweep: architectures x values of one or two parameters x seeds, trained from one page; then
 the metric against the parameter, and every run's reconstructions side by side."""
 
-import urllib.parse
-
 import pandas as pd
 import streamlit as st
 
 import aelib
-from aelib.sweeps import figures as sweep_figures, links as sweep_links, local as sweeps
+from aelib.sweeps import figures as sweep_figures, local as sweeps
 from aelib.explore.metrics import METRICS, MODEL_METRICS
 from aelib.sweeps.plan import (
     SEED,
@@ -19,44 +17,14 @@ from aelib.sweeps.plan import (
 )
 from lab import state
 from lab.data import dataset_key, dataset_or_stop
+from lab.links import apply_sweep_link, share_sweep
 from lab.model import open_run
 from lab.navigation import ANALYSIS_PAGE, RUNS_PAGE
 from lab.widgets import size_slider, spec_widget
-from lab.workspace import WORKSPACE_PARAM, run_store, training_slots
+from lab.workspace import run_store, training_slots
 
 POLL_SECONDS = 1.0
 SHOWN_IMAGES = 8
-
-
-def apply_sweep_link() -> list[str]:
-    """Make a sweep link in the URL this page's settings; returns notices on dropped values."""
-    query = {key: st.query_params[key] for key in st.query_params if key != WORKSPACE_PARAM}
-    if sweep_links.SWEEP_KEY not in query or query == st.session_state.get(
-            state.SWEEP_LINK_QUERY):
-        return []
-    plan, notices = sweep_links.from_query(query)
-    specs = parameter_specs(plan.architectures)
-    state.set_setting("sweep_architectures", list(plan.architectures))
-    state.set_setting("sweep_vary", list(plan.grid))
-    state.set_setting("sweep_seeds", values_to_text(SEED, plan.seeds))
-    for name, values in plan.grid.items():
-        state.set_setting(f"sweep_values_{name}", values_to_text(specs[name][0], values))
-    for name, value in plan.settings.items():
-        state.set_setting(f"sweep_{name}", ", ".join(map(str, value))
-                           if specs[name][0].kind == "int_list" else value)
-    st.session_state[state.SWEEP_LINK_QUERY] = query
-    return notices
-
-
-def share(plan) -> str:
-    """Put the plan in the page's URL; returns the link to copy."""
-    query = sweep_links.to_query(plan)
-    if st.session_state.get(state.SWEEP_LINK_QUERY) != query:
-        for key in [key for key in st.query_params if key != WORKSPACE_PARAM]:
-            del st.query_params[key]
-        st.query_params.update(query)
-        st.session_state[state.SWEEP_LINK_QUERY] = query
-    return f"{(st.context.url or '').split('?')[0]}?{urllib.parse.urlencode(query)}"
 
 
 def live_panel(handle) -> None:
@@ -159,7 +127,7 @@ if address:
                "the results.")
 if data.name in aelib.DATASETS:  # an upload stays in its session: no link
     with st.expander("Share this sweep", icon=":material/link:"):
-        st.code(share(plan), language=None, wrap_lines=True)
+        st.code(share_sweep(plan), language=None, wrap_lines=True)
 
 handle = st.session_state.get(state.SWEEP)
 running = handle is not None and not handle.done
