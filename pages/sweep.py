@@ -110,7 +110,7 @@ try:
                                                  default=min(2000, available))
         st.caption("The learning rate is each optimizer's default unless varied; other "
                    "hyperparameters keep their defaults.")
-    plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)
+    plan = make_plan(architectures, grid, seeds=seeds, settings=settings, dataset=data.name)
     address = sweeps.ray_address()
     engine = sweeps.ray_engine(address) if address else sweeps.LocalEngine(training_slots())
     parallel = engine.parallel_runs()
@@ -134,8 +134,9 @@ running = handle is not None and not handle.done
 start, stop, _ = st.columns([1, 1, 6])
 if start.button("Start the sweep", type="primary", disabled=running,
                 icon=":material/play_arrow:"):
-    st.session_state[state.SWEEP] = aelib.sweep(data, plan.architectures, plan.grid, plan.seeds,
-                                            plan.settings, store=store, engine=engine)
+    st.session_state[state.SWEEP] = aelib.sweep(data, plan.architectures, plan.grid,
+                                                seeds=plan.seeds, settings=plan.settings,
+                                                store=store, engine=engine)
     st.rerun()
 if stop.button("Stop", disabled=not running, icon=":material/stop:"):
     handle.stop()

@@ -79,7 +79,7 @@ class Dataset:
         """Whether both splits carry labels."""
         return self.y_train is not None and self.y_test is not None
 
-    def subset(self, n_train: int | None = None, n_test: int | None = None,
+    def subset(self, n_train: int | None = None, n_test: int | None = None, *,
                seed: int = 0) -> Dataset:
         """A random subset for quick experiments; `None` keeps a split whole. Labels and
         factors stay aligned with their images.
@@ -105,7 +105,7 @@ class Dataset:
                        factors_train=factors_train, factors_test=factors_test)
 
     @classmethod
-    def from_arrays(cls, x, y=None, test_fraction: float = 0.2, seed: int = SPLIT_SEED,
+    def from_arrays(cls, x, y=None, *, test_fraction: float = 0.2, seed: int = SPLIT_SEED,
                     name: str = "custom", source: str = "your arrays",
                     limits: ImageLimits = LIMITS,
                     resize: tuple[int, int] | None = None) -> Dataset:

@@ -176,8 +176,8 @@ class Autoencoder:
         return np.concatenate(parts)
 
 
-def build(name: str, seed: int = 0, image_shape: tuple[int, ...] = DEFAULT_IMAGE_SHAPE,
-          **hparams) -> Autoencoder:
+def build(name: str, *, seed: int = 0,
+          image_shape: tuple[int, ...] = DEFAULT_IMAGE_SHAPE, **hparams) -> Autoencoder:
     """Build an autoencoder of a registered architecture.
 
     Args:

@@ -69,7 +69,7 @@ def from_query(query: Mapping[str, str]) -> tuple[SweepPlan, list[str]]:
         notices.append(f"{name} is not a parameter of every architecture of the link "
                        f"({', '.join(architectures)}); it was left out.")
     try:
-        plan = make_plan(architectures, {k: v for k, v in grid.items() if v}, seeds,
+        plan = make_plan(architectures, {k: v for k, v in grid.items() if v}, seeds=seeds,
                          dataset=dataset)
     except ValueError as error:
         notices.append(f"{error} Using the default sweep instead.")

@@ -146,7 +146,7 @@ class Sweep:
 
 
 def sweep(data: Dataset, architectures: Sequence[str] = ("dense",),
-          grid: Mapping[str, Sequence] | None = None, seeds: Sequence[int] = (0,),
+          grid: Mapping[str, Sequence] | None = None, *, seeds: Sequence[int] = (0,),
           settings: Mapping | None = None, store: RunStore | None = None,
           engine="local") -> Sweep:
     """Train every architecture at every grid point with every seed, in the background.
@@ -169,7 +169,7 @@ def sweep(data: Dataset, architectures: Sequence[str] = ("dense",),
         ValueError: an invalid plan (see `make_plan`), a train_size above the dataset's
             training images, an unknown engine, or the Ray engine without Ray or an address.
     """
-    plan = make_plan(architectures, grid, seeds, settings, dataset=data.name)
+    plan = make_plan(architectures, grid, seeds=seeds, settings=settings, dataset=data.name)
     sizes = [point.train_size for point in plan.points() if point.train_size]
     if sizes and max(sizes) > len(data.x_train):
         raise ValueError(f"train_size={max(sizes)} is more than the {len(data.x_train)} "

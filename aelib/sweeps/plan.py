@@ -109,7 +109,7 @@ class SweepPlan:
 
 
 def make_plan(architectures: Sequence[str] = ("dense",), grid: Mapping[str, Sequence] | None = None,
-              seeds: Sequence[int] = (0,), settings: Mapping[str, Any] | None = None,
+              *, seeds: Sequence[int] = (0,), settings: Mapping[str, Any] | None = None,
               dataset: str = "bundled") -> SweepPlan:
     """A validated sweep plan.
 

@@ -20,7 +20,7 @@ import aelib.settings
 from aelib.architectures import KERAS_LOSSES, REGISTRY
 from aelib.model.autoencoder import Autoencoder, build
 from aelib.training._batches import SeededEpochs, steps_per_epoch
-from aelib.training._compiled import COMPILED_MODELS, copy_variables
+from aelib.training._compiled import COMPILED_MODELS, CompiledModels, copy_variables
 from aelib.data.datasets import Dataset
 from aelib.training.distribution import data_parallel_scope, has_accelerator
 from aelib.data.noise import add_noise
@@ -114,13 +114,14 @@ def compile_model(ae: Autoencoder, optimizer: str = _DEFAULTS.optimizer,
     ae.autoencoder.optimizer.build(ae.autoencoder.trainable_variables)
 
 
-def train(ae: Autoencoder, data: Dataset, epochs: int = _DEFAULTS.epochs,
+def train(ae: Autoencoder, data: Dataset, *, epochs: int = _DEFAULTS.epochs,
           batch_size: int = _DEFAULTS.batch_size, optimizer: str = _DEFAULTS.optimizer,
           learning_rate: float | None = _DEFAULTS.learning_rate,
           on_progress: Callable[[ProgressEvent], None] | None = None,
           stop: threading.Event | None = None, seed: int = _DEFAULTS.seed,
           steps_per_execution: int | None = None, devices: int | None = None,
-          initial_epoch: int = 0) -> TrainResult:
+          initial_epoch: int = 0, compiled: CompiledModels | None = COMPILED_MODELS
+          ) -> TrainResult:
     """Train `ae` on `data.x_train`, validating on `data.x_test` after every epoch.
 
     The weights continue from where they are; the optimizer starts fresh. To continue an
@@ -129,10 +130,12 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = _DEFAULTS.epochs,
     run. The denoising model
     validates on a fixed noisy copy of the test images against the clean ones.
 
-    On one device the training runs in a compiled working copy of `ae`'s model from
-    `aelib.training._compiled` (the same structure, already traced and compiled by an earlier run
-    of the same setup), which starts from `ae`'s variables; `ae` gets the weights back after every
-    epoch and all its variables at the end. Results are those of training `ae` itself.
+    On one device the training runs in a compiled working copy of `ae`'s model from the pool
+    `compiled` (`aelib.training._compiled`: the same structure, already traced and compiled by
+    an earlier run of the same setup), which starts from `ae`'s variables; `ae` gets the weights
+    back after every epoch and all its variables at the end. Results are those of training `ae`
+    itself. With `compiled=None`, `ae`'s own model is compiled and trained: slower from the
+    second run on, and `ae.autoencoder` then holds that optimizer.
 
     With `steps_per_execution` above 1, batch progress and the stop switch act once per call
     into the backend (still throttled), not after every batch.
@@ -153,6 +156,8 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = _DEFAULTS.epochs,
             first N devices (see `aelib.training.distribution`). The model is rebuilt there with its
             current weights, and `ae` holds the rebuilt one afterwards.
         initial_epoch: epochs the model was already trained for; `epochs` more run.
+        compiled: the pool of compiled working copies to train in (the process's own by
+            default); None to compile and train `ae`'s model itself.
 
     Returns:
         A `TrainResult` with the per-epoch history.
@@ -178,6 +183,9 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = _DEFAULTS.epochs,
         raise ValueError("steps_per_execution must be 1 on the PyTorch backend and for "
                          "data-parallel training on TensorFlow.")
     run = _Run(ae, data, settings, on_progress, stop, initial_epoch)  # before any scope
+    if compiled is None and devices is None:
+        compile_model(ae, optimizer, rate, steps_per_execution)
+        return run.fit(ae.autoencoder)
     if devices is not None:
         with data_parallel_scope(devices):
             _rebuild_here(ae)
@@ -192,7 +200,7 @@ def train(ae: Autoencoder, data: Dataset, epochs: int = _DEFAULTS.epochs,
     key = (ae.architecture, tuple(sorted(ae.hparams.items())), ae.image_shape, optimizer,
            steps_per_execution, jit_compile_for(ae.architecture),
            keras.config.dtype_policy().name)
-    with COMPILED_MODELS.checkout(key, make, ae.autoencoder, rate) as model:
+    with compiled.checkout(key, make, ae.autoencoder, rate) as model:
         return run.fit(model)
 
 

@@ -219,3 +219,20 @@ def test_training_more_models_adds_no_functions_to_tensorflow(small_data):
     counts = [functions_after_training() for _ in range(4)]
     # Functions of earlier tests' models may still be collected meanwhile: the count may fall.
     assert counts[-1] <= counts[0], counts
+
+
+def test_without_the_pool_the_model_itself_is_compiled_and_learns_the_same(small_data):
+    pooled, own = aelib.build("dense", seed=3), aelib.build("dense", seed=3)
+    through_pool = aelib.train(pooled, small_data, epochs=2, batch_size=64, seed=1)
+    by_itself = aelib.train(own, small_data, epochs=2, batch_size=64, seed=1, compiled=None)
+    np.testing.assert_allclose(by_itself.history["loss"], through_pool.history["loss"],
+                               rtol=1e-4)
+    assert own.autoencoder.optimizer is not None  # ready to evaluate, as after plain fit
+    assert not getattr(pooled.autoencoder, "compiled", False)  # the pool's copy trained
+    own.autoencoder.evaluate(own.to_model_input(small_data.x_test[:8]),
+                             own.to_model_input(small_data.x_test[:8]), verbose=0)
+
+
+def test_the_settings_after_the_data_are_keywords_only(small_data):
+    with pytest.raises(TypeError, match="positional"):
+        aelib.train(aelib.build("dense"), small_data, 1)
