@@ -36,7 +36,7 @@ def test_a_reload_mid_training_finds_the_training_again_and_only_for_its_owner(t
 
         other = open_page(app.browser, app.url + "/train")  # another person, same server
         other.get_by_text("Set the model up, then press").wait_for()
-        assert sidebar(other).get_by_text("none yet").is_visible()
+        sidebar(other).get_by_text("none yet").wait_for()  # drawn after the page itself
 
         go_to(page, "Runs")  # the run is listed as running, and its owner can stop it there
         page.get_by_text("One run").wait_for()
