@@ -76,6 +76,26 @@ def use_upload(data: aelib.Dataset) -> None:
     state.set_setting("dataset", UPLOAD)
 
 
+def checked_upload(upload, side: int | None) -> aelib.Dataset:
+    """The file in Home's uploader as a `Dataset`, at `side` x `side` (None: its own size),
+    read once per file and size: a rerun of the page takes the result of the first reading.
+
+    Raises:
+        ValueError: what is wrong with the file (`aelib.load_upload`), as the first time.
+    """
+    done = st.session_state.get(state.UPLOAD_CHECKED)
+    if done is None or done[:2] != (upload.file_id, side):
+        try:
+            result = aelib.load_upload(upload.name, upload.getvalue(),
+                                       resize=None if side is None else (side, side))
+        except ValueError as error:
+            result = error
+        done = st.session_state[state.UPLOAD_CHECKED] = (upload.file_id, side, result)
+    if isinstance(done[2], ValueError):
+        raise done[2]
+    return done[2]
+
+
 def dataset_key() -> str:
     """A name to keep settings of the dataset in use under: a built-in dataset's name, or one
     of its own for each upload, so that a new upload starts with its own (its full size)."""

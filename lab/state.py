@@ -25,6 +25,9 @@ UPLOADED_DATASET = "uploaded_dataset"
 # How many uploads this session has made its dataset: each is a new dataset, whose settings
 # (its training-set size) start afresh (`lab.data.dataset_key`).
 UPLOADS_USED = "uploads_used"
+# (file id, size asked for, the Dataset or the ValueError) of the file last in Home's uploader:
+# a file is read once, not again on every rerun of the page.
+UPLOAD_CHECKED = "upload_checked"
 # This browser's id (see `lab.identity`), and the key of the component that writes its cookie.
 BROWSER_ID = "browser_id"
 BROWSER_COOKIE = "browser_cookie"

@@ -12,7 +12,7 @@ import streamlit as st
 import aelib
 from aelib.data.datasets import DEFAULT_DATASET
 from lab import state
-from lab.data import dataset_choices, get_dataset, shape_in_words, use_upload
+from lab.data import checked_upload, dataset_choices, get_dataset, shape_in_words, use_upload
 from lab.navigation import TRAIN_PAGE
 from lab.presets import use_preset
 
@@ -39,8 +39,7 @@ def upload_panel() -> None:
     if upload is None:
         return
     try:
-        data = aelib.load_upload(upload.name, upload.getvalue(),
-                                 resize=None if side is None else (side, side))
+        data = checked_upload(upload, side)
     except ValueError as error:
         st.error(f"{upload.name}: {error}")
         return

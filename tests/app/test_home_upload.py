@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+import aelib
 from lab.navigation import ANALYSIS_PAGES, HOME_PAGE, TRAIN_PAGE
 from tests.support.apptest import button, configure, open_app
 from tests.data.test_uploads import BAD_FILES, DIGITS, LABELS, npz
@@ -78,3 +79,16 @@ def test_a_link_asking_for_more_training_images_than_the_dataset_has_gets_all_of
     at = open_app(TRAIN_PAGE, query={"arch": "dense", "data": "bundled", "train_size": "999999"})
     assert not at.exception, at.exception
     assert at.slider[0].value == at.slider[0].max == 8000
+
+
+def test_an_upload_is_read_once_not_again_on_every_rerun(monkeypatch):
+    calls = []
+    real = aelib.load_upload
+    monkeypatch.setattr(aelib, "load_upload", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    at = upload(open_app(), "mine.npz", npz(x=DIGITS, y=LABELS))
+    at.run()
+    at.run()
+    assert calls == ["mine.npz"]
+    at.selectbox(key="data_upload_side").set_value(32).run()  # another size: read again
+    assert calls == ["mine.npz", "mine.npz"]
+    assert any("of 32x32 grey" in m.value for m in at.markdown)
