@@ -33,7 +33,7 @@ def main():
     snapshots = queue.start().wait()
     print(f"# {data.source}; {args.train_size or len(data.x_train)} training images, "
           f"{len(data.x_test)} test images")
-    rows = comparison_rows(snapshots, store)
+    rows = comparison_rows(snapshots)
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + "---|" * len(rows[0]))
     for row in rows:

@@ -41,15 +41,15 @@ def tutorial_panel() -> None:
     if queue is None:
         return
     snapshots = queue.snapshots()
-    rows = comparison_rows(snapshots, store)
+    rows = comparison_rows(snapshots)
     for row, snapshot in zip(rows, snapshots):
         if not snapshot.done:
             st.progress(snapshot.fraction, text=f"{row['model']}: {snapshot.progress_text()}")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if not queue.done and st.button("Stop the reproduction", icon=":material/stop:"):
         queue.stop()
-    if queue.done and st.session_state.pop(state.TUTORIAL_POLLING, False):
-        st.rerun()  # the whole page, so the button comes back and the table below fills
+    if not queue.active and st.session_state.pop(state.TUTORIAL_POLLING, False):
+        st.rerun()  # the whole page, so the button comes back and the runs table fills
 
 
 st.title("Runs")
@@ -77,7 +77,7 @@ with st.expander("Reproduce the tutorial", expanded=state.TUTORIAL_QUEUE in st.s
         st.session_state[state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
         st.rerun()
     queue = st.session_state.get(state.TUTORIAL_QUEUE)
-    polling = queue is not None and not queue.done
+    polling = queue is not None and queue.active  # until the last run's metrics are in
     st.session_state[state.TUTORIAL_POLLING] = polling
     st.fragment(tutorial_panel, run_every=POLL_SECONDS if polling else None)()
 

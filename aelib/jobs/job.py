@@ -82,7 +82,8 @@ class JobSnapshot:
     def headline(self) -> str:
         """The state in a few words: "training, 40%", "trained 5 epochs", "waiting (place 2)"."""
         return {
-            "queued": f"waiting for a training slot (place {self.queue_position or '?'})",
+            "queued": (f"waiting for a training slot (place {self.queue_position})"
+                       if self.queue_position else "waiting for the trainings before it"),
             "running": f"training, {self.fraction:.0%}",
             "finished": f"trained {epochs_text(self.epochs_done)}",
             "stopped": f"stopped after {epochs_text(self.epochs_done)}",
@@ -360,6 +361,12 @@ class JobQueue:
     def done(self) -> bool:
         """Whether every job has ended."""
         return all(snapshot.done for snapshot in self.snapshots())
+
+    @property
+    def active(self) -> bool:
+        """Whether a job is still at work: training, or saving and measuring its run (the
+        last job's metrics arrive a moment after every job is `done`)."""
+        return self._thread.is_alive()
 
     def _run(self) -> None:
         for job in self.jobs:

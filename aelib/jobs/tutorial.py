@@ -91,20 +91,20 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
     ]
 
 
-def comparison_rows(snapshots, store) -> list[dict]:
+def comparison_rows(snapshots) -> list[dict]:
     """What the tutorial reported next to what its experiments got here, one row per model.
 
     Args:
         snapshots: the `JobSnapshot`s of `tutorial_jobs`'s jobs, in `TUTORIAL_RUNS` order.
-        store: the `RunStore` the jobs saved their runs to (for their final metrics).
 
     Returns:
         Rows with the model, epochs, status, the tutorial's loss, our final training and test
-        losses, the tutorial's and our mean code activation, and seconds (None until known).
+        losses, the tutorial's and our mean code activation, and seconds (None until known:
+        a run's metrics arrive a moment after it is done, see `JobSnapshot.metrics`).
     """
     rows = []
     for run, snapshot in zip(TUTORIAL_RUNS, snapshots):
-        metrics = store.get(snapshot.run_id).metrics if snapshot.saved else {}
+        metrics = snapshot.metrics or {}
         rows.append({
             "model": run.architecture, "epochs": snapshot.epochs, "status": snapshot.status,
             "tutorial reported": run.reported_loss,

@@ -29,7 +29,7 @@ def test_the_table_puts_a_finished_run_beside_what_the_tutorial_reported(small_d
     store = aelib.RunStore(tmp_path)
     dense = tutorial_jobs(small_data, epochs=1, train_size=128, store=store)[0]
     snapshot = dense.start().wait(300)
-    row, = comparison_rows([snapshot], store)
+    row, = comparison_rows([snapshot])
     stored = store.get(snapshot.run_id).metrics
     assert row["model"] == "dense" and row["status"] == "finished" and row["epochs"] == 1
     assert row["tutorial reported"] == TUTORIAL_RUNS[0].reported_loss
@@ -38,3 +38,15 @@ def test_the_table_puts_a_finished_run_beside_what_the_tutorial_reported(small_d
     assert row["our code mean"] == pytest.approx(stored["code_mean"])
     assert row["our train loss"] == pytest.approx(snapshot.history["loss"][-1])
     assert row["seconds"] > 0
+
+
+def test_a_queued_model_says_it_waits_for_the_ones_before_it_and_the_queue_stays_active_until_every_metric_is_in(small_data, tmp_path):
+    store = aelib.RunStore(tmp_path)
+    queue = aelib.JobQueue(tutorial_jobs(small_data, epochs=1, train_size=128, store=store)[:2])
+    assert queue.snapshots()[1].progress_text() == "Waiting for the trainings before it"
+    queue.start()
+    while queue.active:
+        assert "?" not in " ".join(snapshot.progress_text() for snapshot in queue.snapshots())
+        queue.wait(0.05)
+    rows = comparison_rows(queue.snapshots())
+    assert all(row["our test loss"] is not None for row in rows), rows
