@@ -65,6 +65,19 @@ def image_shape(shape, limits: ImageLimits = LIMITS) -> tuple[int, int, int]:
     return values
 
 
+def shape_in_words(shape: tuple[int, int, int]) -> str:
+    """An image shape as a person says it.
+
+    Example:
+        >>> shape_in_words((28, 28, 1))
+        '28x28 grey'
+        >>> shape_in_words((32, 32, 3))
+        '32x32 colour'
+    """
+    height, width, channels = shape
+    return f"{height}x{width} {'grey' if channels == 1 else 'colour'}"
+
+
 def require_numbers(x) -> np.ndarray:
     """`x` as an array of numbers (bool, int, uint or float).
 

@@ -85,12 +85,13 @@ with st.expander("Upload a model (.keras)", icon=":material/upload:"):
     upload = st.file_uploader("A model downloaded from this page or saved with "
                               "aelib.save_model_file", type=None, key="model_upload")
     if upload is not None and st.button("Open the uploaded model"):
-        try:
-            ae = aelib.load_model_bytes(upload.name, upload.getvalue())
+        try:  # a model file, and data of the shape it reads
+            opened = aelib.OpenedModel(aelib.load_model_bytes(upload.name, upload.getvalue()),
+                                       get_dataset(), f"the file '{upload.name}'")
         except ValueError as error:
             st.error(str(error))
         else:
-            open_model(aelib.OpenedModel(ae, get_dataset(), f"the file '{upload.name}'"))
+            open_model(opened)
             st.switch_page(ANALYSIS_PAGE)
 
 records = store.list()

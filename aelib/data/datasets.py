@@ -25,6 +25,7 @@ SPLIT_SEED = 0
 # Coloured shapes: (side, training images, test images). The 64x64 set is smaller, to stay
 # within the memory of a free Community Cloud app.
 SHAPES_SIZES = {"shapes": (32, 8000, 2000), "shapes64": (64, 3000, 750)}
+MNIST_IMAGE_SHAPE = (28, 28, 1)
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                    "ship", "truck")
 
@@ -156,7 +157,8 @@ def _read_idx(path: Path, header_bytes: int) -> np.ndarray:
 
 def load_bundled() -> Dataset:
     """The bundled MNIST sample: the 10,000-digit MNIST test set, split 8,000 train / 2,000 test."""
-    images = _read_idx(BUNDLED_DIR / "t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28, 1)
+    images = _read_idx(BUNDLED_DIR / "t10k-images-idx3-ubyte.gz", 16)
+    images = images.reshape(-1, *MNIST_IMAGE_SHAPE)
     labels = _read_idx(BUNDLED_DIR / "t10k-labels-idx1-ubyte.gz", 8).astype(np.int64)
     order = np.random.default_rng(SPLIT_SEED).permutation(len(images))
     train, test = order[:BUNDLED_TRAIN_SIZE], order[BUNDLED_TRAIN_SIZE:]
@@ -220,6 +222,12 @@ def load_shapes(name: str = "shapes", seed: int = SPLIT_SEED) -> Dataset:
         (f"drawn with aelib.data.shapes.make_shapes({n_train + n_test}, {side}, seed={seed})",),
         label_names=shapes.SHAPES, factors_train=factors[train], factors_test=factors[test],
     )
+
+
+def offline_image_shapes() -> dict[str, tuple[int, int, int]]:
+    """The image shape of each dataset that loads offline, by name (without loading it)."""
+    return {"bundled": MNIST_IMAGE_SHAPE,
+            **{name: (side, side, 3) for name, (side, _, _) in SHAPES_SIZES.items()}}
 
 
 def load_dataset(name: str = DEFAULT_DATASET) -> Dataset:

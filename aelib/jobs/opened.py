@@ -35,6 +35,10 @@ class OpenedModel:
         analysis: background analyses made for it: none, so always an empty, finished Future
             (the same attribute a `TrainingJob` has).
 
+    Raises:
+        ValueError: `ae` reads images of another shape than `data`'s (a model and the data it
+            is shown on always agree).
+
     Example:
         >>> model = OpenedModel(loaded.ae, data, "run 8", loaded.history,  # doctest: +SKIP
         ...                     run_id=8)
@@ -52,6 +56,21 @@ class OpenedModel:
     opened = True  # see `aelib.jobs.in_hand.ModelInHand`
     in_progress = False  # it never trains
     active = False
+
+    def __post_init__(self):
+        from aelib.data.datasets import DATASETS, offline_image_shapes
+        from aelib.images import shape_in_words
+
+        if tuple(self.ae.image_shape) == self.data.image_shape:
+            return
+        fitting = [DATASETS[name] for name, shape in offline_image_shapes().items()
+                   if shape == tuple(self.ae.image_shape)]
+        hint = f" ({' or '.join(fitting)} would do)" if fitting else ""
+        raise ValueError(
+            f"{self.origin.capitalize()} holds a model of {shape_in_words(self.ae.image_shape)} "
+            f"images, but the dataset in use ({self.data.source}) holds "
+            f"{shape_in_words(self.data.image_shape)} images. Choose a dataset of "
+            f"{shape_in_words(self.ae.image_shape)} images on Home{hint}, then open it again.")
 
     def stop(self) -> None:
         """Nothing to stop: an opened model never trains."""

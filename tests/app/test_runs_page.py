@@ -132,3 +132,12 @@ def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused(tmp_p
                                atol=1e-6)
     page.switch_page(CODES_PAGE).run()
     assert not page.exception and len(page.get("plotly_chart")) >= 4
+
+    colour = open_app(RUNS_PAGE, cfg_dataset="shapes")  # 32x32 colour data in use
+    colour.file_uploader(key="model_upload").set_value(
+        ("aelib-run.keras", model_bytes, "application/octet-stream")).run()
+    button(colour, "Open the uploaded model").click().run()
+    assert not colour.exception and "model" not in colour.session_state
+    assert colour.error[0].value.startswith(
+        "The file 'aelib-run.keras' holds a model of 28x28 grey images, but the dataset in use")
+    assert "Choose a dataset of 28x28 grey images on Home (MNIST sample" in colour.error[0].value

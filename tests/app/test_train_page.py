@@ -52,6 +52,16 @@ def test_settings_follow_the_architectures_preset_until_the_learner_changes_them
     assert training_settings(at) == preset("vae")
 
 
+def test_lab_s_defaults_after_the_tutorial_s_budget_follow_the_next_architecture():
+    at = open_app(TRAIN_PAGE)  # the walk of issue 19: conv, tutorial, defaults, then LSTM
+    pick(at, "conv")
+    button(at, "Tutorial's budget").click().run()
+    button(at, "Lab's defaults").click().run()
+    assert training_settings(at) == preset("conv")
+    pick(at, "lstm")
+    assert training_settings(at) == preset("lstm")
+
+
 def test_a_tiny_training_set_with_a_big_batch_is_warned_about_before_training():
     at = open_app(TRAIN_PAGE, cfg_train_size_bundled=240, cfg_batch_size=256)
     warnings = " ".join(warning.value for warning in at.warning)

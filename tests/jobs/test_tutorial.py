@@ -40,7 +40,8 @@ def test_the_table_puts_a_finished_run_beside_what_the_tutorial_reported(small_d
     assert row["seconds"] > 0
 
 
-def test_a_queued_model_says_it_waits_for_the_ones_before_it_and_the_queue_stays_active_until_every_metric_is_in(small_data, tmp_path):
+def test_queued_models_wait_for_the_ones_before_them_and_the_queue_is_active_until_metrics(
+        small_data, tmp_path):
     store = aelib.RunStore(tmp_path)
     queue = aelib.JobQueue(tutorial_jobs(small_data, epochs=1, train_size=128, store=store)[:2])
     assert queue.snapshots()[1].progress_text() == "Waiting for the trainings before it"
