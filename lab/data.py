@@ -63,12 +63,6 @@ def dataset_or_stop() -> aelib.Dataset:
         st.stop()
 
 
-def shape_in_words(shape: tuple[int, int, int]) -> str:
-    """An image shape for people: (28, 28, 1) as "28x28 grey", (32, 32, 3) as "32x32 colour"."""
-    height, width, channels = shape
-    return f"{height}x{width} {'colour' if channels == 3 else 'grey'}"
-
-
 def use_upload(data: aelib.Dataset) -> None:
     """Make a checked upload this session's dataset (a callback: it runs before the widgets)."""
     st.session_state[state.UPLOADED_DATASET] = data

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import aelib
+from aelib.images import shape_in_words
 from lab import state
-from lab.data import shape_in_words
 from lab.model import test_codes
 
 CANVAS_PIXELS = 280

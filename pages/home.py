@@ -12,7 +12,8 @@ import streamlit as st
 import aelib
 from aelib.data.datasets import DEFAULT_DATASET
 from lab import state
-from lab.data import checked_upload, dataset_choices, get_dataset, shape_in_words, use_upload
+from aelib.images import shape_in_words
+from lab.data import checked_upload, dataset_choices, get_dataset, use_upload
 from lab.navigation import TRAIN_PAGE
 from lab.presets import use_preset
 
