@@ -116,11 +116,6 @@ def test_a_queued_job_can_be_cancelled(small_data):
     first.wait(60)
 
 
-def test_slots_refuse_a_limit_below_one():
-    with pytest.raises(ValueError, match="at least 1; got 0"):
-        aelib.TrainingSlots(0)
-
-
 @pytest.mark.parametrize("name", ["dense", "conv"])  # a whole epoch per call; 8 steps per call
 def test_the_snapshot_knows_the_batches_from_the_start_and_an_eta_after_one_epoch(name,
                                                                                   small_data):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import aelib
-from aelib.training.progress import BatchProgress, EpochEnded, EpochStarted, TrainingFinished
+from aelib.training.progress import BatchProgress, EpochEnded, EpochStarted
 
 
 @pytest.mark.parametrize("name", aelib.ARCHITECTURES)
@@ -36,24 +36,6 @@ def test_same_seed_same_curve_other_seed_other_curve(small_data):
 
     assert curve(5) == curve(5)
     assert curve(5) != curve(6)
-
-
-def test_progress_events_arrive_in_order(small_data, monkeypatch):
-    monkeypatch.setattr("aelib.training.progress.BATCH_EVENT_INTERVAL_S", 0.0)
-    events = []
-    aelib.train(aelib.build("dense"), small_data, epochs=2, batch_size=64,
-                on_progress=events.append, steps_per_execution=1)
-    kinds = [type(e) for e in events]
-    assert kinds[0] is EpochStarted and kinds[-1] is TrainingFinished
-    assert kinds.count(EpochStarted) == kinds.count(EpochEnded) == 2
-    batches = [e for e in events if isinstance(e, BatchProgress)]
-    assert [b.batch for b in batches if b.epoch == 1] == list(range(1, 8))  # 512/64 = 8 steps
-    assert all(b.batches == 8 for b in batches)
-    assert 0 < batches[0].fraction < batches[-1].fraction < 1
-    assert batches[-1].eta_seconds >= 0
-    ended = [e for e in events if isinstance(e, EpochEnded)]
-    assert set(ended[0].logs) == {"loss", "val_loss"} and ended[0].seconds > 0
-    assert events[-1].epochs_done == 2 and events[-1].stop_reason is None
 
 
 def test_a_continued_training_numbers_its_epochs_after_the_earlier_ones(small_data):
@@ -114,16 +96,6 @@ def test_each_epoch_runs_exactly_its_batches_at_several_steps_per_call(train_siz
 def test_bad_steps_per_execution_raise_a_clear_error(steps, small_data):
     with pytest.raises(ValueError, match="steps_per_execution must be a whole number"):
         aelib.train(aelib.build("dense"), small_data, steps_per_execution=steps)
-
-
-def test_batch_events_are_throttled(small_data):
-    events = []
-    aelib.train(aelib.build("dense"), small_data, epochs=3, batch_size=16,
-                on_progress=events.append)
-    batch_events = [e for e in events if isinstance(e, BatchProgress)]
-    seconds = events[-1].seconds
-    assert len(batch_events) <= seconds / aelib.training.progress.BATCH_EVENT_INTERVAL_S + 3
-    assert len(batch_events) < 3 * 32  # far fewer than the 96 batches
 
 
 def test_stop_ends_training_within_one_batch_and_keeps_the_weights(small_data):
