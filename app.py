@@ -14,6 +14,7 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 import streamlit as st  # noqa: E402
 
 import aelib.memory  # noqa: E402
+from lab.boundary import run_guarded  # noqa: E402
 from lab.identity import identify_browser  # noqa: E402
 from lab.model import find_running_training  # noqa: E402
 from lab.navigation import pages  # noqa: E402
@@ -47,6 +48,6 @@ workspace()  # in a shared deployment, gives the visitor a private key in the UR
 identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs
 find_running_training()
 try:
-    page.run()
+    run_guarded(page.run)  # a bug on a page is logged and said in a sentence, not a traceback
 finally:  # also when the page stops early (st.stop): the sidebar shows what it just did
     render_sidebar()
