@@ -60,11 +60,14 @@ def results_panel(record) -> None:
                                                                                   {})
     shown = sweeps.reconstructions(store, plan, records, images, known=made)
     made.update(shown)
+    by_label = {sweeps.run_label(plan, r): r for r in records}
+    gone = [label for label in by_label if label not in shown]
+    if gone:
+        st.caption(f"No model to show for {', '.join(gone)} (not saved, or deleted).")
     if shown:
         st.plotly_chart(sweep_figures.reconstructions_side_by_side(images, shown),
                         key="sweep_side_by_side")
-        by_label = {sweeps.run_label(plan, r): r for r in records if r.model_path}
-        label = st.selectbox("Run", list(by_label), key="sweep_open_run")
+        label = st.selectbox("Run", list(shown), key="sweep_open_run")
         if st.button("Open in the analysis pages", icon=":material/open_in_new:"):
             chosen = by_label[label]
             open_run(store, chosen, f"run {chosen.id} of sweep {record.id}")
@@ -111,6 +114,7 @@ try:
         st.caption("The learning rate is each optimizer's default unless varied; other "
                    "hyperparameters keep their defaults.")
     plan = make_plan(architectures, grid, seeds=seeds, settings=settings, dataset=data.name)
+    plan.check_training_images(len(data.x_train))  # said here, before Start is offered
     address = sweeps.ray_address()
     engine = sweeps.ray_engine(address) if address else sweeps.LocalEngine(training_slots())
     parallel = engine.parallel_runs()

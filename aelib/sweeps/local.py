@@ -170,10 +170,7 @@ def sweep(data: Dataset, architectures: Sequence[str] = ("dense",),
             training images, an unknown engine, or the Ray engine without Ray or an address.
     """
     plan = make_plan(architectures, grid, seeds=seeds, settings=settings, dataset=data.name)
-    sizes = [point.train_size for point in plan.points() if point.train_size]
-    if sizes and max(sizes) > len(data.x_train):
-        raise ValueError(f"train_size={max(sizes)} is more than the {len(data.x_train)} "
-                         f"training images of {data.name}: use at most {len(data.x_train)}.")
+    plan.check_training_images(len(data.x_train))
     return Sweep(plan, data, store if store is not None else RunStore(),
                  make_engine(engine)).start()
 
@@ -274,7 +271,8 @@ def reconstructions(store: RunStore, plan: SweepPlan, records: Sequence[RunRecor
                     ) -> dict[str, np.ndarray]:
     """The same images reconstructed by each stored run that has a model, oldest first:
     label -> images. `known` holds reconstructions of these images made before (by label),
-    reused rather than loading those runs' models again."""
+    reused rather than loading those runs' models again. A run whose model is gone (never
+    saved, deleted, its file removed) is left out."""
     known = known or {}
     made = {}
     for record in sorted(records, key=lambda record: record.id):
@@ -282,5 +280,8 @@ def reconstructions(store: RunStore, plan: SweepPlan, records: Sequence[RunRecor
         if label in known:
             made[label] = known[label]
         elif record.model_path:
-            made[label] = store.load(record.id).ae.reconstruct(images)
+            try:
+                made[label] = store.load(record.id).ae.reconstruct(images)
+            except ValueError:  # its model is gone: the page lists it as such
+                continue
     return made

@@ -101,6 +101,14 @@ class SweepPlan:
                 for seed in self.seeds for architecture in self.architectures
                 for combo in combos]
 
+    def check_training_images(self, available: int) -> None:
+        """Raise ValueError, in words, when a run asks for more training images than the
+        `available` ones of the dataset it trains on."""
+        sizes = [point.train_size for point in self.points() if point.train_size]
+        if sizes and max(sizes) > available:
+            raise ValueError(f"train_size={max(sizes)} is more than the {available} training "
+                             f"images of {self.dataset}: use at most {available}.")
+
     def to_dict(self) -> dict:
         """The plan as JSON-able data; `make_plan(**plan.to_dict())` gives it back."""
         return {"architectures": list(self.architectures), "seeds": list(self.seeds),

@@ -2,8 +2,11 @@
 reconstructions side by side; a sweep link restores the setup."""
 
 import json
+from pathlib import Path
 
 import pytest
+
+import aelib
 
 from lab.navigation import SWEEP_PAGE
 from tests.support.apptest import TIMEOUT, button, open_app
@@ -46,6 +49,22 @@ def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
     assert not at.exception, at.exception
     assert at.session_state["model"].run_id == snapshots[0].run_id
     assert len(at.get("plotly_chart")) == 3
+
+    first = at.session_state["model"].run_id  # its model file goes: the rest still shows
+    Path(aelib.RunStore().get(first).model_path).unlink()
+    again = open_app(SWEEP_PAGE, **TWO_VALUES)
+    assert not again.exception and not again.error
+    assert any(f"No model to show for run {first}" in c.value for c in again.caption)
+    assert again.selectbox(key="sweep_open_run").options == [labels[2]]
+
+
+def test_a_training_size_above_the_dataset_is_said_before_start():
+    at = open_app(SWEEP_PAGE, **{**TWO_VALUES, "cfg_sweep_vary": ["train_size"],
+                                 "cfg_sweep_values_train_size": "100,99999"})
+    assert not at.exception
+    assert at.error[0].value == ("train_size=99999 is more than the 8000 training images of "
+                                 "bundled: use at most 8000.")
+    assert not [b for b in at.button if b.label == "Start the sweep"]
 
 
 def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
