@@ -6,10 +6,10 @@ offered here (they live in `aelib.sweeps.local`), imported on first use.
 
 from aelib._lazy import attach
 
-_NAMES = ['RAY_ADDRESS', 'PREVIEW_IMAGES', 'POLL_SECONDS', 'Report', 'LocalEngine', 'Sweep',
+_NAMES = ['RAY_ADDRESS', 'PREVIEW_IMAGES', 'POLL_SECONDS', 'LocalEngine', 'Sweep',
           'sweep', 'make_engine', 'ray_address', 'ray_engine', 'progress_rows', 'sweep_label',
           'stored_plan', 'recorded_value', 'run_label', 'results', 'reconstructions']
 
 __getattr__, __dir__, __all__ = attach(
-    __name__, submodules=['plan', 'local', 'cluster', 'links', 'figures'],
-    names=dict.fromkeys(_NAMES, 'local'))
+    __name__, submodules=['plan', 'engine', 'local', 'cluster', 'links', 'figures'],
+    names={**dict.fromkeys(_NAMES, 'local'), 'Report': 'engine', 'SweepEngine': 'engine'})

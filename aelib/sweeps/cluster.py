@@ -49,15 +49,17 @@ class SweepMonitor:
         self._fresh: dict[int, JobSnapshot | None] = {}
         self._begun: set[int] = set()
         self._stopping = False
+        self._closed = False  # no run may begin any more
 
     def report(self, index: int, snapshot: JobSnapshot | None) -> bool:
-        """Keep run `index`'s latest snapshot (None: it has just begun); returns whether the
-        sweep is stopping. A run that begins after the stop is not kept: it is cancelled."""
-        if not self._stopping:
+        """Keep run `index`'s latest snapshot (None: it has just begun); returns whether this
+        run must stop. A run that begins after the stop or the close is not kept: it is
+        cancelled."""
+        if not (self._stopping or self._closed):
             self._begun.add(index)
         if index in self._begun:
             self._fresh[index] = snapshot
-        return self._stopping
+        return self._stopping or index not in self._begun
 
     def drain(self) -> dict[int, JobSnapshot | None]:
         """The snapshots reported since the last call, by run index."""
@@ -67,6 +69,12 @@ class SweepMonitor:
     def stop(self) -> set[int]:
         """Stop the sweep; returns the runs that began (the others must be cancelled)."""
         self._stopping = True
+        return set(self._begun)
+
+    def close(self) -> set[int]:
+        """Let no other run begin (those running go on); returns the runs that began (the
+        others must be cancelled)."""
+        self._closed = True
         return set(self._begun)
 
 
@@ -162,9 +170,10 @@ class RayEngine:
         return max(1, int(self.connect().get("CPU", 1) // self.cpus_per_run))
 
     def run(self, points, data: Dataset, store: RunStore, preview_images: np.ndarray,
-            stop: threading.Event, report) -> None:
-        """Train `points` on the cluster until done or `stop` is set; `report(index,
-        snapshot)` as progress arrives. Runs are saved in `store` by this process."""
+            stop: threading.Event, report, *, no_more: threading.Event) -> None:
+        """Train `points` on the cluster until done, `stop` or `no_more` is set (see
+        `aelib.sweeps.engine.SweepEngine.run`); `report(index, snapshot)` as progress
+        arrives. Runs are saved in `store` by this process."""
         resources = self.connect()
         gpus = self.gpus_per_run if self.gpus_per_run is not None \
             else float(resources.get("GPU", 0) >= 1)
@@ -174,7 +183,7 @@ class RayEngine:
         pending = {task.remote(monitor, index, asdict(point), data_ref, preview_images): index
                    for index, point in enumerate(points)}
         runs = _DriverRuns(points, data, store, report)
-        stopped = False
+        stopped = closed = False
         try:
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=len(pending),
@@ -183,13 +192,14 @@ class RayEngine:
                     runs.progress(index, snapshot)
                 for ref in ready:
                     runs.finish(pending.pop(ref), ref)
-                if stop.is_set() and not stopped:
-                    begun = ray.get(monitor.stop.remote())
+                ending = (stop.is_set() and not stopped) or (no_more.is_set() and not closed)
+                if ending:
+                    stopped, closed = stop.is_set(), True
+                    begun = ray.get((monitor.stop if stopped else monitor.close).remote())
                     for ref, index in pending.items():
-                        if index not in begun:
+                        if index not in begun and index not in runs.cancelled:
                             ray.cancel(ref)
                             runs.cancelled.add(index)
-                    stopped = True
         finally:
             for ref in pending:  # only when the driver itself failed
                 ray.cancel(ref)

@@ -3,10 +3,12 @@
     handle = aelib.sweep(data, ["dense"], grid={"encoding_dim": [8, 16, 32]}, seeds=[0, 1])
     handle.snapshots()     # one `JobSnapshot` per run, any time, from any thread
     handle.stop()          # running runs end after their current call; queued ones never start
+    handle.abandon()       # nobody looks any more: queued runs never start, running ones end
     handle.wait()
 
-Two engines, one API: `LocalEngine` (the default) trains one run after another in this process
-through its training slots; `aelib.sweeps.cluster.RayEngine` makes every training a Ray task. Either
+Two engines, one API (`aelib.sweeps.engine.SweepEngine`): `LocalEngine` (the default) trains one
+run after another in this process through its training slots; `aelib.sweeps.cluster.RayEngine`
+makes every training a Ray task. Either
 way each run lands in the store tagged with the sweep, and the sweep itself is kept there too:
 after a restart `store.sweeps()` lists it again and `store.list(sweep_id)` its runs.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -24,12 +26,12 @@ from aelib.data.datasets import Dataset
 from aelib.jobs.job import JobSnapshot, TrainingJob
 from aelib.runs.store import RunRecord, RunStore, SweepRecord
 from aelib.jobs.slots import TrainingSlots
+from aelib.sweeps.engine import Report, SweepEngine
 from aelib.sweeps.plan import SweepPlan, make_plan, point_label
 
 RAY_ADDRESS = "AELIB_RAY_ADDRESS"  # where the "ray" engine sends runs unless told
 PREVIEW_IMAGES = 8  # test images every run reconstructs after each epoch
 POLL_SECONDS = 0.25
-Report = Callable[[int, JobSnapshot], None]
 
 
 class LocalEngine:
@@ -50,11 +52,11 @@ class LocalEngine:
         return 1
 
     def run(self, points, data: Dataset, store: RunStore, preview_images: np.ndarray,
-            stop: threading.Event, report: Report) -> None:
-        """Train `points` in order until done or `stop` is set; `report(index, snapshot)`
-        as they go."""
+            stop: threading.Event, report: Report, *, no_more: threading.Event) -> None:
+        """Train `points` in order until done, `stop` or `no_more` is set (see
+        `SweepEngine.run`); `report(index, snapshot)` as they go."""
         for index, point in enumerate(points):
-            if stop.is_set():
+            if stop.is_set() or no_more.is_set():
                 return
             job = TrainingJob(point.make_model(data.image_shape), point.training_data(data),
                               point.training, preview_images, store=store,
@@ -74,10 +76,10 @@ class Sweep:
         plan: what to train.
         data: the dataset, whole; each run takes its subset.
         store: where runs and the sweep are kept.
-        engine: a `LocalEngine` or a `aelib.sweeps.cluster.RayEngine`.
+        engine: a `SweepEngine`: a `LocalEngine` or a `aelib.sweeps.cluster.RayEngine`.
     """
 
-    def __init__(self, plan: SweepPlan, data: Dataset, store: RunStore, engine):
+    def __init__(self, plan: SweepPlan, data: Dataset, store: RunStore, engine: SweepEngine):
         self.plan = plan
         self.points = plan.points()
         self.data = data
@@ -86,6 +88,7 @@ class Sweep:
         self.id: int | None = None  # the sweep's id in the store, once started
         self.message: str | None = None  # why the sweep failed, if it did
         self._stop = threading.Event()
+        self._no_more = threading.Event()
         self._lock = threading.Lock()
         self._snapshots = [JobSnapshot(epochs=point.training["epochs"]) for point in self.points]
         self._thread = threading.Thread(target=self._run, name="aelib-sweep", daemon=True)
@@ -106,6 +109,12 @@ class Sweep:
         """End the sweep: running runs stop after their current call into the backend and are
         kept with what they learned; runs not yet started are cancelled."""
         self._stop.set()
+
+    def abandon(self) -> None:
+        """Nobody will look at this sweep again (its session ended): runs not yet started never
+        start, the ones training go on to their end and are saved, like an abandoned
+        `aelib.TrainingJob`."""
+        self._no_more.set()
 
     def wait(self, timeout: float | None = None) -> list[JobSnapshot]:
         """Block until the sweep ends (or `timeout` seconds pass); returns the snapshots."""
@@ -131,11 +140,12 @@ class Sweep:
         status = "finished"
         try:
             self.engine.run(self.points, self.data, self.store,
-                            self.data.x_test[:PREVIEW_IMAGES], self._stop, self._report)
+                            self.data.x_test[:PREVIEW_IMAGES], self._stop, self._report,
+                            no_more=self._no_more)
         except Exception as error:  # shown with the sweep; the thread must not die silently
             self.message = f"The sweep failed: {error}"
             status = "failed"
-        if self._stop.is_set() and status == "finished":
+        if (self._stop.is_set() or self._no_more.is_set()) and status == "finished":
             status = "stopped"
         for index, snapshot in enumerate(self.snapshots()):
             if not snapshot.done:
@@ -185,7 +195,7 @@ def make_engine(engine="local"):
         return LocalEngine()
     if engine == "ray":
         return ray_engine()
-    if callable(getattr(engine, "run", None)) and hasattr(engine, "where"):
+    if isinstance(engine, SweepEngine):
         return engine
     raise ValueError(f"engine must be 'local', 'ray' or an engine object; got {engine!r}.")
 

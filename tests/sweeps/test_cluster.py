@@ -128,6 +128,24 @@ def test_a_stop_reaches_running_ray_tasks_and_cancels_the_queued(cluster, tmp_pa
     assert store.sweeps()[0].status == "stopped"
 
 
+@on_tensorflow_only
+def test_an_abandoned_ray_sweep_finishes_its_running_tasks_and_cancels_the_queued(
+        cluster, tmp_path, small_data):
+    store = RunStore(tmp_path)
+    handle = aelib.sweep(small_data, ["dense"], {"encoding_dim": [4, 8, 16]},
+                         settings={"epochs": 150, "batch_size": 64}, store=store,
+                         engine=sweeps.ray_engine(cluster))
+    deadline = time.monotonic() + TIMEOUT
+    while sum(bool(s.history.get("loss")) for s in handle.snapshots()) < 2:
+        assert time.monotonic() < deadline and not handle.done, handle.message
+        time.sleep(0.1)
+    handle.abandon()
+    snapshots = handle.wait(TIMEOUT)
+    assert [s.status for s in snapshots] == ["finished", "finished", "cancelled"]
+    assert all(len(store.get(s.run_id).history["loss"]) == 150 for s in snapshots[:2])
+    assert snapshots[2].run_id is None and len(store.list(handle.id)) == 2
+
+
 def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():
     import keras
 

@@ -71,6 +71,21 @@ def test_stopping_keeps_finished_and_running_runs_and_cancels_the_queued(tmp_pat
     assert store.sweeps()[0].status == "stopped"
 
 
+def test_an_abandoned_sweep_finishes_its_running_run_and_starts_no_other(tmp_path, small_data):
+    store = RunStore(tmp_path)
+    handle = aelib.sweep(small_data, ["dense"], {"epochs": [6, 1]}, settings={"batch_size": 64},
+                         store=store)
+    deadline = time.monotonic() + 300
+    while not handle.snapshots()[0].history.get("loss"):  # the first run is under way
+        assert time.monotonic() < deadline and not handle.done
+        time.sleep(0.02)
+    handle.abandon()  # its session ended: nobody will look at it again
+    snapshots = handle.wait(120)
+    assert [s.status for s in snapshots] == ["finished", "cancelled"]
+    assert len(snapshots[0].history["loss"]) == 6 and snapshots[0].saved
+    assert [r.id for r in store.list(handle.id)] == [snapshots[0].run_id]
+
+
 def test_a_sweep_and_its_runs_are_listed_again_after_a_restart(tmp_path, small_data):
     handle = aelib.sweep(small_data, ["dense"], {"encoding_dim": [4, 8]}, settings=TINY,
                          store=RunStore(tmp_path))
