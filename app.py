@@ -14,6 +14,7 @@ logging.getLogger("tensorflow").setLevel(logging.ERROR)
 import streamlit as st  # noqa: E402
 
 import aelib.memory  # noqa: E402
+from lab.backend import preload_backend  # noqa: E402
 from lab.boundary import run_guarded  # noqa: E402
 from lab.identity import identify_browser  # noqa: E402
 from lab.model import find_running_training  # noqa: E402
@@ -51,3 +52,4 @@ try:
     run_guarded(page.run)  # a bug on a page is logged and said in a sentence, not a traceback
 finally:  # also when the page stops early (st.stop): the sidebar shows what it just did
     render_sidebar()
+preload_backend()  # Home needs no Keras; the next page will, so it loads while people read

@@ -1,6 +1,6 @@
 """Home in real Chromium on a phone-wide screen: shown without TensorFlow in the server, its cards
 sized without Keras and in the tutorial's order, and a failed download said in one short line
-that leaves the rest of Home in place.
+that leaves the rest of Home in place (the backend's preload after it: test_backend.py).
 
 Needs Debian's chromium (see tests/test_browser.py).
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import aelib
+from lab.backend import PRELOAD
 from tests.support.browser import app_in_chromium, require_chromium
 
 require_chromium()
@@ -26,7 +27,8 @@ def tensorflow_loaded(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def home():
-    with app_in_chromium(viewport=PHONE) as app:
+    # Home alone: without the preload that follows it (tested below), nothing loads Keras.
+    with app_in_chromium(env={PRELOAD: "0"}, viewport=PHONE) as app:
         app.page.get_by_text("4,385 parameters").wait_for()  # the conv card
         yield app.page, app.server
 
@@ -55,3 +57,4 @@ def test_a_failed_download_is_one_short_line_and_home_stays(home):
         page.get_by_text("In use: bundled MNIST test set").wait_for()  # kept the dataset
     page.get_by_text("The seven architectures").wait_for()
     page.get_by_text("4,385 parameters").wait_for()
+
