@@ -13,7 +13,8 @@ Train: the clock runs from the click to the Train page's Train button. Prints th
     python bench/cold_start.py [--runs 3]
 
 Targets (issues 11, 12 and 22): text within 1.5 s on 2 cores, Home's RSS at most 300 MB, no
-TensorFlow; the first visit to Train within 1.5 s. Timings grow with the machine's load: run it on a quiet machine (`uptime`).
+TensorFlow; the first visit to Train within 1.5 s. Timings grow with the machine's load: run it
+on a quiet machine (`uptime`).
 """
 
 from __future__ import annotations

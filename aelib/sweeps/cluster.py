@@ -8,10 +8,11 @@ What runs where:
   tasks): it trains with `aelib.TrainingJob`, exactly as the local engine does, computes the
   run's metrics and returns its weights. aelib itself reaches the workers through Ray's
   runtime environment (`py_modules`); Keras, TensorFlow or JAX must be installed on every node.
-- A `SweepMonitor` actor sits between them: tasks report their progress to it twice a second and
-  learn from it whether the sweep was stopped; the driver reads the progress and flips the
-  switch. A stopped task ends after its current call into the backend and returns what it learned;
-  a task not yet begun is cancelled with `ray.cancel` and never trains.
+- A `SweepMonitor` actor (`aelib.sweeps.mailbox`) sits between them: tasks report their
+  progress to it twice a second, pickled, and learn from it whether the sweep was stopped;
+  the driver reads the progress and flips the switch. A stopped task ends after its current
+  call into the backend and returns what it learned; a task not yet begun is cancelled with
+  `ray.cancel` and never trains.
 
 Ray is an optional dependency (`pip install "aelib[ray]"`): only `aelib.sweeps.local.ray_engine`
 imports this module.
@@ -20,6 +21,7 @@ imports this module.
 from __future__ import annotations
 
 import logging
+import pickle
 import socket
 import threading
 from dataclasses import asdict, replace
@@ -30,6 +32,7 @@ import numpy as np
 import ray
 
 import aelib
+from aelib.sweeps import mailbox
 
 if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task needs it
     from aelib.data.datasets import Dataset
@@ -41,41 +44,9 @@ CONNECT_SECONDS = 5.0  # `ray.init` waits minutes for a head node that is not th
 _connected: list[str] = []  # the address this process connected to (Ray allows one per process)
 
 
-@ray.remote(num_cpus=0)
-class SweepMonitor:
-    """Progress from the tasks to the driver, and the stop switch back; one per sweep."""
-
-    def __init__(self):
-        self._fresh: dict[int, JobSnapshot | None] = {}
-        self._begun: set[int] = set()
-        self._stopping = False
-        self._closed = False  # no run may begin any more
-
-    def report(self, index: int, snapshot: JobSnapshot | None) -> bool:
-        """Keep run `index`'s latest snapshot (None: it has just begun); returns whether this
-        run must stop. A run that begins after the stop or the close is not kept: it is
-        cancelled."""
-        if not (self._stopping or self._closed):
-            self._begun.add(index)
-        if index in self._begun:
-            self._fresh[index] = snapshot
-        return self._stopping or index not in self._begun
-
-    def drain(self) -> dict[int, JobSnapshot | None]:
-        """The snapshots reported since the last call, by run index."""
-        fresh, self._fresh = self._fresh, {}
-        return fresh
-
-    def stop(self) -> set[int]:
-        """Stop the sweep; returns the runs that began (the others must be cancelled)."""
-        self._stopping = True
-        return set(self._begun)
-
-    def close(self) -> set[int]:
-        """Let no other run begin (those running go on); returns the runs that began (the
-        others must be cancelled)."""
-        self._closed = True
-        return set(self._begun)
+# The mailbox goes to its actor by value: that process imports neither aelib nor Keras.
+ray.cloudpickle.register_pickle_by_value(mailbox)
+SweepMonitor = ray.remote(num_cpus=0)(mailbox.SweepMonitor)
 
 
 @ray.remote(max_retries=0)
@@ -102,7 +73,7 @@ def train_point(monitor, index: int, point: dict, data: Dataset, preview_images:
             if reply.done():
                 if reply.result():
                     job.stop()
-                reply = monitor.report.remote(index, job.snapshot()).future()
+                reply = monitor.report.remote(index, pickle.dumps(job.snapshot())).future()
     except KeyboardInterrupt:  # ray.cancel: the sweep was stopped before this run began
         if job is not None:
             job.stop()
@@ -189,7 +160,7 @@ class RayEngine:
                 ready, _ = ray.wait(list(pending), num_returns=len(pending),
                                     timeout=REPORT_SECONDS)
                 for index, snapshot in ray.get(monitor.drain.remote()).items():
-                    runs.progress(index, snapshot)
+                    runs.progress(index, None if snapshot is None else pickle.loads(snapshot))
                 for ref in ready:
                     runs.finish(pending.pop(ref), ref)
                 ending = (stop.is_set() and not stopped) or (no_more.is_set() and not closed)

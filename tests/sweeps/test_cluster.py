@@ -146,6 +146,22 @@ def test_an_abandoned_ray_sweep_finishes_its_running_tasks_and_cancels_the_queue
     assert snapshots[2].run_id is None and len(store.list(handle.id)) == 2
 
 
+def test_the_sweep_mailbox_imports_neither_aelib_nor_keras_in_its_process(cluster):
+    from aelib.sweeps.cluster import SweepMonitor
+
+    sweeps.ray_engine(cluster).connect()
+    monitor = SweepMonitor.remote()
+    try:
+        assert ray.get(monitor.report.remote(0, b"snapshot")) is False
+        assert ray.get(monitor.drain.remote()) == {0: b"snapshot"}
+        loaded = ray.get(monitor.__ray_call__.remote(lambda _: sorted(
+            {name.split(".")[0] for name in sys.modules} & {"aelib", "keras", "tensorflow",
+                                                           "jax"})))
+        assert loaded == []
+    finally:
+        ray.kill(monitor)
+
+
 def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():
     import keras
 
