@@ -201,8 +201,8 @@ REGISTRY: dict[str, Architecture] = {
         Architecture(
             name="deep",
             title="Deep dense",
-            purpose="A stack of dense layers (128-64-32) and its mirror: more capacity, lower "
-            "loss than the single layer at the same code size.",
+            purpose="A stack of dense layers (128-64-32) and its mirror: more capacity at the "
+            "same code size, which pays off with a longer training than its short preset.",
             input_mode="flat",
             params=(
                 ParamSpec(
@@ -223,8 +223,9 @@ REGISTRY: dict[str, Architecture] = {
         Architecture(
             name="conv",
             title="Deep convolutional",
-            purpose="Convolutions and pooling down to a 4x4x8 code, upsampling back: "
-            "it sees images as images, so it reconstructs strokes better.",
+            purpose="Convolutions and pooling down to a 4x4x8 code, upsampling back: it sees "
+            "images as images, with under a tenth of the dense model's weights; it needs the "
+            "tutorial's longer budget to reconstruct well.",
             input_mode="image",
             params=(
                 ParamSpec("filters", (16, 8, 8), _LEARNED_FILTERS, kind="int_list", low=1,

@@ -178,3 +178,13 @@ def test_the_tutorial_s_runs_in_words_follow_its_table_and_the_registry():
 def test_the_tutorial_s_code_means_in_words_are_the_reported_ones():
     assert code_means_in_words() == ("7.30 for its dense model after 50 epochs, 3.33 for its "
                                      "sparse model after 100 epochs")
+
+
+def test_the_readme_s_table_gives_every_architecture_s_size_as_the_app_computes_it():
+    from tests.support import ROOT
+
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[-2].strip()
+            for line in (ROOT / "README.md").read_text().splitlines()
+            if line.startswith("| `") and line.count("|") == 5}
+    for name in aelib.ARCHITECTURES:
+        assert rows.get(name) == f"{aelib.model.sizes.summary(name).parameters:,}", name
