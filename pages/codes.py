@@ -45,9 +45,9 @@ def show_latent_fit(model, codes) -> None:
                      format="%.2f"), "standard deviation": st.column_config.NumberColumn(
                      format="%.2f")})
     st.caption("The codes are the encoder's means for the test images. The KL term pulls each "
-               "dimension toward N(0, 1): means near 0, and a spread a little under 1, since "
-               "each image's own variance fills the rest. A dimension with a spread near 0 is "
-               "unused (posterior collapse); means far from 0 cost KL.")
+               "dimension toward N(0, 1): if the codes as a whole matched it, the means would "
+               "centre on 0 with a spread a little under 1 (each image's own variance fills "
+               "the rest). " + aelib.explore.advice.latent_spread_sentence(frame.spread))
 
 
 st.title("Codes")

@@ -104,7 +104,7 @@ def pca_verdict(model) -> None:
 
 
 def live_panel() -> None:
-    """Progress, loss curves and the same ten test digits, refreshed while the job runs."""
+    """Progress, loss curves and the same few test images, refreshed while the job runs."""
     model = current_model()
     if model is None:
         st.info("Set the model up, then press **Train**. Training runs in the background: "
@@ -143,7 +143,8 @@ def live_panel() -> None:
     if snapshot.preview is not None:
         previews.plotly_chart(aelib.explore.figures.reconstruction_grid(
             model.preview_images, snapshot.preview,
-            title=f"The same ten test digits after epoch {snapshot.preview_epoch}"))
+            title=f"The same {len(model.preview_images)} test images after epoch "
+                  f"{snapshot.preview_epoch}"))
     if (model.in_progress, model.active) != st.session_state.get(state.POLLING):
         st.rerun()  # the whole page: the buttons show the training ended, or polling stops
 

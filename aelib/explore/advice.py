@@ -42,7 +42,7 @@ def training_warnings(train_size: int, batch_size: int) -> list[str]:
         warnings.append(
             f"The batch ({batch_size:,} images) is not smaller than the training set "
             f"({train_size:,} images): every epoch is a single gradient step on all of them. "
-            f"Choose a batch of at most {max(1, train_size // FEW_STEPS_PER_EPOCH):,} images.")
+            f"Choose a batch of at most {_images(max(1, train_size // FEW_STEPS_PER_EPOCH))}.")
     # as aelib.training._batches.steps_per_epoch counts them
     steps = math.ceil(train_size / batch_size)
     if steps < FEW_STEPS_PER_EPOCH:
@@ -71,6 +71,40 @@ class PCAVerdict:
     code_size: int
     beats_pca: bool
     sentence: str
+
+
+def _images(count: int) -> str:
+    return f"{count:,} image{'' if count == 1 else 's'}"
+
+
+# A test loss below this is a reconstruction all but exact (MSE 1e-4 is 1% of the pixel range).
+EXACT_LOSS = 1e-4
+
+
+def latent_spread_sentence(spread) -> str:
+    """What the spreads of a VAE's code means over a test set say, against the prior N(0, 1).
+
+    If the codes as a whole matched the prior, each dimension's means would spread a little
+    under 1 (each image's own variance fills the rest); wider means the KL term has not pulled
+    them in, near 0 means the dimension is unused.
+
+    Args:
+        spread: the standard deviation of each code dimension's means, e.g.
+            `aelib.explore.analysis.latent_frame(codes).spread`.
+    """
+    spread = [float(value) for value in spread]
+    low, high = min(spread), max(spread)
+    said = [f"Here the spreads run from {low:.2f} to {high:.2f}."]
+    if high > 1.05:
+        said.append("Wider than the prior: the KL term has not pulled these codes in yet (a "
+                    "short training, or a small beta), so points far out on the plane decode "
+                    "to images the model has rarely seen.")
+    if low < 0.1:
+        said.append("A spread near 0 is a dimension the model does not use (posterior "
+                    "collapse).")
+    if len(said) == 1:
+        said.append("Under 1, as the prior asks: the codes fill the space the decoder samples.")
+    return " ".join(said)
 
 
 def pca_verdict(model_loss: float, pca_loss: float, code_size: int,
@@ -107,6 +141,10 @@ def pca_verdict(model_loss: float, pca_loss: float, code_size: int,
                     f"({pixels:,} pixels): it compresses nothing, and PCA with as many "
                     f"components can keep every image whole (test loss {model_loss:.4f}, PCA "
                     f"{pca_loss:.4f}), so the comparison says little.")
+    elif pca_loss < EXACT_LOSS and not beats:
+        sentence = (f"{pca}: these images vary in so few directions that a linear projection "
+                    f"keeps them almost whole, and no network can do much better (this model: "
+                    f"{model_loss:.4f}). Try data with more variety.")
     elif beats:
         lower = 1 - model_loss / pca_loss
         sentence = (f"This model beats PCA: test loss {model_loss:.4f}, {lower:.0%} lower. "

@@ -382,7 +382,7 @@ def roc_curve(report, title: str | None = None) -> go.Figure:
 
 
 def latent_manifold(images: np.ndarray, values: np.ndarray,
-                    title: str = "Digits decoded across the latent plane") -> go.Figure:
+                    title: str = "Images decoded across the latent plane") -> go.Figure:
     """The tutorial's 15x15 manifold: images shaped (size, size, h, w, channels) and grid
     values shaped (size, 2) (each dimension's values, ascending) from `analysis.latent_grid`,
     the values on the axes."""

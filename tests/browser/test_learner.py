@@ -32,7 +32,7 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     go_to(page, "Train")
     page.get_by_role("spinbutton", name="encoding dim").wait_for()  # the dense model's knob
     train_briefly(page, 1)
-    page.get_by_text("The same ten test digits after epoch 1").wait_for()
+    page.get_by_text("The same 10 test images after epoch 1").wait_for()
     assert charts(page).count() == 2  # the loss chart and the previews
 
     go_to(page, "Reconstructions")

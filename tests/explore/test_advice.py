@@ -2,7 +2,8 @@
 
 import pytest
 
-from aelib.explore.advice import FEW_STEPS_PER_EPOCH, pca_verdict, training_warnings
+from aelib.explore.advice import (FEW_STEPS_PER_EPOCH, latent_spread_sentence, pca_verdict,
+                                  training_warnings)
 
 
 def test_a_reasonable_setup_gets_no_warning():
@@ -83,3 +84,25 @@ def test_a_code_no_smaller_than_the_image_is_said_to_compress_nothing():
 def test_pixels_that_are_not_a_whole_positive_number_are_refused():
     with pytest.raises(ValueError, match="pixels must be a whole number"):
         pca_verdict(0.1, 0.1, 32, pixels=0)
+
+
+def test_a_training_set_of_a_few_images_is_advised_one_image_a_batch():
+    assert training_warnings(5, 8)[0].endswith("Choose a batch of at most 1 image.")
+
+
+def test_pca_keeping_the_images_whole_is_said_instead_of_more_training():
+    sentence = pca_verdict(0.0031, 0.00002, 32).sentence
+    assert "reaches 0.0000" in sentence and "a linear projection keeps them almost whole" in \
+        sentence and "more training" not in sentence
+
+
+@pytest.mark.parametrize("spread, said, unsaid", [
+    ([1.32, 1.41], "Wider than the prior", "Under 1"),  # the table
+    ([0.81, 0.02], "does not use", "Wider"),
+    ([0.8, 0.9], "Under 1, as the prior asks", "Wider"),
+])
+def test_the_latent_spread_is_said_as_the_table_shows_it(spread, said, unsaid):
+    sentence = latent_spread_sentence(spread)
+    assert sentence.startswith(f"Here the spreads run from {min(spread):.2f} to "
+                               f"{max(spread):.2f}.")
+    assert said in sentence and unsaid not in sentence
