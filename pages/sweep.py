@@ -63,7 +63,7 @@ def results_panel(record) -> None:
     if shown:
         st.plotly_chart(sweep_figures.reconstructions_side_by_side(images, shown),
                         key="sweep_side_by_side")
-        by_label = {sweeps.run_label(plan, r): r for r in records if r.model_path}
+        by_label = {sweeps.run_label(plan, r): r for r in records if r.has_model}
         label = st.selectbox("Run", list(by_label), key="sweep_open_run")
         if st.button("Open in the analysis pages", icon=":material/open_in_new:"):
             chosen = by_label[label]

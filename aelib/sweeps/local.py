@@ -281,6 +281,6 @@ def reconstructions(store: RunStore, plan: SweepPlan, records: Sequence[RunRecor
         label = run_label(plan, record)
         if label in known:
             made[label] = known[label]
-        elif record.model_path:
+        elif record.has_model:
             made[label] = store.load(record.id).ae.reconstruct(images)
     return made
