@@ -19,7 +19,7 @@ from lab.model import find_running_training  # noqa: E402
 from lab.navigation import pages  # noqa: E402
 from lab.session_end import watch_session  # noqa: E402
 from lab.sidebar import render_sidebar  # noqa: E402
-from lab.workspace import workspace  # noqa: E402
+from lab.workspace import store_reachable, workspace  # noqa: E402
 
 
 def keep_keras_state() -> None:
@@ -47,6 +47,7 @@ workspace()  # in a shared deployment, gives the visitor a private key in the UR
 identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs
 find_running_training()
 try:
-    page.run()
+    with store_reachable():  # a database down: one sentence on the page, not a traceback
+        page.run()
 finally:  # also when the page stops early (st.stop): the sidebar shows what it just did
     render_sidebar()

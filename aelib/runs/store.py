@@ -42,7 +42,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from aelib.explore.metrics import METRICS
 from aelib.runs.schema import default_runs_dir  # noqa: F401 (a public name of this module)
-from aelib.runs.schema import models, ready_engine, runs, shown_url, store_url, sweeps, writing
+from aelib.runs.schema import (models, ready_engine, runs, shown_url, store_url, sweeps,
+                               with_driver, writing)
 
 if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
     from aelib.model.autoencoder import Autoencoder
@@ -173,7 +174,7 @@ class RunStore:
     def __init__(self, path: str | os.PathLike | None = None,
                  workspace: str = DEFAULT_WORKSPACE, sweep_id: int | None = None, *,
                  url: str | None = None):
-        self.url = url if url is not None else store_url(path)
+        self.url = with_driver(url) if url is not None else store_url(path)
         self.workspace = workspace
         self.sweep_id = sweep_id
 
