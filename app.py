@@ -21,7 +21,7 @@ from lab.model import find_running_training  # noqa: E402
 from lab.navigation import pages  # noqa: E402
 from lab.session_end import watch_session  # noqa: E402
 from lab.sidebar import render_sidebar  # noqa: E402
-from lab.workspace import workspace  # noqa: E402
+from lab.workspace import store_reachable, workspace  # noqa: E402
 
 
 def keep_keras_state() -> None:
@@ -48,8 +48,16 @@ page = st.navigation(pages())
 workspace()  # in a shared deployment, gives the visitor a private key in the URL
 identify_browser()  # an id kept in a cookie: after a reload, a person's training is still theirs
 find_running_training()
+
+
+def run_page() -> None:
+    """The page, with an unreachable run store said in one sentence."""
+    with store_reachable():  # a database down: one sentence on the page, not a traceback
+        page.run()
+
+
 try:
-    run_guarded(page.run)  # a bug on a page is logged and said in a sentence, not a traceback
+    run_guarded(run_page)  # a bug on a page is logged and said in a sentence, not a traceback
 finally:  # also when the page stops early (st.stop): the sidebar shows what it just did
     render_sidebar()
 preload_backend()  # Home needs no Keras; the next page will, so it loads while people read

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
 import aelib
-from aelib.runs.store import DEFAULT_WORKSPACE
+from aelib.runs.store import DEFAULT_WORKSPACE, StoreUnavailable
 from lab import state
 
 PRIVATE_WORKSPACES = "AELIB_PRIVATE_WORKSPACES"  # "1": each visitor gets a private workspace
@@ -42,10 +44,21 @@ def run_store() -> aelib.RunStore:
     return aelib.RunStore(workspace=workspace())
 
 
+@contextmanager
+def store_reachable() -> Iterator[None]:
+    """Run a page; if the run store cannot be reached (its database restarting), the page
+    says so in one sentence instead of a traceback, and the next rerun tries again."""
+    try:
+        yield
+    except StoreUnavailable as error:
+        st.error(str(error), icon=":material/cloud_off:")
+
+
 @st.cache_resource
 def training_slots() -> aelib.TrainingSlots:
     """The process-wide limit on trainings at once (`AELIB_MAX_TRAININGS`, default 2): shared
-    by every session, it holds no one's data."""
+    by every session, it holds no one's data. With several replicas of the app, each replica
+    has its own limit."""
     return aelib.TrainingSlots(int(os.environ.get(MAX_TRAININGS, DEFAULT_MAX_TRAININGS)))
 
 

@@ -1,7 +1,6 @@
 """Runs: every training kept, compared side by side, reopened, downloaded; models uploaded;
 the classic tutorial reproduced with one click."""
 
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -141,7 +140,7 @@ if label:
     if training is not None and open_column.button("Stop", icon=":material/stop:"):
         training.stop()  # it ends after its current call and saves what it learned
         st.rerun()
-    if record.model_path and Path(record.model_path).exists():
+    if record.has_model:
         if open_column.button("Open in the analysis pages", icon=":material/open_in_new:"):
             try:
                 open_run(store, record, f"run {record.id} from the Runs page")
@@ -149,7 +148,7 @@ if label:
                 st.error(str(error))
             else:
                 st.switch_page(ANALYSIS_PAGE)
-        model_column.download_button("Model (.keras)", Path(record.model_path).read_bytes(),
+        model_column.download_button("Model (.keras)", store.model_bytes(record.id),
                                      file_name=f"aelib-run-{record.id}.keras",
                                      icon=":material/download:", width="stretch")
     json_column.download_button("Settings and history (.json)", record.to_json(),

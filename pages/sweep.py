@@ -46,6 +46,7 @@ def live_panel(handle) -> None:
 
 def results_panel(record) -> None:
     """The stored results of a sweep: the metric figure, reconstructions, open a run."""
+    record = next((s for s in store.sweeps() if s.id == record.id), record)  # its progress now
     plan = sweeps.stored_plan(record)
     records = sorted(store.list(record.id), key=lambda run: run.id)
     st.caption(f"Sweep {record.id}: {record.status}, {len(records)} of {plan.size} runs, "
@@ -63,7 +64,7 @@ def results_panel(record) -> None:
     by_label = {sweeps.run_label(plan, r): r for r in records}
     gone = [label for label in by_label if label not in shown]
     if gone:
-        st.caption(f"No model to show for {', '.join(gone)} (not saved, or deleted).")
+        st.caption(f"No model to show for {', '.join(gone)} (not saved, or damaged).")
     if shown:
         st.plotly_chart(sweep_figures.reconstructions_side_by_side(images, shown),
                         key="sweep_side_by_side")
@@ -152,4 +153,7 @@ stored = {sweeps.sweep_label(record): record for record in store.sweeps()}
 if stored:
     st.subheader("Results")
     chosen = st.selectbox("Sweep", list(stored), key="sweep_shown")
-    st.fragment(results_panel, run_every=POLL_SECONDS if running else None)(stored[chosen])
+    # Polled also while a sweep started elsewhere (another replica) runs: its progress is in
+    # the store.
+    polled = running or stored[chosen].status == "running"
+    st.fragment(results_panel, run_every=POLL_SECONDS if polled else None)(stored[chosen])

@@ -1,11 +1,13 @@
 """Shared fixtures: small seeded slices of the bundled MNIST sample, and quiet TensorFlow logs."""
 
+import itertools
 import os
 import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Runs the tests make (the app records every training) go to a throw-away directory.
 os.environ["AELIB_RUNS_DIR"] = tempfile.mkdtemp(prefix="aelib-test-runs-")
+os.environ.pop("AELIB_RUNS_URL", None)  # never a developer's own database
 
 import pytest  # noqa: E402
 
@@ -43,3 +45,28 @@ def offline(monkeypatch, tmp_path):
     for variable in ("no_proxy", "NO_PROXY"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setattr(config, "_KERAS_DIR", str(tmp_path))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of the test session's own (Debian's binaries, a temporary data
+    directory, a free port), stopped and deleted after. Skipped where PostgreSQL is not
+    installed, unless AELIB_REQUIRE_POSTGRES=1 (CI) makes that a failure."""
+    from tests.support.postgres import PostgresServer, postgres_bin
+
+    if postgres_bin() is None:
+        if os.environ.get("AELIB_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL is not installed (apt-get install postgresql).")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql).")
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store_url(request, tmp_path):
+    """Makes URLs of new, empty run stores: SQLite files in `tmp_path`, or databases on the
+    session's PostgreSQL server (the test runs once with each)."""
+    if request.param == "sqlite":
+        folders = itertools.count(1)
+        return lambda: f"sqlite:///{tmp_path / f'store-{next(folders)}' / 'runs.sqlite'}"
+    return request.getfixturevalue("postgres_server").new_database

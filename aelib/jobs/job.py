@@ -5,7 +5,9 @@ The job owns its model and data. Progress events update a small state under a lo
 epoch it also reconstructs a fixed set of preview images, so a UI can show the model learning.
 `snapshot()` returns that state, safe to read from another thread at any time. Given a
 `RunStore`, the job records itself as a run when it starts and saves its model, history and
-final metrics when it ends, however it ends.
+final metrics when it ends, however it ends. A store that cannot be reached at that moment (its
+database restarting) is tried again for a few minutes (`SAVE_RETRY_SECONDS`), the model kept in
+memory meanwhile, so the run is kept.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from aelib.training.progress import (BatchProgress, EpochEnded, EpochStarted, Tr
 from aelib.jobs.slots import TrainingSlots
 from aelib.settings import TrainingSettings
 from aelib.training.fit import train
+
+# Waits between tries of a run's save while the store is unreachable (`RunStore` raises a
+# ConnectionError then): about five minutes in all, time for a database server to restart.
+SAVE_RETRY_SECONDS = (1, 2, 4, 8, 15, 30, 60, 60, 60, 60)
 
 
 @dataclass(frozen=True)
@@ -284,9 +290,8 @@ class TrainingJob:
     def _save(self, run_id: int) -> None:
         snapshot = self.snapshot()
         try:
-            self.store.finish(run_id, self.ae, snapshot.history, snapshot.status,
-                              snapshot.message)
-            self._update(saved=True)
+            self._finish_run(run_id, snapshot)
+            self._update(saved=True, message=snapshot.message)
             # The final metrics (a PCA fit, kNN on 5,000 codes) are for the runs table: the
             # model is usable and kept without them, so the learner does not wait for them.
             if snapshot.history:
@@ -296,6 +301,20 @@ class TrainingJob:
         except Exception as error:  # the model stays usable in memory; say what is not kept
             self._update(message=f"{snapshot.message or ''} The run could not be saved in "
                                  f"full: {error}".strip())
+
+    def _finish_run(self, run_id: int, snapshot: JobSnapshot) -> None:
+        """`store.finish`, tried again after each of `SAVE_RETRY_SECONDS` while the store
+        cannot be reached; the snapshot's message says so meanwhile."""
+        for delay in (*SAVE_RETRY_SECONDS, None):
+            try:
+                self.store.finish(run_id, self.ae, snapshot.history, snapshot.status,
+                                  snapshot.message)
+                return
+            except ConnectionError as error:
+                if delay is None:
+                    raise
+                self._update(message=f"Saving the run: {error} Trying again in {delay} s.")
+                time.sleep(delay)
 
     def _on_progress(self, event) -> None:
         if isinstance(event, EpochStarted):

@@ -1,34 +1,49 @@
-"""The run store: every training kept in an embedded SQLite database, with its model file.
+"""The run store: every training kept in a database, its model file with it.
 
-    store = RunStore()                       # AELIB_RUNS_DIR, else the user's data directory
+    store = RunStore()          # AELIB_RUNS_URL, else runs.sqlite in AELIB_RUNS_DIR or the
+                                # user's data directory
     run_id = store.save(ae, data, settings, result.history, metrics=metrics)
     store.list(); store.load(run_id); store.compare([1, 2]); store.delete(run_id)
 
 A run records the architecture, hyperparameters, training settings, dataset and its source,
 seed, library versions, start and end time, status (running, finished, stopped, failed, with
-the reason), per-epoch history, final metrics and the path of its saved `.keras` model. `start`
-writes the run as "running" before training, `finish` completes it: SQLite commits each write
-whole, and the model is written to a temporary file and renamed, so a crash mid-training leaves
-a run marked "running" (listed as "interrupted" once its process is gone), never a corrupt
-database or a half-written model. Runs belong to a workspace; a store lists one workspace's runs.
-A sweep (`aelib.sweeps.local`) is kept as a row of its own, and each of its runs carries its id.
+the reason), per-epoch history, final metrics and its saved `.keras` model (bytes in the
+database: replicas of the app on several machines share one PostgreSQL and no disk). `start`
+writes the run as "running" before training, `finish` writes its model and its end in one
+transaction, so a crash mid-training leaves a run marked "running" (listed as "interrupted" once
+its process is gone), never a half-written model. Runs belong to a workspace; a store lists one
+workspace's runs. A sweep (`aelib.sweeps.local`) is kept as a row of its own, and each of its
+runs carries its id.
+
+The constructor only stores where the database is: the first call connects, and creates or
+migrates the schema (`aelib.runs.schema`). A database that cannot be reached raises
+`StoreUnavailable`, a `ValueError` (and a `ConnectionError`) whose message a page can show as
+it is; the next call tries again.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import socket
 import sys
+import tempfile
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from aelib.explore.metrics import METRICS
+from aelib.runs.schema import default_runs_dir  # noqa: F401 (a public name of this module)
+from aelib.runs.schema import (models, ready_engine, runs, shown_url, store_url, sweeps,
+                               with_driver, writing)
 
 if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
     from aelib.model.autoencoder import Autoencoder
@@ -38,54 +53,13 @@ DEFAULT_WORKSPACE = "local"
 # The final metrics a run keeps, in the order `compare` lists them (notebooks import the
 # names from here; the table of them is `aelib.explore.metrics.METRICS`).
 METRIC_NAMES = tuple(METRICS)
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    workspace TEXT NOT NULL,
-    architecture TEXT NOT NULL,
-    hparams TEXT NOT NULL,
-    settings TEXT NOT NULL,
-    dataset TEXT NOT NULL,
-    dataset_source TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    versions TEXT NOT NULL,
-    started_at REAL NOT NULL,
-    ended_at REAL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    history TEXT NOT NULL DEFAULT '{}',
-    metrics TEXT NOT NULL DEFAULT '{}',
-    model_path TEXT,
-    pid INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_by_workspace ON runs (workspace, id);
-CREATE TABLE IF NOT EXISTS sweeps (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    workspace TEXT NOT NULL,
-    plan TEXT NOT NULL,
-    engine TEXT NOT NULL,
-    started_at REAL NOT NULL,
-    ended_at REAL,
-    status TEXT NOT NULL,
-    pid INTEGER NOT NULL
-);
-"""
-# Columns added after the first release: (table, column, definition). A database made before
-# them gets them when a store opens it; their old rows read NULL.
-_ADDED_COLUMNS = (("runs", "sweep_id", "INTEGER REFERENCES sweeps (id)"),)
+HOST = socket.gethostname()  # with the pid, tells whether a "running" row's process lives
+_RUN_COLUMNS = (*runs.c, models.c.run_id.is_not(None).label("has_model"))
 
 
-def default_runs_dir() -> Path:
-    """`AELIB_RUNS_DIR` if set, else `aelib/runs` in the user's data directory."""
-    if os.environ.get("AELIB_RUNS_DIR"):
-        return Path(os.environ["AELIB_RUNS_DIR"])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home()))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "aelib" / "runs"
+class StoreUnavailable(ValueError, ConnectionError):
+    """The run store's database cannot be reached (a server down or restarting, a file
+    locked for too long); the message says which store, in one sentence."""
 
 
 def library_versions() -> dict[str, str]:
@@ -119,8 +93,8 @@ class RunRecord:
     reason: str | None
     history: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
-    model_path: str | None = None
     sweep_id: int | None = None  # the sweep it belongs to, if any
+    has_model: bool = False  # whether its model is stored (not while running or interrupted)
 
     @property
     def seconds(self) -> float | None:
@@ -144,9 +118,8 @@ class RunRecord:
         return f"run {self.id} · {self.architecture} · {self.dataset}"
 
     def to_json(self) -> str:
-        """The run's settings, history and metrics as JSON, for a download (no file paths)."""
-        return json.dumps({k: v for k, v in asdict(self).items() if k != "model_path"},
-                          indent=2)
+        """The run's settings, history and metrics as JSON, for a download."""
+        return json.dumps(asdict(self), indent=2)
 
 
 @dataclass(frozen=True)
@@ -186,80 +159,85 @@ class LoadedRun:
         return self.record.metrics
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class RunStore:
-    """Runs of one workspace, in `runs.sqlite` and `models/` under `path`.
+    """Runs of one workspace, in the database at `url`.
 
     Args:
-        path: the runs directory; None for `default_runs_dir()`.
+        path: a runs directory, for `runs.sqlite` in it; None for `AELIB_RUNS_URL`, else
+            `default_runs_dir()`.
         workspace: whose runs these are; other workspaces' runs are invisible here.
         sweep_id: the sweep that runs this store starts belong to (see `in_sweep`), or None.
+        url: a SQLAlchemy database URL (`sqlite:///runs.sqlite`,
+            `postgresql://user:password@host/database`), instead of `path`.
     """
 
     def __init__(self, path: str | os.PathLike | None = None,
-                 workspace: str = DEFAULT_WORKSPACE, sweep_id: int | None = None):
-        self.path = Path(path) if path is not None else default_runs_dir()
+                 workspace: str = DEFAULT_WORKSPACE, sweep_id: int | None = None, *,
+                 url: str | None = None):
+        self.url = with_driver(url) if url is not None else store_url(path)
         self.workspace = workspace
         self.sweep_id = sweep_id
-        (self.path / "models").mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.executescript(_SCHEMA)
-            _add_missing_columns(db)
 
     def in_sweep(self, sweep_id: int) -> RunStore:
         """The same store, tagging every run it starts with `sweep_id`."""
-        return RunStore(self.path, self.workspace, sweep_id)
+        return RunStore(workspace=self.workspace, sweep_id=sweep_id, url=self.url)
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path / "runs.sqlite", timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.row_factory = sqlite3.Row
-        return db
+    @contextmanager
+    def _connection(self, write: bool = False) -> Iterator[Connection]:
+        """A connection (a transaction committed at the end when `write`); a database that
+        cannot be reached raises `StoreUnavailable`."""
+        try:
+            engine = ready_engine(self.url)
+            with writing(engine) if write else engine.connect() as connection:
+                yield connection
+        except (OperationalError, InterfaceError) as error:
+            raise self._unavailable(error) from error
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            raise self._unavailable(error) from error
+
+    def _unavailable(self, error: DBAPIError) -> StoreUnavailable:
+        # The driver's last words: "Connection refused", "database is locked".
+        cause = str(error.orig).strip().splitlines()[0].rsplit(": ", 1)[-1] if error.orig \
+            else type(error).__name__
+        return StoreUnavailable(f"The run store at {shown_url(self.url)} cannot be reached "
+                                f"right now ({cause}); try again in a moment.")
 
     def start(self, ae: Autoencoder, data: Dataset, settings: dict) -> int:
         """Record a run as "running" before it trains; returns its id. The stored settings
         add the number of training and test images to `settings`."""
-        with closing(self._connect()) as db, db:
-            cursor = db.execute(
-                "INSERT INTO runs (workspace, architecture, hparams, settings, dataset, "
-                "dataset_source, seed, versions, started_at, status, pid, sweep_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
-                (self.workspace, ae.architecture, json.dumps(ae.hparams),
-                 json.dumps({**settings, "train_images": len(data.x_train),
-                             "test_images": len(data.x_test)}),
-                 data.name, data.source, int(settings.get("seed", ae.seed)),
-                 json.dumps(library_versions()), time.time(), os.getpid(), self.sweep_id),
-            )
-            return int(cursor.lastrowid)
+        values = dict(
+            workspace=self.workspace, architecture=ae.architecture,
+            hparams=json.dumps(ae.hparams),
+            settings=json.dumps({**settings, "train_images": len(data.x_train),
+                                 "test_images": len(data.x_test)}),
+            dataset=data.name, dataset_source=data.source,
+            seed=int(settings.get("seed", ae.seed)), versions=json.dumps(library_versions()),
+            started_at=time.time(), status="running", pid=os.getpid(), host=HOST,
+            sweep_id=self.sweep_id)
+        with self._connection(write=True) as db:
+            return int(db.execute(runs.insert().values(**values)).inserted_primary_key[0])
 
     def finish(self, run_id: int, ae: Autoencoder, history: dict, status: str = "finished",
                reason: str | None = None, metrics: dict | None = None) -> None:
-        """Complete a run: save its model file, then its status, history and metrics."""
+        """Complete a run: its model, status, history and metrics, in one transaction."""
         from aelib.model.files import save_model_file
 
-        model_path = save_model_file(ae, self.path / "models" / f"run-{run_id}.keras")
-        with closing(self._connect()) as db, db:
-            db.execute(
-                "UPDATE runs SET ended_at=?, status=?, reason=?, history=?, metrics=?, "
-                "model_path=? WHERE id=? AND workspace=?",
-                (time.time(), status, reason, json.dumps(history), json.dumps(metrics or {}),
-                 str(model_path), run_id, self.workspace),
-            )
+        with tempfile.TemporaryDirectory(prefix="aelib-model-") as folder:
+            model = save_model_file(ae, Path(folder) / f"run-{run_id}.keras").read_bytes()
+        with self._connection(write=True) as db:
+            done = db.execute(self._mine(update(runs), run_id).values(
+                ended_at=time.time(), status=status, reason=reason,
+                history=json.dumps(history), metrics=json.dumps(metrics or {})))
+            if done.rowcount:
+                db.execute(delete(models).where(models.c.run_id == run_id))
+                db.execute(models.insert().values(run_id=run_id, data=model))
 
     def record_metrics(self, run_id: int, metrics: dict) -> None:
         """Store a run's final metrics, when they are computed after `finish`."""
-        with closing(self._connect()) as db, db:
-            db.execute("UPDATE runs SET metrics=? WHERE id=? AND workspace=?",
-                       (json.dumps(metrics), run_id, self.workspace))
+        with self._connection(write=True) as db:
+            db.execute(self._mine(update(runs), run_id).values(metrics=json.dumps(metrics)))
 
     def save(self, ae: Autoencoder, data: Dataset, settings: dict, history: dict,
              status: str = "finished", reason: str | None = None,
@@ -271,33 +249,33 @@ class RunStore:
 
     def list(self, sweep_id: int | None = None) -> list[RunRecord]:
         """This workspace's runs, newest first; only those of sweep `sweep_id` if given."""
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT * FROM runs WHERE workspace=? AND (? IS NULL OR "
-                              "sweep_id=?) ORDER BY id DESC",
-                              (self.workspace, sweep_id, sweep_id)).fetchall()
-        return [self._record(row) for row in rows]
+        query = self._runs().order_by(runs.c.id.desc())
+        if sweep_id is not None:
+            query = query.where(runs.c.sweep_id == sweep_id)
+        with self._connection() as db:
+            return [_record(row) for row in db.execute(query)]
 
     def start_sweep(self, plan: dict, engine: str) -> int:
         """Record a sweep as "running"; returns its id. `plan` is plain, JSON-able data."""
-        with closing(self._connect()) as db, db:
-            cursor = db.execute(
-                "INSERT INTO sweeps (workspace, plan, engine, started_at, status, pid) "
-                "VALUES (?, ?, ?, ?, 'running', ?)",
-                (self.workspace, json.dumps(plan), engine, time.time(), os.getpid()))
-            return int(cursor.lastrowid)
+        with self._connection(write=True) as db:
+            return int(db.execute(sweeps.insert().values(
+                workspace=self.workspace, plan=json.dumps(plan), engine=engine,
+                started_at=time.time(), status="running", pid=os.getpid(), host=HOST,
+            )).inserted_primary_key[0])
 
     def finish_sweep(self, sweep_id: int, status: str = "finished") -> None:
         """Mark a sweep as ended: "finished", "stopped" or "failed"."""
-        with closing(self._connect()) as db, db:
-            db.execute("UPDATE sweeps SET ended_at=?, status=? WHERE id=? AND workspace=?",
-                       (time.time(), status, sweep_id, self.workspace))
+        with self._connection(write=True) as db:
+            db.execute(update(sweeps).where(sweeps.c.id == sweep_id,
+                                            sweeps.c.workspace == self.workspace)
+                       .values(ended_at=time.time(), status=status))
 
     def sweeps(self) -> list[SweepRecord]:
         """This workspace's sweeps, newest first."""
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT * FROM sweeps WHERE workspace=? ORDER BY id DESC",
-                              (self.workspace,)).fetchall()
-        return [SweepRecord(**_with_liveness(dict(row), "plan")) for row in rows]
+        with self._connection() as db:
+            rows = db.execute(select(sweeps).where(sweeps.c.workspace == self.workspace)
+                              .order_by(sweeps.c.id.desc()))
+            return [SweepRecord(**_with_liveness(row._asdict(), "plan")) for row in rows]
 
     def get(self, run_id: int) -> RunRecord:
         """One run's record.
@@ -305,73 +283,106 @@ class RunStore:
         Raises:
             ValueError: no such run in this workspace.
         """
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT * FROM runs WHERE id=? AND workspace=?",
-                             (int(run_id), self.workspace)).fetchone()
+        with self._connection() as db:
+            row = db.execute(self._runs().where(runs.c.id == int(run_id))).first()
         if row is None:
             raise ValueError(f"There is no run {run_id} in this workspace.")
-        return self._record(row)
+        return _record(row)
+
+    def model_bytes(self, run_id: int) -> bytes:
+        """A run's `.keras` file, as bytes (for a download).
+
+        Raises:
+            ValueError: no such run, or it has no saved model (still running or interrupted).
+        """
+        record = self.get(run_id)
+        with self._connection() as db:
+            data = db.scalar(select(models.c.data).where(models.c.run_id == record.id))
+        if data is None:
+            raise ValueError(f"Run {run_id} has no saved model (it is {record.status}).")
+        return bytes(data)
 
     def load(self, run_id: int) -> LoadedRun:
-        """A run with its model rebuilt from the stored `.keras` file.
+        """A run with its model rebuilt from its stored `.keras` file.
 
         Raises:
             ValueError: no such run, or it has no saved model (still running or interrupted).
         """
         from aelib.model.files import load_model_file
 
-        record = self.get(run_id)
-        if not record.model_path or not Path(record.model_path).exists():
-            raise ValueError(f"Run {run_id} has no saved model (it is {record.status}).")
-        return LoadedRun(record, load_model_file(record.model_path))
+        record, data = self.get(run_id), self.model_bytes(run_id)
+        with tempfile.TemporaryDirectory(prefix="aelib-model-") as folder:
+            path = Path(folder) / f"run-{run_id}.keras"  # the loader checks files, not bytes
+            path.write_bytes(data)
+            return LoadedRun(record, load_model_file(path))
 
     def delete(self, run_id: int) -> None:
-        """Remove a run and its model file."""
+        """Remove a run and its model.
+
+        Raises:
+            ValueError: no such run in this workspace.
+        """
         record = self.get(run_id)
-        with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM runs WHERE id=? AND workspace=?", (record.id, self.workspace))
-        if record.model_path:
-            Path(record.model_path).unlink(missing_ok=True)
+        with self._connection(write=True) as db:
+            db.execute(delete(models).where(models.c.run_id == record.id))
+            db.execute(self._mine(delete(runs), record.id))
 
     def compare(self, run_ids) -> list[dict]:
         """A table, one row per run: id, architecture, dataset, sweep, status, epochs, seconds
-        and metrics."""
-        rows = []
-        for run_id in run_ids:
-            record = self.get(run_id)
-            rows.append({
-                "run": record.id, "architecture": record.architecture,
-                "dataset": record.dataset, "sweep": record.sweep_id, "status": record.status,
-                "epochs": len(record.history.get("loss", [])),
-                "seconds": None if record.seconds is None else round(record.seconds, 1),
-                **{name: record.metrics.get(name) for name in METRIC_NAMES},
-            })
-        return rows
+        and metrics.
 
-    def _record(self, row: sqlite3.Row) -> RunRecord:
-        return RunRecord(**_with_liveness(dict(row), "hparams", "settings", "versions",
-                                          "history", "metrics"))
+        Raises:
+            ValueError: one of the runs is not in this workspace.
+        """
+        run_ids = [int(run_id) for run_id in run_ids]
+        with self._connection() as db:
+            found = {row.id: _record(row) for row in db.execute(
+                self._runs().where(runs.c.id.in_(run_ids)))}
+        missing = [run_id for run_id in run_ids if run_id not in found]
+        if missing:
+            raise ValueError(f"There is no run {missing[0]} in this workspace.")
+        return [{
+            "run": record.id, "architecture": record.architecture,
+            "dataset": record.dataset, "sweep": record.sweep_id, "status": record.status,
+            "epochs": len(record.history.get("loss", [])),
+            "seconds": None if record.seconds is None else round(record.seconds, 1),
+            **{name: record.metrics.get(name) for name in METRIC_NAMES},
+        } for record in map(found.get, run_ids)]
+
+    def _runs(self):
+        """A query of this workspace's runs, each with whether its model is stored."""
+        return (select(*_RUN_COLUMNS).select_from(runs.outerjoin(models))
+                .where(runs.c.workspace == self.workspace))
+
+    def _mine(self, statement, run_id: int):
+        return statement.where(runs.c.id == run_id, runs.c.workspace == self.workspace)
+
+
+def _record(row: Row) -> RunRecord:
+    values = _with_liveness(row._asdict(), "hparams", "settings", "versions", "history",
+                            "metrics")
+    return RunRecord(**{**values, "has_model": bool(values["has_model"])})
 
 
 def _with_liveness(values: dict, *json_columns: str) -> dict:
-    """A row's values with its JSON columns read and its pid dropped: a row still "running"
-    whose process is gone reads "interrupted"."""
-    pid = values.pop("pid")
+    """A row's values with its JSON columns read and its pid and host dropped: a row still
+    "running" whose process is gone reads "interrupted". A process on another machine cannot
+    be looked at from here: its row reads as it is."""
+    pid, host = values.pop("pid"), values.pop("host")
     for key in json_columns:
         values[key] = json.loads(values[key])
-    if values["status"] == "running" and not (pid == os.getpid() or _alive(pid)):
+    if values["status"] == "running" and host in (None, HOST) and not _alive(pid):
         values["status"] = "interrupted"
     return values
 
 
-def _add_missing_columns(db: sqlite3.Connection) -> None:
-    """Bring a database made by an earlier aelib up to date (see `_ADDED_COLUMNS`)."""
-    for table, column, definition in _ADDED_COLUMNS:
-        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-        if column not in present:
-            try:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-            except sqlite3.OperationalError as error:  # another process added it just now
-                if "duplicate column" not in str(error):
-                    raise
-    db.execute("CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs (workspace, sweep_id)")
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -281,15 +281,15 @@ def reconstructions(store: RunStore, plan: SweepPlan, records: Sequence[RunRecor
                     ) -> dict[str, np.ndarray]:
     """The same images reconstructed by each stored run that has a model, oldest first:
     label -> images. `known` holds reconstructions of these images made before (by label),
-    reused rather than loading those runs' models again. A run whose model is gone (never
-    saved, deleted, its file removed) is left out."""
+    reused rather than loading those runs' models again. A run whose model cannot be loaded
+    (never saved, gone, damaged) is left out."""
     known = known or {}
     made = {}
     for record in sorted(records, key=lambda record: record.id):
         label = run_label(plan, record)
         if label in known:
             made[label] = known[label]
-        elif record.model_path:
+        elif record.has_model:
             try:
                 made[label] = store.load(record.id).ae.reconstruct(images)
             except ValueError:  # its model is gone: the page lists it as such

@@ -4,9 +4,12 @@ import json
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from aelib.explore.metrics import METRICS
+from aelib.runs.store import RunStore
 from lab.navigation import CODES_PAGE, RUNS_PAGE, TRAIN_PAGE
+from tests.support import free_port
 from tests.support.apptest import TIMEOUT, button, configure, new_session, open_app
 
 pytestmark = [pytest.mark.app, pytest.mark.usefixtures("runs_dir")]
@@ -25,6 +28,31 @@ def train(at, architecture, epochs):
 def test_empty_runs_page_says_how_to_get_runs():
     at = open_app(RUNS_PAGE)
     assert "No runs yet" in at.info[0].value
+
+
+def a_page_of_an_unreachable_store(url):
+    """What app.py does around every page (`lab.workspace.store_reachable`), with a page that
+    lists the runs; AppTest runs a switched-to page without app.py, so this is the page."""
+    import streamlit as st
+
+    from aelib.runs.store import RunStore
+    from lab.workspace import store_reachable
+
+    with store_reachable():
+        RunStore(url=url).list()
+        st.write("never shown")
+    st.write("the sidebar comes after")
+
+
+def test_an_unreachable_store_is_one_sentence_on_the_page():
+    url = f"postgresql://lab:pw@127.0.0.1:{free_port()}/runs"
+    at = AppTest.from_function(a_page_of_an_unreachable_store, args=(url,),
+                               default_timeout=TIMEOUT).run()
+    assert not at.exception and [m.value for m in at.markdown] == ["the sidebar comes after"]
+    [error] = at.error
+    assert error.value.startswith("The run store at postgresql+psycopg://lab:***@127.0.0.1:")
+    assert error.value.endswith("cannot be reached right now (Connection refused); try again "
+                                "in a moment.")
 
 
 def test_two_runs_compared_and_still_there_after_a_reload():
@@ -108,12 +136,12 @@ def test_private_workspaces_keep_each_visitors_runs_apart(monkeypatch):
     assert list(again.dataframe[0].value["run"]) == [alice_run]
 
 
-def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused(tmp_path):
+def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused():
     at = open_app(cfg_train_size_bundled=200)
     run_id = train(at, "dense", 1)
     trained = at.session_state["model"].ae
     page = open_app(RUNS_PAGE)
-    model_bytes = (tmp_path / "models" / f"run-{run_id}.keras").read_bytes()  # the download
+    model_bytes = RunStore().model_bytes(run_id)  # what the page's download button holds
 
     page.file_uploader(key="model_upload").set_value(("notes.h5", b"not a model", "")).run()
     button(page, "Open the uploaded model").click().run()

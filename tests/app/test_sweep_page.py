@@ -2,11 +2,11 @@
 reconstructions side by side; a sweep link restores the setup."""
 
 import json
+import os
+import sqlite3
 from pathlib import Path
 
 import pytest
-
-import aelib
 
 from lab.navigation import SWEEP_PAGE
 from tests.support.apptest import TIMEOUT, button, open_app
@@ -50,8 +50,9 @@ def test_a_two_value_sweep_runs_and_shows_the_curve_and_the_reconstructions():
     assert at.session_state["model"].run_id == snapshots[0].run_id
     assert len(at.get("plotly_chart")) == 3
 
-    first = at.session_state["model"].run_id  # its model file goes: the rest still shows
-    Path(aelib.RunStore().get(first).model_path).unlink()
+    first = at.session_state["model"].run_id  # its model is damaged: the rest still shows
+    with sqlite3.connect(Path(os.environ["AELIB_RUNS_DIR"]) / "runs.sqlite") as db:
+        db.execute("UPDATE models SET data = ? WHERE run_id = ?", (b"not a model", first))
     again = open_app(SWEEP_PAGE, **TWO_VALUES)
     assert not again.exception and not again.error
     assert any(f"No model to show for run {first}" in c.value for c in again.caption)

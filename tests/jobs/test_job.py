@@ -1,10 +1,11 @@
+import threading
 import time
 
 import numpy as np
 import pytest
 
 import aelib
-from aelib.training.progress import BatchProgress
+from aelib.training.progress import BatchProgress, EpochEnded
 
 
 def test_job_trains_in_the_background_and_reports_each_epoch(small_data):
@@ -188,3 +189,32 @@ def test_a_continued_job_trains_the_same_model_on_and_its_run_says_which_it_cont
     assert snapshot.run_id != earlier.run_id and record.continued_from == earlier.run_id
     assert record.settings["initial_epoch"] == 2 and len(record.history["loss"]) == 3
     assert store.get(earlier.run_id).continued_from is None
+
+
+def test_a_save_while_the_database_restarts_is_tried_again_and_keeps_the_run(
+        small_data, postgres_server, monkeypatch):
+    monkeypatch.setattr("aelib.jobs.job.SAVE_RETRY_SECONDS", (0.5,) * 60)
+    store = aelib.RunStore(url=postgres_server.new_database())
+    job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data,
+                            {"epochs": 2, "batch_size": 64}, small_data.x_test[:1], store=store)
+    on_progress, back = job._on_progress, threading.Event()
+    messages = []
+
+    def database_down_as_the_training_ends(event):
+        on_progress(event)
+        if isinstance(event, EpochEnded) and event.epoch == 2:
+            postgres_server.stop()  # the real server, stopped before the job saves
+
+            def restart():
+                messages.append(job.snapshot().message)
+                postgres_server.start()
+                back.set()
+            threading.Timer(3, restart).start()
+
+    job._on_progress = database_down_as_the_training_ends
+    snapshot = job.start().wait(120)
+    assert back.is_set() and snapshot.saved and snapshot.message is None
+    assert messages[0].startswith("Saving the run: The run store at postgresql") and \
+        "Trying again in 0.5 s" in messages[0]
+    record = store.get(snapshot.run_id)
+    assert record.status == "finished" and record.has_model and len(record.history["loss"]) == 2
