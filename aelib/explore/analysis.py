@@ -348,6 +348,60 @@ def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | Non
     return images.reshape(size, size, *ae.image_shape), values
 
 
+INACTIVE_KL_NATS = 0.01  # a latent dimension with less KL than this carries nothing: "inactive"
+
+
+def kl_per_dimension(ae, images: np.ndarray) -> np.ndarray:
+    """A variational model's KL(q(z|x) || N(0, 1)) per latent dimension, in nats per image:
+    the mean over `images` of -0.5 (1 + log_var - mean^2 - exp(log_var)) for each dimension.
+    They sum to the KL the model reports (`kl_loss`); a dimension under `INACTIVE_KL_NATS`
+    is inactive (its posterior is the prior: the decoder gets nothing through it).
+
+    Args:
+        ae: a variational `aelib.Autoencoder`.
+        images: (n, height, width, channels), n >= 1.
+
+    Returns:
+        (latent_dim,) float64.
+
+    Raises:
+        ValueError: a model that is not variational, or no images.
+    """
+    if not len(images):
+        raise ValueError("The KL per dimension needs at least one image.")
+    mean, log_var = (part.astype(np.float64) for part in ae.posterior(images))
+    return (-0.5 * (1 + log_var - mean ** 2 - np.exp(log_var))).mean(axis=0)
+
+
+def latent_traversal(ae, code: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Decode a code with one latent dimension at a time set to each of `values`, the others
+    kept: every dimension's traversal, decoded in one batch.
+
+    Args:
+        ae: an `aelib.Autoencoder` whose codes are vectors (a VAE's latent means, say).
+        code: the code to start from, shaped (code_size,) or (1, code_size): an image's
+            (`ae.encode(image[None])[0]`) or the codes' mean.
+        values: what each dimension is set to, e.g. `np.linspace(-3, 3, 11)`.
+
+    Returns:
+        Images shaped (code_size, len(values), height, width, channels): row i is dimension
+        i's traversal.
+
+    Raises:
+        ValueError: a code of the wrong size, or no values.
+    """
+    code = np.asarray(code, np.float32).reshape(-1)
+    values = np.asarray(values, np.float32).reshape(-1)
+    if code.size != ae.code_size or not values.size:
+        raise ValueError(f"Expected a code of {ae.code_size} numbers and at least one value; "
+                         f"got {code.size} numbers and {values.size} values.")
+    dimensions = np.arange(ae.code_size)
+    codes = np.tile(code, (ae.code_size, len(values), 1))  # (d, m, d)
+    codes[dimensions, :, dimensions] = values
+    images = ae.decode(codes.reshape(-1, ae.code_size))
+    return images.reshape(ae.code_size, len(values), *ae.image_shape)
+
+
 def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
     """The final metrics stored with a run, keyed as `aelib.explore.metrics.METRICS` in its
     order: test loss (the model's per-pixel loss, `ae.loss`: see `reconstruction_losses`),
