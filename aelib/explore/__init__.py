@@ -6,4 +6,4 @@ from aelib._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=['analysis', 'quality', 'anomaly', 'advice', 'figures', 'metrics',
-                   'disentanglement', 'interventions'])
+                          'latent_figures', 'disentanglement', 'interventions'])
