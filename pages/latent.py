@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 import aelib
-from aelib.explore import analysis, latent_figures
+from aelib.explore import analysis, figures, latent_figures
 from lab import state
 from lab.model import memo, require_model, test_codes
 
@@ -41,6 +41,12 @@ start = codes[index] if around == "this image's code" else codes.mean(axis=0)
 values = np.linspace(-3.0, 3.0, STEPS)
 images = analysis.latent_traversal(ae, start, values)
 st.plotly_chart(latent_figures.traversal_grid(images, values, kl, information, names))
+if ae.code_size == 2:
+    draws = analysis.posterior_draws(ae, data.x_test[index], num_samples=8, seed=index)
+    plane, decodes = st.columns(2)
+    plane.plotly_chart(latent_figures.posterior_ellipse(codes, draws))
+    decodes.plotly_chart(figures.image_rows({"draws": draws.images},
+                                            title="Decodes of the draws"))
 if information is None:
     st.caption("This dataset has no known factors: train on the coloured shapes to see which "
                "factor each dimension carries, and the scores below.")

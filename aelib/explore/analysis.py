@@ -402,6 +402,45 @@ def latent_traversal(ae, code: np.ndarray, values: np.ndarray) -> np.ndarray:
     return images.reshape(ae.code_size, len(values), *ae.image_shape)
 
 
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """An image's posterior q(z|x) = N(mean, diag(std^2)) and a few draws from it, decoded.
+
+    Args:
+        mean, std: (latent_dim,).
+        samples: (n, latent_dim) draws of z.
+        images: (n, height, width, channels) their decodes.
+    """
+
+    mean: np.ndarray
+    std: np.ndarray
+    samples: np.ndarray
+    images: np.ndarray
+
+
+def posterior_draws(ae, image: np.ndarray, *, num_samples: int = 8,
+                    seed: int = 0) -> PosteriorDraws:
+    """Draw `num_samples` codes from a variational model's posterior of one image and decode
+    them: what the decoder makes of the uncertainty the encoder reports.
+
+    Args:
+        ae: a variational `aelib.Autoencoder`.
+        image: (height, width, channels).
+        num_samples: draws, at least 1.
+        seed: seed of the draws.
+
+    Raises:
+        ValueError: a model that is not variational, or fewer than 1 draw.
+    """
+    if num_samples < 1:
+        raise ValueError(f"num_samples must be at least 1; got {num_samples}.")
+    mean, log_var = (part[0].astype(np.float64) for part in ae.posterior(np.asarray(image)[None]))
+    std = np.exp(0.5 * log_var)
+    noise = np.random.default_rng(seed).normal(size=(num_samples, len(mean)))
+    samples = (mean + std * noise).astype(np.float32)
+    return PosteriorDraws(mean, std, samples, ae.decode(samples))
+
+
 def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
     """The final metrics stored with a run, keyed as `aelib.explore.metrics.METRICS` in its
     order: test loss (the model's per-pixel loss, `ae.loss`: see `reconstruction_losses`),

@@ -123,3 +123,39 @@ def factor_heatmap(information: np.ndarray, factor_names: Sequence[str],
                       height=max(260, 22 * len(information) + 100),
                       margin=dict(l=10, r=10, t=50, b=10))
     return fig
+
+
+def posterior_ellipse(codes: np.ndarray, draws) -> go.Figure:
+    """A 2-d latent plane: the test codes in grey, one image's posterior q(z|x) as the ellipse
+    mean ± 2 standard deviations, and the draws from it.
+
+    Args:
+        codes: (n, 2) the test images' latent means.
+        draws: an `aelib.analysis.PosteriorDraws` of a 2-d model.
+
+    Returns:
+        A scatter with the ellipse.
+
+    Raises:
+        ValueError: codes that are not 2-d.
+    """
+    codes = np.asarray(codes, np.float64)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"The posterior ellipse needs a 2-d latent; got codes shaped "
+                         f"{codes.shape}.")
+    angles = np.linspace(0, 2 * np.pi, 73)
+    ellipse = draws.mean[:2, None] + 2 * draws.std[:2, None] * np.stack([np.cos(angles),
+                                                                        np.sin(angles)])
+    fig = go.Figure([
+        go.Scattergl(x=codes[:, 0], y=codes[:, 1], mode="markers", name="test codes",
+                     marker=dict(color=INACTIVE_COLOUR, size=4), hoverinfo="skip"),
+        go.Scatter(x=ellipse[0], y=ellipse[1], mode="lines", name="mean ± 2σ",
+                   line=dict(color=ACTIVE_COLOUR, width=2)),
+        go.Scatter(x=draws.samples[:, 0], y=draws.samples[:, 1], mode="markers",
+                   name="draws (decoded beside)", marker=dict(color="#d62728", size=8)),
+    ])
+    fig.update_layout(title=_title("The image's posterior q(z|x)"), height=420,
+                      xaxis_title="z0", yaxis_title="z1", margin=dict(l=10, r=10, t=50, b=10),
+                      legend=dict(orientation="h", y=-0.2))
+    fig.update_yaxes(scaleanchor="x")
+    return fig

@@ -38,3 +38,12 @@ def test_the_lab_explains_a_model_without_a_latent_prior(small_data):
     at = open_app(LATENT_PAGE, model=aelib.OpenedModel(ae, small_data, "a test"))
     assert "reads a VAE's code" in at.info[0].value
     assert not at.get("plotly_chart")
+
+
+def test_a_2d_vae_shows_the_posterior_of_the_image_and_a_dataset_without_factors_says_so(
+        small_data):
+    ae = aelib.build("vae", latent_dim=2, intermediate_dim=16, seed=0)
+    at = open_app(LATENT_PAGE, model=aelib.OpenedModel(ae, small_data, "a test"))
+    assert len(at.get("plotly_chart")) == 4  # KL, traversals, the posterior, its decodes
+    assert any("no known factors" in caption.value for caption in at.caption)
+    assert not at.button

@@ -47,3 +47,17 @@ def test_64_dimensions_by_11_steps_are_decoded_and_drawn_quickly():
     fig.to_json()
     assert time.perf_counter() - started < 5  # 1 s on a quiet machine (bench/)
     assert images.shape == (64, 11, 32, 32, 3)
+
+
+def test_the_posterior_ellipse_is_the_mean_plus_minus_two_standard_deviations():
+    ae = aelib.build("vae", latent_dim=2, intermediate_dim=16, seed=0)
+    image = aelib.load_dataset("bundled").x_test[0]
+    draws = aelib.analysis.posterior_draws(ae, image, num_samples=5, seed=1)
+    mean, log_var = ae.posterior(image[None])
+    assert np.allclose(draws.mean, mean[0], atol=1e-6)
+    assert np.allclose(draws.std, np.exp(0.5 * log_var[0]), rtol=1e-5)
+    assert draws.samples.shape == (5, 2) and draws.images.shape == (5, 28, 28, 1)
+    fig = latent_figures.posterior_ellipse(np.zeros((3, 2)), draws)
+    ellipse = fig.data[1]
+    assert max(ellipse.x) == np.float64(draws.mean[0] + 2 * draws.std[0])
+    assert min(ellipse.y) < draws.mean[1] - 1.99 * draws.std[1]
