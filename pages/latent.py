@@ -25,6 +25,20 @@ st.caption(f"The KL of each dimension's posterior from the prior, averaged over 
            f"images. A dimension under {analysis.INACTIVE_KL_NATS:g} nats is inactive: its "
            "posterior is the prior, so the decoder gets nothing through it.")
 
+replay = model.snapshot().replay if hasattr(model, "snapshot") else ()
+if replay:
+    st.subheader("Replay the training")
+    epoch = st.select_slider("After epoch", [snapshot.epoch for snapshot in replay],
+                             value=replay[-1].epoch, key=state.REPLAY_EPOCH)
+    shot = next(snapshot for snapshot in replay if snapshot.epoch == epoch)
+    kl_then, rows = st.columns([1, 2])
+    kl_then.plotly_chart(latent_figures.kl_bars(shot.kl), key="replay_kl")
+    rows.plotly_chart(latent_figures.replay_grid(shot), key="replay_traversals")
+    st.caption("Kept after every epoch: the KL per dimension on the training batches, and the "
+               "traversals of the first preview image along its dimensions of most KL. Scrub "
+               "to watch units switch on and specialise.")
+    st.subheader("The trained model")
+
 codes = test_codes(model)
 information, names = None, ()
 if data.factors_test is not None:

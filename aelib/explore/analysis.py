@@ -402,6 +402,45 @@ def latent_traversal(ae, code: np.ndarray, values: np.ndarray) -> np.ndarray:
     return images.reshape(ae.code_size, len(values), *ae.image_shape)
 
 
+REPLAY_DIMENSIONS = 16  # rows of a replay snapshot: the dimensions with the most KL
+REPLAY_VALUES = np.linspace(-3.0, 3.0, 11)
+
+
+@dataclass(frozen=True)
+class LatentSnapshot:
+    """What a VAE's latent space looked like after one epoch, small enough to keep for every
+    epoch of a training (a replay): the KL per dimension and one image's traversals.
+
+    Args:
+        epoch: the epoch it was taken after (from 1).
+        kl: (latent_dim,) nats per image.
+        dimensions: the dimensions traversed, most KL first (at most `REPLAY_DIMENSIONS`).
+        images: (len(dimensions), len(REPLAY_VALUES), h, w, c) uint8 traversals.
+    """
+
+    epoch: int
+    kl: np.ndarray
+    dimensions: np.ndarray
+    images: np.ndarray
+
+
+def latent_snapshot(ae, image: np.ndarray, kl: np.ndarray, epoch: int) -> LatentSnapshot:
+    """The replay snapshot of a VAE after `epoch`: the traversals of `image`'s code along its
+    `REPLAY_DIMENSIONS` dimensions of most KL, as uint8.
+
+    Args:
+        ae: an `aelib.Autoencoder` with vector codes.
+        image: (height, width, channels).
+        kl: (code_size,) the KL per dimension (e.g. the epoch's `kl_dim_*`).
+        epoch: the epoch it follows.
+    """
+    kl = np.asarray(kl, np.float64)
+    dimensions = np.argsort(-kl, kind="stable")[:REPLAY_DIMENSIONS]
+    images = latent_traversal(ae, ae.encode(np.asarray(image)[None])[0], REPLAY_VALUES)
+    return LatentSnapshot(epoch, kl, dimensions,
+                          np.round(images[dimensions] * 255).astype(np.uint8))
+
+
 @dataclass(frozen=True)
 class PosteriorDraws:
     """An image's posterior q(z|x) = N(mean, diag(std^2)) and a few draws from it, decoded.

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from aelib.explore.analysis import INACTIVE_KL_NATS
+from aelib.explore.analysis import INACTIVE_KL_NATS, REPLAY_VALUES
 from aelib.explore.figures import _image_figure, _title
 
 ACTIVE_COLOUR = "#1f77b4"
@@ -95,6 +95,19 @@ def traversal_grid(images: np.ndarray, values: np.ndarray, kl: np.ndarray,
                          [f"{v:+.1f}" for v in np.asarray(values, np.float64)],
                          title="Traversals: one dimension set to each value, the others kept",
                          cell_px=40)
+
+
+def replay_grid(snapshot) -> go.Figure:
+    """One epoch's traversals from a replay: rows are the dimensions of most KL then.
+
+    Args:
+        snapshot: an `aelib.explore.analysis.LatentSnapshot`.
+    """
+    labels = dimension_labels(snapshot.kl)
+    return _image_figure(snapshot.images.astype(np.float32) / 255,
+                         [labels[i] for i in snapshot.dimensions],
+                         [f"{v:+.1f}" for v in REPLAY_VALUES],
+                         title=f"Traversals after epoch {snapshot.epoch}", cell_px=40)
 
 
 def factor_heatmap(information: np.ndarray, factor_names: Sequence[str],

@@ -47,3 +47,18 @@ def test_a_2d_vae_shows_the_posterior_of_the_image_and_a_dataset_without_factors
     assert len(at.get("plotly_chart")) == 4  # KL, traversals, the posterior, its decodes
     assert any("no known factors" in caption.value for caption in at.caption)
     assert not at.button
+
+
+def test_a_model_trained_here_can_be_replayed_epoch_by_epoch(small_data):
+    ae = aelib.build("vae", latent_dim=3, intermediate_dim=16, seed=0)
+    job = aelib.TrainingJob(ae, small_data, {"epochs": 2, "batch_size": 64},
+                            small_data.x_test[:2]).start()
+    job.wait(120)
+    at = open_app(LATENT_PAGE, model=job)
+    assert at.subheader[0].value == "Replay the training"
+    slider = at.select_slider(key="replay_epoch")
+    assert slider.options == ["1", "2"] and slider.value == 2
+    slider.set_value(1).run()
+    assert not at.exception, at.exception
+    titles = [chart.proto.spec for chart in at.get("plotly_chart")]
+    assert any("Traversals after epoch 1" in spec for spec in titles)

@@ -61,3 +61,12 @@ def test_the_posterior_ellipse_is_the_mean_plus_minus_two_standard_deviations():
     ellipse = fig.data[1]
     assert max(ellipse.x) == np.float64(draws.mean[0] + 2 * draws.std[0])
     assert min(ellipse.y) < draws.mean[1] - 1.99 * draws.std[1]
+
+
+def test_a_replay_grid_shows_the_snapshots_dimensions_most_kl_first():
+    ae = aelib.build("vae", latent_dim=3, intermediate_dim=16, seed=0)
+    image = aelib.load_dataset("bundled").x_test[0]
+    shot = aelib.analysis.latent_snapshot(ae, image, np.array([0.2, 1.5, 0.0]), epoch=4)
+    fig = latent_figures.replay_grid(shot)
+    assert [label.split(" ")[0] for label in fig.layout.yaxis.ticktext] == ["z1", "z0", "z2"]
+    assert fig.layout.title.text == "Traversals after epoch 4"
