@@ -68,7 +68,11 @@ _EXPORTS = {
     "Sweep": "sweeps.local",
 }
 
+# Modules of a package that are public at the top level too, as the moved modules are.
+_MODULES = {"disentanglement": "aelib.explore.disentanglement"}
+
 find_moved_modules()
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=_PACKAGES, names=_EXPORTS,
-    aliases={old: new for old, new in MOVED_MODULES.items() if not old.startswith("_")})
+    aliases={**{old: new for old, new in MOVED_MODULES.items() if not old.startswith("_")},
+             **_MODULES})

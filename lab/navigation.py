@@ -14,12 +14,13 @@ RECONSTRUCTIONS_PAGE = "pages/reconstructions.py"
 CODES_PAGE = "pages/codes.py"
 DENOISING_PAGE = "pages/denoising.py"
 GENERATE_PAGE = "pages/generate.py"
+LATENT_PAGE = "pages/latent.py"
 ANOMALIES_PAGE = "pages/anomalies.py"
 RUNS_PAGE = "pages/runs.py"
 SWEEP_PAGE = "pages/sweep.py"
 ANALYSIS_PAGE = RECONSTRUCTIONS_PAGE  # where an opened model is first shown
 # The pages that show the model in hand (each needs one).
-ANALYSIS_PAGES = (RECONSTRUCTIONS_PAGE, CODES_PAGE, DENOISING_PAGE, GENERATE_PAGE)
+ANALYSIS_PAGES = (RECONSTRUCTIONS_PAGE, CODES_PAGE, DENOISING_PAGE, GENERATE_PAGE, LATENT_PAGE)
 
 # Script, title and icon of each page, in the order of the navigation.
 PAGES = (
@@ -29,6 +30,7 @@ PAGES = (
     (CODES_PAGE, "Codes", ":material/scatter_plot:"),
     (DENOISING_PAGE, "Denoising", ":material/blur_off:"),
     (GENERATE_PAGE, "Generate", ":material/auto_awesome:"),
+    (LATENT_PAGE, "Latent lab", ":material/grid_view:"),
     (ANOMALIES_PAGE, "Anomalies", ":material/report:"),
     (RUNS_PAGE, "Runs", ":material/history:"),
     (SWEEP_PAGE, "Sweep", ":material/tune:"),

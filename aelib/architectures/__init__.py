@@ -307,6 +307,21 @@ REGISTRY: dict[str, Architecture] = {
                 ParamSpec("beta", 1.0, "Weight of the KL term against the reconstruction term "
                           "(1 is the true ELBO; more gives smoother, blurrier latents).",
                           kind="float", low=0.0, high=100.0),
+                ParamSpec("objective", "beta_vae", "beta_vae: beta times the KL (the β-VAE, "
+                          "Higgins et al. 2017). beta_tcvae: the KL split into index-code "
+                          "mutual information, total correlation and dimension-wise KL, with "
+                          "beta on the total correlation only (Chen et al. 2018).",
+                          kind="choice", choices=("beta_vae", "beta_tcvae")),
+                ParamSpec("kl_warmup_epochs", 0, "KL warm-up: the KL side's weight rises "
+                          "linearly from 0 over this many epochs, so the code learns before it "
+                          "is pulled to the prior; 0 for none.", low=0, high=1000),
+                ParamSpec("capacity_gamma", 0.0, "Capacity annealing (Burgess et al. 2018): "
+                          "weight of |KL - C| in place of beta x KL; 0 for none (β-VAE "
+                          "objective only).", kind="float", low=0.0, high=10000.0),
+                ParamSpec("capacity_max", 25.0, "Capacity annealing: the KL target C reached, "
+                          "in nats per image.", kind="float", low=0.0, high=1000.0),
+                ParamSpec("capacity_epochs", 20, "Capacity annealing: epochs over which C rises "
+                          "linearly from 0 to capacity_max.", low=1, high=1000),
                 ParamSpec("loss_weighting", "corrected", "corrected: reconstruction and KL "
                           "both per image (the ELBO). tutorial: the classic tutorial's "
                           "per-pixel reconstruction plus per-image KL, which weighs the KL 784 "

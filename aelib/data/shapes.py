@@ -25,6 +25,7 @@ COLOURS = {  # name: RGB in [0, 1]
 FACTORS = np.dtype([("shape", np.int64), ("colour", np.int64), ("size", np.float32),
                     ("x", np.float32), ("y", np.float32)])
 SIZE_RANGE = (0.12, 0.3)
+MARGIN = 0.02  # least gap between a shape's box and the image's edge, as a fraction of the side
 CHUNK = 2048  # images drawn at once: bounds the temporary arrays to ~100 MB at 64x64
 
 
@@ -35,10 +36,44 @@ def random_factors(n: int, seed: int = 0) -> np.ndarray:
     factors["shape"] = rng.integers(0, len(SHAPES), n)
     factors["colour"] = rng.integers(0, len(COLOURS), n)
     factors["size"] = rng.uniform(*SIZE_RANGE, n)
-    margin = factors["size"] + 0.02
+    margin = factors["size"] + MARGIN
     factors["x"] = rng.uniform(margin, 1 - margin)
     factors["y"] = rng.uniform(margin, 1 - margin)
     return factors
+
+
+def with_fixed_factor(pool: np.ndarray, factor: str, values: np.ndarray,
+                      rng: np.random.Generator) -> np.ndarray:
+    """One record per value of `values`, with `factor` set to it and the other factors drawn
+    from `pool` (a `random_factors` sample) among the records that stay valid with it: a draw
+    from the data's distribution conditioned on that factor, which keeps every shape inside
+    its image (fixing the size rules out positions near the edges, and the reverse).
+
+    Args:
+        pool: records to draw the other factors from.
+        factor: a field of `FACTORS`.
+        values: the values to fix it at, one per record wanted.
+        rng: where the draws come from.
+
+    Returns:
+        `len(values)` records.
+    """
+    values = np.asarray(values)
+    records = np.empty(len(values), FACTORS)
+    if factor not in ("size", "x", "y"):  # shape and colour leave every record valid
+        records[:] = pool[rng.integers(len(pool), size=len(values))]
+        records[factor] = values
+        return records
+    for value in np.unique(values):
+        chosen = np.flatnonzero(values == value)
+        size, x, y = (value if factor == name else pool[name] for name in ("size", "x", "y"))
+        margin = size + MARGIN
+        valid = np.flatnonzero((margin <= x) & (x <= 1 - margin) & (margin <= y)
+                               & (y <= 1 - margin))
+        valid = valid if len(valid) else np.arange(len(pool))  # a value no record allows
+        records[chosen] = pool[rng.choice(valid, size=len(chosen))]
+    records[factor] = values
+    return records
 
 
 def _inside(shape: int, dx: np.ndarray, dy: np.ndarray, size: np.ndarray) -> np.ndarray:

@@ -348,6 +348,138 @@ def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | Non
     return images.reshape(size, size, *ae.image_shape), values
 
 
+INACTIVE_KL_NATS = 0.01  # a latent dimension with less KL than this carries nothing: "inactive"
+
+
+def kl_per_dimension(ae, images: np.ndarray) -> np.ndarray:
+    """A variational model's KL(q(z|x) || N(0, 1)) per latent dimension, in nats per image:
+    the mean over `images` of -0.5 (1 + log_var - mean^2 - exp(log_var)) for each dimension.
+    They sum to the KL the model reports (`kl_loss`); a dimension under `INACTIVE_KL_NATS`
+    is inactive (its posterior is the prior: the decoder gets nothing through it).
+
+    Args:
+        ae: a variational `aelib.Autoencoder`.
+        images: (n, height, width, channels), n >= 1.
+
+    Returns:
+        (latent_dim,) float64.
+
+    Raises:
+        ValueError: a model that is not variational, or no images.
+    """
+    if not len(images):
+        raise ValueError("The KL per dimension needs at least one image.")
+    mean, log_var = (part.astype(np.float64) for part in ae.posterior(images))
+    return (-0.5 * (1 + log_var - mean ** 2 - np.exp(log_var))).mean(axis=0)
+
+
+def latent_traversal(ae, code: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Decode a code with one latent dimension at a time set to each of `values`, the others
+    kept: every dimension's traversal, decoded in one batch.
+
+    Args:
+        ae: an `aelib.Autoencoder` whose codes are vectors (a VAE's latent means, say).
+        code: the code to start from, shaped (code_size,) or (1, code_size): an image's
+            (`ae.encode(image[None])[0]`) or the codes' mean.
+        values: what each dimension is set to, e.g. `np.linspace(-3, 3, 11)`.
+
+    Returns:
+        Images shaped (code_size, len(values), height, width, channels): row i is dimension
+        i's traversal.
+
+    Raises:
+        ValueError: a code of the wrong size, or no values.
+    """
+    code = np.asarray(code, np.float32).reshape(-1)
+    values = np.asarray(values, np.float32).reshape(-1)
+    if code.size != ae.code_size or not values.size:
+        raise ValueError(f"Expected a code of {ae.code_size} numbers and at least one value; "
+                         f"got {code.size} numbers and {values.size} values.")
+    dimensions = np.arange(ae.code_size)
+    codes = np.tile(code, (ae.code_size, len(values), 1))  # (d, m, d)
+    codes[dimensions, :, dimensions] = values
+    images = ae.decode(codes.reshape(-1, ae.code_size))
+    return images.reshape(ae.code_size, len(values), *ae.image_shape)
+
+
+REPLAY_DIMENSIONS = 16  # rows of a replay snapshot: the dimensions with the most KL
+REPLAY_VALUES = np.linspace(-3.0, 3.0, 11)
+
+
+@dataclass(frozen=True)
+class LatentSnapshot:
+    """What a VAE's latent space looked like after one epoch, small enough to keep for every
+    epoch of a training (a replay): the KL per dimension and one image's traversals.
+
+    Args:
+        epoch: the epoch it was taken after (from 1).
+        kl: (latent_dim,) nats per image.
+        dimensions: the dimensions traversed, most KL first (at most `REPLAY_DIMENSIONS`).
+        images: (len(dimensions), len(REPLAY_VALUES), h, w, c) uint8 traversals.
+    """
+
+    epoch: int
+    kl: np.ndarray
+    dimensions: np.ndarray
+    images: np.ndarray
+
+
+def latent_snapshot(ae, image: np.ndarray, kl: np.ndarray, epoch: int) -> LatentSnapshot:
+    """The replay snapshot of a VAE after `epoch`: the traversals of `image`'s code along its
+    `REPLAY_DIMENSIONS` dimensions of most KL, as uint8.
+
+    Args:
+        ae: an `aelib.Autoencoder` with vector codes.
+        image: (height, width, channels).
+        kl: (code_size,) the KL per dimension (e.g. the epoch's `kl_dim_*`).
+        epoch: the epoch it follows.
+    """
+    kl = np.asarray(kl, np.float64)
+    dimensions = np.argsort(-kl, kind="stable")[:REPLAY_DIMENSIONS]
+    images = latent_traversal(ae, ae.encode(np.asarray(image)[None])[0], REPLAY_VALUES)
+    return LatentSnapshot(epoch, kl, dimensions,
+                          np.round(images[dimensions] * 255).astype(np.uint8))
+
+
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """An image's posterior q(z|x) = N(mean, diag(std^2)) and a few draws from it, decoded.
+
+    Args:
+        mean, std: (latent_dim,).
+        samples: (n, latent_dim) draws of z.
+        images: (n, height, width, channels) their decodes.
+    """
+
+    mean: np.ndarray
+    std: np.ndarray
+    samples: np.ndarray
+    images: np.ndarray
+
+
+def posterior_draws(ae, image: np.ndarray, *, num_samples: int = 8,
+                    seed: int = 0) -> PosteriorDraws:
+    """Draw `num_samples` codes from a variational model's posterior of one image and decode
+    them: what the decoder makes of the uncertainty the encoder reports.
+
+    Args:
+        ae: a variational `aelib.Autoencoder`.
+        image: (height, width, channels).
+        num_samples: draws, at least 1.
+        seed: seed of the draws.
+
+    Raises:
+        ValueError: a model that is not variational, or fewer than 1 draw.
+    """
+    if num_samples < 1:
+        raise ValueError(f"num_samples must be at least 1; got {num_samples}.")
+    mean, log_var = (part[0].astype(np.float64) for part in ae.posterior(np.asarray(image)[None]))
+    std = np.exp(0.5 * log_var)
+    noise = np.random.default_rng(seed).normal(size=(num_samples, len(mean)))
+    samples = (mean + std * noise).astype(np.float32)
+    return PosteriorDraws(mean, std, samples, ae.decode(samples))
+
+
 def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
     """The final metrics stored with a run, keyed as `aelib.explore.metrics.METRICS` in its
     order: test loss (the model's per-pixel loss, `ae.loss`: see `reconstruction_losses`),

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from aelib.explore.analysis import run_metrics
+from aelib.explore.analysis import latent_snapshot, run_metrics
 from aelib.model.autoencoder import Autoencoder
 from aelib.data.datasets import Dataset
 from aelib.training.progress import (BatchProgress, EpochEnded, EpochStarted, TrainingFinished,
@@ -56,6 +56,8 @@ class JobSnapshot:
         saved: whether the run's model and history are in the store.
         metrics: the run's final metrics (`aelib.explore.analysis.run_metrics`), once computed and
             stored, a moment after `saved`; None before.
+        replay: for a VAE, an `aelib.explore.analysis.LatentSnapshot` per epoch trained (the
+            KL per dimension and the first preview image's traversals), to scrub through.
     """
 
     status: str = "queued"
@@ -74,6 +76,7 @@ class JobSnapshot:
     saved: bool = False
     metrics: dict | None = None
     queue_position: int | None = None
+    replay: tuple = ()
 
     @property
     def done(self) -> bool:
@@ -330,11 +333,20 @@ class TrainingJob:
                 history[name] = [*history.get(name, []), value]
             self._update(history=history, batch=self._snapshot.batches,
                          fraction=event.epoch / event.epochs, eta_seconds=event.eta_seconds,
-                         preview=preview, preview_epoch=event.epoch)
+                         preview=preview, preview_epoch=event.epoch,
+                         replay=self._snapshot.replay + self._latent_snapshot(event))
         elif isinstance(event, TrainingFinished):
             self._update(status="stopped" if event.stop_reason else "finished",
                          message=event.stop_reason, eta_seconds=0.0,
                          fraction=self._snapshot.fraction if event.stop_reason else 1.0)
+
+
+    def _latent_snapshot(self, event: EpochEnded) -> tuple:
+        """This epoch's replay snapshot, for a VAE with a preview image; else nothing."""
+        kl = [event.logs.get(f"kl_dim_{i}") for i in range(self.ae.code_size)]
+        if not len(self.preview_images) or None in kl:
+            return ()
+        return (latent_snapshot(self.ae, self.preview_images[0], np.array(kl), event.epoch),)
 
 
 class JobQueue:

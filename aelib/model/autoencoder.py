@@ -139,6 +139,28 @@ class Autoencoder:
         codes = codes.reshape((len(codes), *self.code_shape))
         return self._to_images(self._predict(self.decoder, codes))
 
+    def posterior(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A variational model's q(z|x) for each image: its mean and log-variance, each
+        shaped (n, latent_dim).
+
+        Raises:
+            ValueError: a model without a latent prior (not the VAE), or images of the wrong
+                shape.
+        """
+        if not REGISTRY[self.architecture].variational:
+            raise ValueError(f"A {self.architecture!r} model has no posterior: only a "
+                             "variational model (vae) encodes images as Gaussians.")
+        inputs = self.to_model_input(images)
+        parts = [[keras.ops.convert_to_numpy(part) for part in
+                  self.autoencoder.encoder(inputs[start:start + PREDICT_BATCH_SIZE],
+                                           training=False)]
+                 for start in range(0, len(inputs), PREDICT_BATCH_SIZE)]
+        if not parts:
+            empty = np.zeros((0, self.code_size), dtype=np.float32)
+            return empty, empty.copy()
+        mean, log_var = (np.concatenate(column) for column in zip(*parts))
+        return mean, log_var
+
     def reconstruct(self, images: np.ndarray) -> np.ndarray:
         """Reconstructions (n, height, width, channels) of `images`, through the code (no
         training noise)."""

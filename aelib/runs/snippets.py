@@ -41,6 +41,10 @@ def keras_script(setup: Setup, image_shape: tuple[int, int, int] = (28, 28, 1)) 
     training, hparams = setup.training, setup.hparams
     shape = str((-1, *input_layout(architecture.input_mode, image_shape)))
     model = _MODEL_LINES[architecture.module](hparams, *image_shape)
+    if hparams.get("kl_warmup_epochs") or hparams.get("capacity_gamma"):
+        model = ("# The schedules count epochs by optimizer steps (aelib's model is told each "
+                 f"epoch).\nsteps_per_epoch = -(-len(x_train) // {training['batch_size']})\n"
+                 + model)
     noisy = ""
     if hparams.get("noise_factor"):
         noisy = (f"# The tutorial's noise, fixed once (aelib draws fresh noise every batch):\n"
@@ -147,8 +151,34 @@ def _vae_lines(hparams, h, w, c):
     kl_scale = "  # the tutorial's weighting" if tutorial else f" / {pixels}"
     networks = (_conv_vae_networks if hparams.get("network") == "conv" else
                 _dense_vae_networks)(hparams, h, w, c)
+    tcvae = hparams.get("objective") == "beta_tcvae"
+    warmup, gamma = hparams.get("kl_warmup_epochs", 0), hparams.get("capacity_gamma", 0.0)
+    terms = ("        # beta-TCVAE: the KL split by minibatch-weighted sampling (Chen et al. "
+             "2018)\n        sample = z if training else z_mean + ops.exp(0.5 * z_log_var) * "
+             "keras.random.normal(\n            ops.shape(z_mean), seed=self.noise)\n"
+             "        self.add_loss(tc_regulariser(sample, z_mean, z_log_var, self.beta, "
+             "len(x_train)))" if tcvae else
+             "        kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), "
+             "axis=-1)\n        self.add_loss(ops.mean(kl))")
+    regulariser = ["self.beta * ops.sum(ops.stack(self.losses))"]
+    if tcvae:
+        regulariser = ["ops.sum(ops.stack(self.losses))  # beta is on the total correlation"]
+    elif gamma:
+        regulariser = [f"{gamma!r} * ops.abs(ops.sum(ops.stack(self.losses))",
+                       f"    - {hparams['capacity_max']!r} * ops.minimum(1.0, epoch / "
+                       f"{hparams['capacity_epochs']}))  # capacity annealing"]
+    if warmup:
+        regulariser.append(f"regulariser = regulariser * ops.minimum(1.0, epoch / {warmup})"
+                           "  # KL warm-up")
+    if tcvae or warmup or gamma:
+        loss = ('        epoch = ops.cast(self.optimizer.iterations // steps_per_epoch, '
+                '"float32")\n' if warmup or gamma else "")
+        loss += "        regulariser = " + "\n        ".join(regulariser) + \
+            f"\n        return reconstruction + regulariser{kl_scale}"
+    else:
+        loss = f"        return reconstruction + {regulariser[0]}{kl_scale}"
     return f'''{networks}
-
+{_TC_FUNCTION if tcvae else ""}
 
 class VAE(keras.Model):
     """Reconstruction loss per pixel plus beta times the KL term (with the log-variance)."""
@@ -165,17 +195,34 @@ class VAE(keras.Model):
             z = z_mean + ops.exp(0.5 * z_log_var) * eps
         else:
             z = z_mean
-        kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
-        self.add_loss(ops.mean(kl))
+{terms}
         return self.decoder(z)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         reconstruction = ops.mean(keras.losses.{KERAS_LOSSES[hparams["loss"]]}(y, y_pred))
-        return reconstruction + self.beta * ops.sum(ops.stack(self.losses)){kl_scale}
+{loss}
 
 
 autoencoder = VAE(encoder, decoder, beta={hparams["beta"]!r})
 autoencoder.build((None, {pixels}))'''
+
+
+_TC_FUNCTION = '''
+
+def tc_regulariser(z, z_mean, z_log_var, beta, num_images):
+    """Index-code MI + beta * total correlation + dimension-wise KL, nats per image."""
+    def log_normal(z, mean, log_var):
+        return -0.5 * (ops.log(2 * 3.141592653589793) + log_var
+                       + ops.square(z - mean) * ops.exp(-log_var))
+
+    log_batch_images = ops.log(ops.cast(ops.shape(z)[0], "float32") * num_images)
+    pairwise = log_normal(z[:, None, :], z_mean[None], z_log_var[None])  # (B, B, latent)
+    log_qz = ops.logsumexp(ops.sum(pairwise, axis=2), axis=1) - log_batch_images
+    log_marginals = ops.sum(ops.logsumexp(pairwise, axis=1) - log_batch_images, axis=1)
+    log_qz_x = ops.sum(log_normal(z, z_mean, z_log_var), axis=1)
+    log_pz = ops.sum(log_normal(z, 0.0, 0.0), axis=1)
+    return ops.mean(log_qz_x - log_qz + beta * (log_qz - log_marginals) + log_marginals - log_pz)
+'''
 
 
 def _dense_vae_networks(hparams, h, w, c):

@@ -234,6 +234,9 @@ class _Run:
         own = self.ae.autoencoder
         progress = ProgressCallback(self.last_epoch, self.batches.batches, self.on_progress,
                                     self.stop, keep_in=None if model is own else own)
+        callbacks = [self.batches, progress]
+        if hasattr(model, "start_epoch"):  # a model whose loss changes with the epoch
+            callbacks.append(_EpochStart(len(self.batches.x)))
         started = time.perf_counter()
         try:
             history = model.fit(
@@ -241,7 +244,7 @@ class _Run:
                 validation_data=self.validation,
                 validation_batch_size=self.validation_batch_size,
                 shuffle=False,  # the seeded batches are already shuffled
-                callbacks=[self.batches, progress], verbose=0,
+                callbacks=callbacks, verbose=0,
             )
         finally:
             release_custom_gradients(model)  # else TensorFlow keeps the traced graph
@@ -254,6 +257,18 @@ class _Run:
             seconds=time.perf_counter() - started,
             stop_reason=progress.stop_reason,
         )
+
+
+class _EpochStart(keras.callbacks.Callback):
+    """Tells the model which epoch begins and how many training images it has, for the
+    terms of its loss that depend on them (the VAE's KL warm-up, capacity and β-TCVAE)."""
+
+    def __init__(self, num_images: int):
+        super().__init__()
+        self.num_images = num_images
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.model.start_epoch(epoch, self.num_images)
 
 
 def _validation_batch_size(num_samples: int, batch_size: int) -> int:

@@ -159,3 +159,47 @@ def test_knn_comparison_scores_codes_pca_and_pixels(small_data):
     assert all(0.3 < score <= 1 for score in scores.values())  # chance is 0.1
     with pytest.raises(ValueError, match="needs labelled images"):
         analysis.knn_comparison(ae, aelib.Dataset.from_arrays(small_data.x_train))
+
+
+@pytest.fixture(scope="module")
+def small_vae():
+    data = aelib.load_dataset("shapes").subset(256, 64)
+    ae = aelib.build("vae", latent_dim=4, intermediate_dim=32, image_shape=data.image_shape,
+                     seed=0)
+    aelib.train(ae, data, epochs=1, batch_size=64, seed=0)
+    return ae, data
+
+
+def test_kl_per_dimension_sums_to_the_kl_the_model_reports(small_vae):
+    from aelib.training.fit import compile_model
+
+    ae, data = small_vae
+    per_dimension = analysis.kl_per_dimension(ae, data.x_test)
+    assert per_dimension.shape == (4,) and np.all(per_dimension >= 0)
+    compile_model(ae)
+    reported = ae.autoencoder.evaluate(ae.to_model_input(data.x_test),
+                                       ae.to_model_input(data.x_test),
+                                       batch_size=len(data.x_test), return_dict=True, verbose=0)
+    assert per_dimension.sum() == pytest.approx(reported["kl_loss"], rel=1e-4)
+
+
+def test_kl_per_dimension_needs_a_variational_model(small_data):
+    with pytest.raises(ValueError, match="no posterior"):
+        analysis.kl_per_dimension(aelib.build("dense"), small_data.x_test[:4])
+
+
+def test_a_traversal_changes_along_an_active_dimension_and_not_an_inactive_one(small_vae):
+    ae, data = small_vae
+    first = ae.decoder.get_layer("decode_hidden")
+    kernel, bias = first.get_weights()
+    kernel[2] = 0.0  # the decoder no longer reads dimension 2: it is inactive
+    first.set_weights([kernel, bias])
+    code = ae.encode(data.x_test[:1])[0]
+    values = np.linspace(-3, 3, 5)
+    images = analysis.latent_traversal(ae, code, values)
+    assert images.shape == (4, 5, *data.image_shape)
+    assert np.abs(images[0, -1] - images[0, 0]).max() > 1e-3
+    assert np.abs(images[2] - images[2, :1]).max() == 0.0
+    expected = code.copy()
+    expected[1] = values[3]
+    assert np.allclose(images[1, 3], ae.decode(expected[None])[0])

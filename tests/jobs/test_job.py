@@ -218,3 +218,24 @@ def test_a_save_while_the_database_restarts_is_tried_again_and_keeps_the_run(
         "Trying again in 0.5 s" in messages[0]
     record = store.get(snapshot.run_id)
     assert record.status == "finished" and record.has_model and len(record.history["loss"]) == 2
+
+
+def test_a_vae_job_keeps_a_replay_snapshot_per_epoch(small_data):
+    ae = aelib.build("vae", seed=0, latent_dim=3, intermediate_dim=16)
+    job = aelib.TrainingJob(ae, small_data, {"epochs": 2, "batch_size": 64},
+                            small_data.x_test[:2]).start()
+    snapshot = job.wait(120)
+    assert [shot.epoch for shot in snapshot.replay] == [1, 2]
+    last = snapshot.replay[-1]
+    assert np.allclose(last.kl, [snapshot.history[f"kl_dim_{i}"][-1] for i in range(3)])
+    assert list(last.dimensions) == list(np.argsort(-last.kl, kind="stable"))
+    assert last.images.dtype == np.uint8 and last.images.shape == (3, 11, 28, 28, 1)
+    expected = aelib.analysis.latent_traversal(
+        ae, ae.encode(small_data.x_test[:1])[0], aelib.analysis.REPLAY_VALUES)
+    assert np.abs(last.images / 255 - expected[last.dimensions]).max() <= 0.5 / 255 + 1e-6
+
+
+def test_a_job_of_a_model_without_a_latent_prior_keeps_no_replay(small_data):
+    job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, {"epochs": 1},
+                            small_data.x_test[:1]).start()
+    assert job.wait(120).replay == ()

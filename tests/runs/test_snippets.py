@@ -64,6 +64,23 @@ def test_the_keras_script_carries_a_colour_image_shape(query, tmp_path):
     assert np.isfinite(float(printed["val_loss"]))
 
 
+@pytest.mark.parametrize("query", [
+    {"objective": "beta_tcvae", "beta": "4.0", "kl_warmup_epochs": "2"},
+    {"capacity_gamma": "30.0", "capacity_max": "5.0", "capacity_epochs": "3"},
+], ids=["beta-tcvae-warm-up", "capacity"])
+def test_the_keras_script_trains_the_beta_vae_family_and_the_lab_opens_it(query, tmp_path):
+    setup, _ = from_query({"arch": "vae", "latent_dim": "4", **query, **QUICK, "epochs": "2"})
+    script = keras_script(setup)
+    assert ("tc_regulariser" in script) == ("objective" in query)
+    assert ("# capacity annealing" in script) == ("capacity_gamma" in query)
+    printed = run_script(script, tmp_path)
+    assert int(printed["parameters"]) == aelib.build("vae", **setup.hparams).autoencoder \
+        .count_params()
+    assert np.isfinite(float(printed["val_loss"]))
+    loaded = aelib.load_model_file(tmp_path / printed["saved"])
+    assert loaded.hparams == setup.hparams
+
+
 def test_the_keras_script_spells_out_the_settings():
     setup, _ = from_query({"arch": "sparse", "l1": "0.002", "optimizer": "rmsprop",
                            "learning_rate": "0.01", "epochs": "9", "batch_size": "32"})
