@@ -211,7 +211,9 @@ def make_pretrained(folder: str | Path = PRETRAINED_DIR, *,
         kept[(model.architecture, model.dataset)] = model
         if on_model is not None:
             on_model(model)
-    entries = [asdict(model) for model in kept.values()]
+    order = [(s.architecture, s.dataset) for s in PRETRAINED_SETUPS]
+    entries = [asdict(kept[key]) for key in sorted(
+        kept, key=lambda key: order.index(key) if key in order else len(order))]
     made_with = {"aelib": aelib.__version__, "keras": keras.__version__,
                  "backend": keras.backend.backend()}
     (folder / MANIFEST).write_text(
