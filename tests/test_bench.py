@@ -28,6 +28,9 @@ TINY = {
     "torch_models.py": None,  # a module of learner_wait.py's (its PyTorch way)
 }
 NOT_SMOKED = {"app_memory.py", "soak.py", "cold_start.py"}
+on_tensorflow_only = pytest.mark.skipif(
+    os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow",
+    reason="the benchmarks are smoke-run on the TensorFlow pass (the figures quoted are its)")
 
 
 def run_script(name, arguments, **env):
@@ -44,6 +47,7 @@ def test_every_bench_script_is_smoke_run_or_said_why_not():
 
 
 @pytest.mark.slow
+@on_tensorflow_only
 @pytest.mark.parametrize("name", sorted(name for name, args in TINY.items() if args))
 def test_the_script_runs_on_tiny_settings(name, tmp_path):
     out = run_script(name, TINY[name], AELIB_RUNS_DIR=str(tmp_path))
