@@ -5,6 +5,7 @@
     ae = aelib.build("conv")                      # one of aelib.ARCHITECTURES
     result = aelib.train(ae, data, epochs=5)
     images = ae.reconstruct(data.x_test[:10])
+    ae = aelib.pretrained("conv")                 # trained already, shipped with aelib
 
 The packages, from the foundation up (each imports only those above it):
 
@@ -15,7 +16,8 @@ The packages, from the foundation up (each imports only those above it):
     data                       datasets, coloured shapes, uploads, noise, a drawn digit
     training                   train(): the fit, its progress events, devices
     explore                    what a trained model learned: analysis, quality, advice, figures
-    jobs                       trainings in the background for many people in one process
+    jobs                       trainings in the background for many people in one process;
+                               the pretrained models shipped with aelib (`aelib.pretrained`)
     runs                       keep a run (RunStore), share it as a link or a Keras script
     sweeps                     a grid of runs, here or on a Ray cluster
 
@@ -59,6 +61,7 @@ _EXPORTS = {
     "JobQueue": "jobs.job",
     "JobSnapshot": "jobs.job",
     "OpenedModel": "jobs.opened",
+    "pretrained": "jobs.pretrained",
     "TrainingSlots": "jobs.slots",
     "EpochStarted": "training.progress",
     "BatchProgress": "training.progress",

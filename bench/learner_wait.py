@@ -21,6 +21,7 @@ next to `aelib.build` + `aelib.train` of the same setup in a script pinned to CP
 
     python bench/learner_wait.py [--only dense,conv] [--rounds 3] [--no-app] [--no-train]
     python bench/learner_wait.py --compare-jit   # TensorFlow: XLA on vs off, aelib, cold/warm
+    python bench/learner_wait.py --tiny --rounds 1 --no-app   # a smoke run: 1 epoch, 256 images
     KERAS_BACKEND=jax python bench/learner_wait.py --no-app
 """
 
@@ -43,15 +44,22 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 SERVER_CPU, BROWSER_CPU = 0, 1
+TINY = {"epochs": 1, "train_size": 256, "test_size": 128}  # --tiny: proves the bench runs
 
 
-def default_setup(name: str):
-    """A fresh Train page's setup for `name`, and its training data."""
+def default_setup(name: str, tiny: bool = False):
+    """A fresh Train page's setup for `name`, and its training data (`TINY`'s with `tiny`)."""
+    import dataclasses
+
     import aelib
     from aelib.runs.links import from_query
 
     setup, _ = from_query({"arch": name})
-    data = aelib.load_dataset(setup.dataset).subset(setup.train_size, None,
+    if tiny:
+        setup = dataclasses.replace(setup, train_size=TINY["train_size"],
+                                    training={**setup.training, "epochs": TINY["epochs"]})
+    data = aelib.load_dataset(setup.dataset).subset(setup.train_size,
+                                                    TINY["test_size"] if tiny else None,
                                                     seed=setup.training["seed"])
     return setup, data
 
@@ -101,13 +109,13 @@ def run_torch(setup, data, seed: int) -> tuple[float, float]:
 WAYS = {"aelib": run_aelib, "fit": run_keras_fit, "torch": run_torch}
 
 
-def worker(way: str, name: str, jit: str | None) -> None:
+def worker(way: str, name: str, jit: str | None, tiny: bool) -> None:
     """In a fresh process: a cold and a warm run of one way; prints one JSON line."""
     if jit is not None:
         import aelib
 
         aelib.training.fit.TENSORFLOW_CPU_JIT_COMPILE[name] = {"on": True, "off": False}[jit]
-    setup, data = default_setup(name)
+    setup, data = default_setup(name, tiny)
     seed = setup.training["seed"]
     used = time.process_time()
     cold, val_loss = WAYS[way](setup, data, seed)
@@ -117,9 +125,10 @@ def worker(way: str, name: str, jit: str | None) -> None:
                       "warm_cpu": time.process_time() - used}))
 
 
-def in_subprocess(way: str, name: str, jit: str | None = None, cpu: int | None = None) -> dict:
+def in_subprocess(way: str, name: str, jit: str | None = None, cpu: int | None = None,
+                  tiny: bool = False) -> dict:
     command = [sys.executable, __file__, "--worker", way, name] + \
-        (["--jit", jit] if jit else [])
+        (["--jit", jit] if jit else []) + (["--tiny"] if tiny else [])
     if cpu is not None:
         command = ["taskset", "-c", str(cpu), *command]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -138,7 +147,7 @@ def median_of(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
-def training_table(names: list[str], rounds: int) -> None:
+def training_table(names: list[str], rounds: int, tiny: bool = False) -> None:
     ways = [way for way in WAYS if way != "torch" or has_torch()]
     print("\nTotal seconds of a default run (build to last epoch, validation included); "
           "cold: first run in a fresh process, warm: a second model, another seed")
@@ -150,7 +159,7 @@ def training_table(names: list[str], rounds: int) -> None:
         runs = {way: [] for way in ways}
         for _ in range(rounds):  # the ways alternate
             for way in ways:
-                runs[way].append(in_subprocess(way, name))
+                runs[way].append(in_subprocess(way, name, tiny=tiny))
         cold = {way: median_of(runs[way], "cold") for way in ways}
         warm = {way: median_of(runs[way], "warm") for way in ways}
         row = f"{name:<10}" + "".join(f"{cold[way]:>12.2f}{warm[way]:>12.2f}" for way in ways)
@@ -255,9 +264,12 @@ def main():
     parser.add_argument("--worker", nargs=2, metavar=("WAY", "ARCHITECTURE"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--jit", choices=("on", "off"), help=argparse.SUPPRESS)
+    parser.add_argument("--tiny", action="store_true",
+                        help=f"train {TINY['epochs']} epoch on {TINY['train_size']} images "
+                             "(the training table only): a check that the bench runs")
     args = parser.parse_args()
     if args.worker:
-        worker(*args.worker, args.jit)
+        worker(*args.worker, args.jit, args.tiny)
         return
 
     import keras
@@ -273,8 +285,8 @@ def main():
         jit_table(names, args.rounds)
         return
     if not args.no_train:
-        training_table(names, args.rounds)
-    if not args.no_app:
+        training_table(names, args.rounds, args.tiny)
+    if not args.no_app and not args.tiny:
         app_table(names, args.rounds)
     print(f"# load at the end {os.getloadavg()[0]:.1f}")
 

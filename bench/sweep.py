@@ -7,7 +7,8 @@ Each engine runs in a fresh driver process that first loads what the app holds a
 cluster with `ray start --head --num-cpus=2` in a temporary directory and stops it with
 `ray stop` at the end; each run reserves 1 CPU, so 2 train at once.
 
-    python bench/sweep.py [--epochs 5] [--engines local ray]
+    python bench/sweep.py [--epochs 5] [--engines local ray] [--code-sizes 8,16,32,64]
+                          [--seeds 0,1,2]
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ print(json.dumps({"engine": engine_name, "runs": len(snapshots),
 """
 
 
-def run_driver(engine: str, address: str, epochs: int) -> dict:
+def run_driver(engine: str, address: str, epochs: int, code_sizes: list[int],
+               seeds: list[int]) -> dict:
     done = subprocess.run([sys.executable, "-c", DRIVER, engine, address, str(epochs),
-                           json.dumps(CODE_SIZES), json.dumps(SEEDS)],
+                           json.dumps(code_sizes), json.dumps(seeds)],
                           cwd=ROOT, capture_output=True, text=True, timeout=3600)
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
@@ -83,15 +85,20 @@ def main():
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--engines", nargs="+", default=["local", "ray"],
                         choices=["local", "ray"])
+    parser.add_argument("--code-sizes", default=",".join(map(str, CODE_SIZES)),
+                        help="comma-separated (fewer for a smoke run)")
+    parser.add_argument("--seeds", default=",".join(map(str, SEEDS)), help="comma-separated")
     args = parser.parse_args()
-    print(f"{len(CODE_SIZES) * len(SEEDS)} runs of dense, {args.epochs} epochs of 8,000 images")
+    code_sizes, seeds = ([int(v) for v in text.split(",")] for text in (args.code_sizes,
+                                                                        args.seeds))
+    print(f"{len(code_sizes) * len(seeds)} runs of dense, {args.epochs} epochs of 8,000 images")
     print("| engine | runs/min | seconds | driver at rest (MiB) | driver peak (MiB) "
           "| Ray workers |")
     print("|---|---|---|---|---|---|")
     for engine in args.engines:
         workers = ""
         if engine == "local":
-            result = run_driver("local", "", args.epochs)
+            result = run_driver("local", "", args.epochs, code_sizes, seeds)
         else:
             session_files, port = tempfile.mkdtemp(prefix="ray", dir="/tmp"), free_port()
             try:
@@ -104,7 +111,8 @@ def main():
                 if started.returncode:
                     raise SystemExit(f"ray start failed:\n{started.stdout[-3000:]}"
                                      f"{started.stderr[-3000:]}")
-                result = run_driver("ray", f"127.0.0.1:{port}", args.epochs)
+                result = run_driver("ray", f"127.0.0.1:{port}", args.epochs, code_sizes,
+                                    seeds)
                 workers = f"{result['workers_mib']:,.0f} MiB (peaks, added up)"
             finally:
                 subprocess.run([RAY, "stop", "--force"], capture_output=True, timeout=120)

@@ -17,7 +17,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-from aelib.architectures.conv import decoder_plan
+from aelib.architectures import input_layout
+from aelib.architectures.plans import decoder_plan
 
 INPUT_LAYOUTS = {"dense": "flat", "vae": "flat", "conv": "image", "lstm": "sequence"}
 MODULES = {"dense": "dense", "sparse": "dense", "deep": "dense", "conv": "conv",
@@ -45,32 +46,34 @@ class Dense(nn.Module):
 
 
 class Conv(nn.Module):
-    """conv and denoising: Conv2D + pooling down, Conv2D + upsampling back, as aelib plans it."""
+    """conv and denoising: Conv2D + pooling down, Conv2D + upsampling back, as aelib plans it,
+    on images shaped (height, width, channels)."""
 
     def __init__(self, hparams, image_shape):
         super().__init__()
         filters = hparams["filters"]
         self.noise_factor = hparams.get("noise_factor", 0.0)
-        layers, channels = [], 1
+        height, width, image_channels = image_shape
+        layers, channels = [], image_channels
         for n in filters:
             layers += [nn.Conv2d(channels, n, 3, padding=1), nn.ReLU(),
                        nn.MaxPool2d(2, ceil_mode=True)]
             channels = n
         self.encoder = nn.Sequential(*layers)
-        levels, crop = decoder_plan(filters, image_shape)
+        levels, _ = decoder_plan(filters, (height, width))
         layers = []
         for n, padding in levels:
             layers += [nn.Conv2d(channels, n, 3, padding=1 if padding == "same" else 0),
                        nn.ReLU(), nn.Upsample(scale_factor=2)]
             channels = n
         self.decoder = nn.Sequential(*layers)
-        self.out = nn.Conv2d(channels, 1, 3, padding=1)
-        self.image_shape = image_shape
+        self.out = nn.Conv2d(channels, image_channels, 3, padding=1)
+        self.size = (height, width)
 
     def forward(self, x):
         if self.training and self.noise_factor:
             x = torch.clamp(x + self.noise_factor * torch.randn_like(x), 0.0, 1.0)
-        y = self.decoder(self.encoder(x))[:, :, :self.image_shape[0], :self.image_shape[1]]
+        y = self.decoder(self.encoder(x))[:, :, :self.size[0], :self.size[1]]
         return torch.sigmoid(self.out(y)), 0.0
 
 
@@ -82,11 +85,12 @@ def _keras_like_lstm(inputs, units):
 
 
 class LSTM(nn.Module):
-    """An image as a sequence of rows: LSTM to a code, repeated, LSTM back, sigmoid rows."""
+    """An image as a sequence of rows (each of width x channels values): LSTM to a code,
+    repeated, LSTM back, sigmoid rows."""
 
     def __init__(self, hparams, image_shape):
         super().__init__()
-        self.steps, row = image_shape
+        self.steps, row = input_layout("sequence", image_shape)
         self.encoder = _keras_like_lstm(row, hparams["latent_dim"])
         self.decoder = _keras_like_lstm(hparams["latent_dim"], hparams["decoder_units"])
         self.out = nn.Linear(hparams["decoder_units"], row)
@@ -118,8 +122,10 @@ class VAE(nn.Module):
         return self.decoder(z), self.kl_weight * kl
 
 
-def torch_model(architecture: str, hparams: dict, image_shape: tuple[int, int]) -> nn.Module:
-    """The architecture in PyTorch, with as many trainable parameters as aelib's."""
+def torch_model(architecture: str, hparams: dict, image_shape: tuple[int, int, int]
+                ) -> nn.Module:
+    """The architecture in PyTorch, with as many trainable parameters as aelib's, for images
+    shaped (height, width, channels)."""
     module = MODULES[architecture]
     pixels = math.prod(image_shape)
     if module == "dense":
@@ -135,10 +141,13 @@ def trainable_parameters(model: nn.Module) -> int:
 
 
 def _layout(architecture: str, images: np.ndarray, image_shape) -> torch.Tensor:
-    height, width = image_shape
-    shape = {"flat": (height * width,), "image": (1, height, width),
-             "sequence": (height, width)}[INPUT_LAYOUTS[MODULES[architecture]]]
-    return torch.from_numpy(np.ascontiguousarray(images.reshape(len(images), *shape)))
+    """Images (n, height, width, channels) as the PyTorch model reads them: aelib's layout
+    (`aelib.architectures.input_layout`), with the channels first for the conv models."""
+    mode = INPUT_LAYOUTS[MODULES[architecture]]
+    images = images.reshape(len(images), *input_layout(mode, image_shape))
+    if mode == "image":
+        images = images.transpose(0, 3, 1, 2)  # (n, channels, height, width)
+    return torch.from_numpy(np.ascontiguousarray(images))
 
 
 def train_torch(model: nn.Module, setup, data, seed: int) -> float:

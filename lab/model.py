@@ -1,5 +1,5 @@
-"""The session's model in hand: starting a training, opening a stored or uploaded model, and
-the analyses the pages compute for it, kept until the model changes."""
+"""The session's model in hand: starting a training, opening a stored, uploaded or pretrained
+model, and the analyses the pages compute for it, kept until the model changes."""
 
 from __future__ import annotations
 
@@ -96,6 +96,23 @@ def find_running_training() -> None:
 def open_model(model: aelib.OpenedModel) -> None:
     """Make a stored or uploaded model this session's model, replacing the one in hand."""
     _replace_model(model)
+
+
+def pretrained_choices(dataset: str) -> dict[str, tuple[str, str]]:
+    """The pretrained models shipped with aelib, each in words -> its (architecture, dataset);
+    those trained on `dataset` first. Reads their manifest only: no Keras."""
+    models = aelib.jobs.pretrained.pretrained_models()
+    keys = sorted(models, key=lambda key: key[1] != dataset)  # stable: the manifest's order
+    return {f"{aelib.REGISTRY[key[0]].title}, on {aelib.DATASETS[key[1]]}": key for key in keys}
+
+
+def open_pretrained(name: str, dataset: str) -> None:
+    """Make the pretrained `name` model trained on `dataset` this session's model, and that
+    dataset the session's, replacing the model in hand (a button's callback)."""
+    record = aelib.jobs.pretrained.pretrained_model(name, dataset)
+    ae = aelib.pretrained(name, dataset)
+    state.set_setting("dataset", dataset)
+    open_model(aelib.OpenedModel(ae, get_dataset(dataset), record.describe(), record.history))
 
 
 def open_run(store: aelib.RunStore, record, origin: str) -> None:

@@ -1,4 +1,5 @@
-"""Home: what autoencoders are, the architectures, the dataset, and a one-click start.
+"""Home: what autoencoders are, the architectures, the dataset, a one-click start, and a trained
+model to explore at once.
 
 Home loads no Keras (and so no TensorFlow): the cards' sizes come from `aelib.model.sizes`, and the
 text comes first, so a person who only reads Home gets it at once and costs the server little.
@@ -14,7 +15,8 @@ from aelib.data.datasets import DEFAULT_DATASET
 from lab import state
 from aelib.images import shape_in_words
 from lab.data import checked_upload, dataset_choices, get_dataset, use_upload
-from lab.navigation import TRAIN_PAGE
+from lab.model import open_pretrained, pretrained_choices
+from lab.navigation import ANALYSIS_PAGE, TRAIN_PAGE
 from lab.presets import use_preset
 
 ONE_CLICK_ARCHITECTURE = "dense"
@@ -119,6 +121,13 @@ with right:
     if st.button("Train a dense autoencoder now", type="primary", icon=":material/play_arrow:",
                  on_click=one_click_start):
         st.switch_page(TRAIN_PAGE)
+    st.write("Or explore a model trained already, with no wait: every page works with it at "
+             "once (its dataset comes with it).")
+    pretrained = pretrained_choices(data.name)
+    picked = st.selectbox("Trained model", list(pretrained))
+    if st.button("Explore a trained model now", icon=":material/explore:",
+                 on_click=open_pretrained, args=pretrained[picked]):
+        st.switch_page(ANALYSIS_PAGE)
     st.plotly_chart(aelib.explore.figures.image_rows({"sample": data.x_train[:10]}),
                     config={"displayModeBar": False})
 

@@ -1,4 +1,5 @@
-"""The wheel `pyproject.toml` builds holds every package of aelib and its bundled data."""
+"""The wheel `pyproject.toml` builds holds every package of aelib and its bundled data, the
+pretrained models included."""
 
 import shutil
 import subprocess
@@ -29,15 +30,18 @@ def test_the_wheel_holds_every_package_and_each_imports_from_it(tmp_path):
         names = set(archive.namelist())
     assert {f"{package.replace('.', '/')}/__init__.py" for package in PACKAGES} <= names
     assert "aelib/data/bundled/t10k-images-idx3-ubyte.gz" in names
+    assert "aelib/data/bundled/pretrained/pretrained.json" in names
 
     # From the unpacked wheel alone (cwd elsewhere, so the repository's aelib is not found).
     code = (f"import importlib, aelib; [importlib.import_module(p) for p in {PACKAGES!r}]; "
-            "print(aelib.__file__); print(aelib.load_dataset('bundled').x_test.shape)")
+            "print(aelib.__file__); print(aelib.load_dataset('bundled').x_test.shape); "
+            "print(aelib.pretrained('conv').image_shape)")
     ran = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, timeout=300, env={"PYTHONPATH": str(installed),
                                                       "PATH": "/usr/bin:/bin"})
     assert ran.returncode == 0, ran.stderr[-3000:]
-    where, shape = ran.stdout.strip().splitlines()[-2:]
+    where, shape, pretrained_shape = ran.stdout.strip().splitlines()[-3:]
     assert Path(where).is_relative_to(installed)
     assert shape == "(2000, 28, 28, 1)"
+    assert pretrained_shape == "(28, 28, 1)"  # a shipped model, loaded from the wheel
     assert len(PACKAGES) == 9  # aelib and its eight subpackages
