@@ -419,3 +419,18 @@ def metric_bars(rows: Sequence[Mapping], metric: str, label_key: str = "run",
     fig.update_layout(title=title or metric.replace("_", " "), yaxis_title=metric, height=320,
                       margin=dict(l=10, r=10, t=50, b=10))
     return fig
+
+
+# Figures of codes live beside this module (`aelib.explore.code_figures`, which uses its image
+# helpers) and are handed out here too: `aelib.figures.thumbnail_map(...)`.
+_CODE_FIGURES = ("thumbnail_map", "code_replay", "unit_histogram", "unit_selectivity_bars",
+                 "samples_beside_nearest")
+
+
+def __getattr__(name: str):
+    """The figures of `aelib.explore.code_figures`, imported when first asked for."""
+    if name in _CODE_FIGURES:
+        from aelib.explore import code_figures
+
+        return getattr(code_figures, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
