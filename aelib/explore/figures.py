@@ -93,9 +93,9 @@ def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
 
 
 def image_rows(rows: Mapping[str, np.ndarray], column_labels: Sequence[str] = (),
-               title: str | None = None) -> go.Figure:
+               title: str | None = None, cell_px: int = 64) -> go.Figure:
     """Rows of same-sized images, each row labelled: e.g. {"original": x, "reconstruction": r};
-    each row shaped (n, h, w) or (n, h, w, channels).
+    each row shaped (n, h, w) or (n, h, w, channels); each row `cell_px` high.
 
     Raises:
         ValueError: rows of different lengths or image shapes.
@@ -105,7 +105,7 @@ def image_rows(rows: Mapping[str, np.ndarray], column_labels: Sequence[str] = ()
     if len({a.shape for a in arrays}) != 1:
         raise ValueError("Every row needs the same number of images of the same shape; got "
                          + ", ".join(str(a.shape) for a in arrays) + ".")
-    return _image_figure(np.stack(arrays), list(rows), column_labels, title)
+    return _image_figure(np.stack(arrays), list(rows), column_labels, title, cell_px=cell_px)
 
 
 def reconstruction_grid(originals: np.ndarray, reconstructions: np.ndarray,
