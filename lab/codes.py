@@ -114,8 +114,9 @@ def show_map(model, codes) -> None:
         axis_titles=axis_titles)
     st.caption(f"{min(len(indices), code_figures.THUMBNAILS)} of the {len(indices)} test images "
                "are drawn where their codes land, the others as dots. Hover for the label and "
-               "test-image number; click an image to see it large with its reconstruction, or "
-               "select a region (box or lasso) to see the images in it.")
+               "test-image number; click an image to see it large with its reconstruction; "
+               "pick the box or lasso tool (above the map) to select a region and see the "
+               "images in it. Drag to zoom, double-click to zoom out.")
     event = st.plotly_chart(chart, on_select="rerun", selection_mode=("points", "box", "lasso"),
                             key=MAP_KEY)
     picked = [int(np.ravel(point["customdata"])[0]) for point in event.selection.points

@@ -135,7 +135,10 @@ def thumbnail_map(positions: np.ndarray, images: np.ndarray, labels: np.ndarray 
     fig.update_layout(title=_title(title), xaxis_title=axis_titles[0],
                       yaxis_title=axis_titles[1], height=620, plot_bgcolor="white",
                       margin=dict(l=10, r=10, t=50 if title else 10, b=10),
-                      legend_title=colour_title, dragmode="lasso", hovermode="closest")
+                      legend_title=colour_title, hovermode="closest",
+                      # Streamlit turns clicks off while dragging selects: drags zoom, a click
+                      # selects an image, and the box and lasso tools select regions.
+                      dragmode="zoom", clickmode="event+select")
     fig.update_xaxes(showgrid=False, zeroline=False)
     fig.update_yaxes(showgrid=False, zeroline=False, scaleanchor="x")
     return fig
