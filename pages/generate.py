@@ -50,8 +50,9 @@ def show_samples(model) -> None:
                        lambda: analysis.mixture_samples(ae, data, count, seed))
     columns = st.columns(2) if variational else [st.container()]
     columns[-1].plotly_chart(figures.samples_beside_nearest(
-        mixture, data.x_train, title=f"From a mixture of {mixture.components} Gaussians "
-        "fitted to the training codes"), key="mixture_samples")
+        mixture, data.x_train, title=f"From a mixture of {mixture.components} Gaussian"
+        f"{'' if mixture.components == 1 else 's'} fitted to the training codes"),
+        key="mixture_samples")
     if variational:
         prior = memo(f"prior_{count}_{seed}",
                      lambda: analysis.prior_samples(ae, data, count, seed))

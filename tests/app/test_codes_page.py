@@ -87,7 +87,7 @@ def test_the_generate_page_draws_mixture_samples_beside_their_nearest(topk_app):
     at = topk_app
     at.switch_page(GENERATE_PAGE).run()
     assert not at.exception, at.exception
-    figure = chart_with(at, "Gaussians fitted to the training codes")
+    figure = chart_with(at, "fitted to the training codes")
     assert figure["layout"]["yaxis"]["ticktext"] == ["new", "nearest training"]
     assert len(figure["layout"]["xaxis"]["ticktext"]) == 8
     assert any("components chosen by BIC" in c.value for c in at.caption)

@@ -144,7 +144,7 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     charts = at.get("plotly_chart")
     assert len(charts) == 7
     assert "From the prior N(0, I)" in charts[0].proto.spec
-    assert "Gaussians fitted to the training codes" in charts[1].proto.spec
+    assert "fitted to the training codes" in charts[1].proto.spec
     assert "reconstruction, per pixel" in charts[2].proto.spec
     assert "click to decode" in charts[3].proto.spec  # the grid that makes the plane clickable
     decoded = charts[5].proto.spec

@@ -37,7 +37,6 @@ def test_the_map_hovers_and_clicks_the_replay_scrubs_and_a_dense_model_samples(t
         wait_idle(page)
         thumbnails = page.locator(MAP).evaluate("gd => gd.layout.images.length")
         assert thumbnails == 300
-        shot(page, "codes_map")
 
         x, y = point_on_screen(page, MAP)
         page.mouse.move(x, y)
@@ -50,6 +49,7 @@ def test_the_map_hovers_and_clicks_the_replay_scrubs_and_a_dense_model_samples(t
         one.wait_for()
         assert "Test image #" in one.evaluate("gd => gd.layout.title.text")
         wait_idle(page)
+        shot(page, "codes_map")
 
         replay = page.locator(REPLAY)
         replay.scroll_into_view_if_needed()
