@@ -11,7 +11,7 @@ The packages, from the foundation up (each imports only those above it):
 
     params, settings, images   hyperparameters as data, training settings, what an image is
     memory                     the allocator settings a long-lived process wants
-    architectures              the registry of the seven models and their builders
+    architectures              the registry of the eight models and their builders
     model                      one model, whatever the architecture: build, sizes, model files
     data                       datasets, coloured shapes, uploads, noise, a drawn digit
     training                   train(): the fit, its progress events, devices

@@ -1,21 +1,15 @@
 """Codes: what each model's codes look like, with the view that fits the model (sparsity for
-the autoencoders, the latent dimensions against N(0, 1) for the VAE), a map of them, and how
-much they know."""
+the autoencoders, the latent dimensions against N(0, 1) for the VAE), a map of them with the
+images on it, how that map formed epoch by epoch, one unit of a dense code, and how much the
+codes know."""
 
-import numpy as np
 import streamlit as st
 
 import aelib
 from aelib.explore import analysis, figures
 from aelib.jobs.tutorial import code_means_in_words
-from lab.model import analysed, latent_frame, memo, require_model, test_codes
-
-
-def compute_tsne(codes):
-    """The t-SNE map of a model whose map was not made in the background (a stored or uploaded
-    one), with a spinner."""
-    with st.spinner("Computing the t-SNE map (once per model)..."):
-        return analysis.tsne_map(codes)
+from lab.codes import is_dense_family, show_map, show_replay, show_unit
+from lab.model import latent_frame, memo, require_model, test_codes
 
 
 def show_sparsity(codes) -> None:
@@ -63,39 +57,16 @@ shown = min(10, len(codes))
 st.plotly_chart(figures.code_images(codes[:shown], data.x_test[:shown],
                                     title=f"The first {shown} test images and their codes"))
 
-if analysis.is_planar(codes):
-    st.subheader("The test codes")
-    st.caption("Codes of two numbers are a plane: drawn as they are, no map needed. Hover for "
-               "the label and test-image number; select points (box or lasso) to see those "
-               "images.")
-    chart = figures.latent_scatter(codes, data.y_test,
-                                   title="The test codes")
+if len(codes) < analysis.MIN_TSNE_POINTS:
+    st.info(f"A map of the codes needs at least {analysis.MIN_TSNE_POINTS} test images; this "
+            f"dataset has {len(codes)}.")
 else:
-    st.subheader("t-SNE map of the test codes")
-    if len(codes) < analysis.MIN_TSNE_POINTS:
-        st.info(f"A t-SNE map needs at least {analysis.MIN_TSNE_POINTS} test images; this "
-                f"dataset has {len(codes)}.")
-        st.stop()
-    tsne_map = analysed(model, "tsne", lambda: compute_tsne(codes),
-                        waiting="Finishing the t-SNE map...")
-    trust = analysed(model, "trustworthiness",
-                     lambda: analysis.tsne_trustworthiness(codes, tsne_map))
-    st.metric("Trustworthiness of the map", f"{trust:.3f}",
-              help="scikit-learn's `trustworthiness` (5 neighbours): 1.0 when each point's "
-                   "nearest neighbours on the map are also its neighbours in code space; "
-                   "far-apart points on the map may still be close in codes.")
-    st.caption("Hover for the label and test-image number; select points (box or lasso) to see "
-               "those images.")
-    chart = figures.tsne_scatter(tsne_map, data.y_test)
-event = st.plotly_chart(chart, on_select="rerun", selection_mode=("points", "box", "lasso"),
-                        key="codes_map")
-chosen = [int(np.ravel(point["customdata"])[0]) for point in event.selection.points
-          if "customdata" in point]
-if chosen:
-    picked = chosen[:20]
-    st.plotly_chart(figures.image_rows(
-        {"selected": data.x_test[picked]}, column_labels=[f"#{i}" for i in picked],
-        title=f"{len(chosen)} selected" + (", first 20 shown" if len(chosen) > 20 else "")))
+    show_map(model, codes)
+st.subheader("Watch it form")
+show_replay(model.history, data, key="codes_replay")
+
+if is_dense_family(ae):
+    show_unit(model, codes)
 
 if data.has_labels:
     st.subheader("How much do the codes know?")

@@ -1,5 +1,7 @@
-"""Generate: the VAE's latent plane and manifold, a latent point decoded live, and interpolation
-between two test images through code space for every model."""
+"""Generate: new images from any model (a Gaussian mixture fitted to its codes, decoded, beside
+the nearest training images; for the VAE beside its prior's samples), the VAE's latent plane
+and manifold, a latent point decoded live, and interpolation between two test images through
+code space for every model."""
 
 from functools import partial
 
@@ -9,7 +11,7 @@ import streamlit as st
 import aelib
 from aelib.explore import analysis, figures
 from lab import state
-from lab.model import latent_frame, require_model, test_codes
+from lab.model import latent_frame, memo, require_model, test_codes
 
 SLIDERS = 4  # latent dimensions with a slider; the others stay at their centre
 STEP = 0.05  # the sliders' step
@@ -33,9 +35,47 @@ def decode_the_click(frame: analysis.LatentFrame) -> None:
                                                                    frame.high[i])
 
 
+def show_samples(model) -> None:
+    """New images from a Gaussian mixture fitted to the training codes (and, for a VAE, from
+    its prior), each above its nearest training image."""
+    ae, data = model.ae, model.data
+    variational = aelib.REGISTRY[ae.architecture].variational
+    st.subheader("New images from this model")
+    count_column, seed_column = st.columns(2)
+    count = count_column.slider("Images", 4, 16, 8, key="samples_count")
+    seed = seed_column.number_input("Seed", 0, 10_000, 0, key="samples_seed",
+                                    help="Another seed draws other images.")
+    with st.spinner("Fitting a Gaussian mixture to the training codes..."):
+        mixture = memo(f"mixture_{count}_{seed}",
+                       lambda: analysis.mixture_samples(ae, data, count, seed))
+    columns = st.columns(2) if variational else [st.container()]
+    columns[-1].plotly_chart(figures.samples_beside_nearest(
+        mixture, data.x_train, title=f"From a mixture of {mixture.components} Gaussian"
+        f"{'' if mixture.components == 1 else 's'} fitted to the training codes"),
+        key="mixture_samples")
+    if variational:
+        prior = memo(f"prior_{count}_{seed}",
+                     lambda: analysis.prior_samples(ae, data, count, seed))
+        columns[0].plotly_chart(figures.samples_beside_nearest(
+            prior, data.x_train, title="From the prior N(0, I)"), key="prior_samples")
+    distances = np.concatenate([mixture.distances] + ([prior.distances] if variational
+                                                      else []))
+    st.caption(
+        f"Any model can make new images: fit a Gaussian mixture to the codes of the training "
+        f"images (components chosen by BIC: {mixture.components} here), draw codes from it and "
+        f"decode them. Under each new image is the training image nearest to it, and on top "
+        f"their distance (root-mean-square pixel difference): median {np.median(distances):.3f}"
+        f", where test images, which the model never trained on either, lie "
+        f"{mixture.reference_distance:.3f} from theirs. Much nearer than that, the model copies;"
+        " about as near, it makes images like the real ones." + (
+            " The VAE's prior is what its KL term pulled the codes toward: where the two "
+            "columns differ, the codes did not fill the prior." if variational else ""))
+
+
 st.title("Generate")
 model = require_model()
 ae, data = model.ae, model.data
+show_samples(model)
 
 if aelib.REGISTRY[ae.architecture].variational:
     codes = test_codes(model)
@@ -78,9 +118,10 @@ if aelib.REGISTRY[ae.architecture].variational:
                    "codes' mean.")
     st.plotly_chart(figures.image_rows({"decoded": ae.decode(point)}), key="decoded_point")
 else:
-    st.info("New images from a latent space need the variational autoencoder (VAE): its "
-            "decoder is trained to turn any likely point into an image. Interpolation below "
-            "works for every model.")
+    st.info("The latent plane, its manifold and decoding a point you choose need the "
+            "variational autoencoder (VAE): its decoder is trained to turn any likely point of "
+            "its latent space into an image. The samples above and the interpolation below "
+            "work for every model.")
 
 st.subheader("Interpolate between two test images")
 first, second, steps_column = st.columns(3)

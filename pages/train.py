@@ -7,6 +7,7 @@ import streamlit as st
 
 import aelib
 from lab import state
+from lab.codes import show_replay
 from lab.data import UPLOAD, dataset_key, dataset_name, dataset_or_stop
 from lab.links import apply_link, share_link
 from aelib.training.progress import epochs_text
@@ -145,6 +146,10 @@ def live_panel() -> None:
             model.preview_images, snapshot.preview,
             title=f"The same {len(model.preview_images)} test images after epoch "
                   f"{snapshot.preview_epoch}"))
+    if aelib.explore.replay.replay_frames(snapshot.history) is not None:
+        with st.expander("Watch the codes form", expanded=snapshot.done,
+                         icon=":material/animation:"):
+            show_replay(snapshot.history, model.data, key="train_replay")
     if (model.in_progress, model.active) != st.session_state.get(state.POLLING):
         st.rerun()  # the whole page: the buttons show the training ended, or polling stops
 

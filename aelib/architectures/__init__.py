@@ -199,6 +199,37 @@ REGISTRY: dict[str, Architecture] = {
                       "did.\n\n" + _STALE_API),
         ),
         Architecture(
+            name="topk",
+            title="TopK sparse",
+            purpose="The dense model with exactly k code units active per image (the k "
+            "highest scores kept, the rest zero), as in OpenAI's 2024 sparse autoencoders: "
+            "sparsity set directly instead of through an L1 weight, with an auxiliary loss "
+            "that revives dead units.",
+            input_mode="flat",
+            params=(
+                _ENCODING_DIM,
+                ParamSpec("k", 8, "Code units active per image: each image keeps its k "
+                          "highest unit scores and zeroes the rest. At most encoding_dim.",
+                          low=1, high=512),
+            ),
+            module="topk",
+            training=TrainingPreset(10, 64, learning_rate=3e-3),
+            tutorial_training=TrainingPreset(
+                100, 256, note="The tutorial gave no budget for a TopK model (it has none): "
+                "this is its L1 sparse model's."),
+            cpu_steps_per_execution=32,
+            seconds_per_1000_image_epochs=0.013,
+            tutorial=("**The tutorial:** none; its sparse model is the L1 one. TopK comes from "
+                      "Makhzani and Frey's k-sparse autoencoder (2013) and OpenAI's "
+                      "\"Scaling and evaluating sparse autoencoders\" (Gao et al., 2024).\n\n"
+                      "**What aelib does:** the dense layer scores each unit, the k highest "
+                      "scores stay as they are (so exactly k values are non-zero) and the rest "
+                      "become 0; the decoder is the dense model's. Units that are in no "
+                      "image's top k in a batch get the paper's AuxK loss: their top 2k scores "
+                      "reconstruct what the model missed, weighted 1/32, so dead units come "
+                      "back. Compare it with the L1 model at the same share of active units."),
+        ),
+        Architecture(
             name="deep",
             title="Deep dense",
             purpose="A stack of dense layers (128-64-32) and its mirror: more capacity at the "
@@ -389,6 +420,6 @@ def count_in_words(count: int) -> str:
 
     Example:
         >>> count_in_words(len(ARCHITECTURES)), count_in_words(40)
-        ('seven', '40')
+        ('eight', '40')
     """
     return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else f"{count:,}"

@@ -6,4 +6,5 @@ from aelib._lazy import attach
 
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=['analysis', 'quality', 'anomaly', 'advice', 'figures', 'metrics',
-                          'latent_figures', 'disentanglement', 'interventions'])
+                          'latent_figures', 'disentanglement', 'interventions',
+                          'projections', 'replay', 'sampling', 'units', 'code_figures'])

@@ -1,4 +1,5 @@
-"""What a trained autoencoder learned, as numbers: errors, sparsity, t-SNE, PCA, kNN, latents.
+"""What a trained autoencoder learned, as numbers: errors, sparsity, t-SNE, PCA, kNN, latents;
+new images and single units from `aelib.explore.sampling` and `aelib.explore.units`.
 
 Every function takes numpy arrays (or an `Autoencoder`) and returns numpy arrays or small
 dataclasses; figures of these live in `aelib.explore.figures`. Reconstruction errors, PSNR and SSIM
@@ -14,6 +15,10 @@ import numpy as np
 from aelib.architectures import LOSS_LABELS
 from aelib.explore.metrics import METRICS
 from aelib.explore.quality import image_quality, reconstruction_errors
+# Re-exported, so that notebooks find them with the other analyses:
+# `aelib.analysis.mixture_samples(ae, data, n)`, `aelib.analysis.unit_top_images(codes, unit)`.
+from aelib.explore.sampling import Samples, mixture_samples, prior_samples  # noqa: F401
+from aelib.explore.units import dead_units, unit_atom, unit_top_images  # noqa: F401
 
 KNN_WORKING_MEMORY_MB = 64
 TSNE_POINTS = 2000  # a t-SNE map of more points takes long, and shows little more

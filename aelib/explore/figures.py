@@ -93,9 +93,9 @@ def _image_figure(grid: np.ndarray, row_labels: Sequence[str] = (),
 
 
 def image_rows(rows: Mapping[str, np.ndarray], column_labels: Sequence[str] = (),
-               title: str | None = None) -> go.Figure:
+               title: str | None = None, cell_px: int = 64) -> go.Figure:
     """Rows of same-sized images, each row labelled: e.g. {"original": x, "reconstruction": r};
-    each row shaped (n, h, w) or (n, h, w, channels).
+    each row shaped (n, h, w) or (n, h, w, channels); each row `cell_px` high.
 
     Raises:
         ValueError: rows of different lengths or image shapes.
@@ -105,7 +105,7 @@ def image_rows(rows: Mapping[str, np.ndarray], column_labels: Sequence[str] = ()
     if len({a.shape for a in arrays}) != 1:
         raise ValueError("Every row needs the same number of images of the same shape; got "
                          + ", ".join(str(a.shape) for a in arrays) + ".")
-    return _image_figure(np.stack(arrays), list(rows), column_labels, title)
+    return _image_figure(np.stack(arrays), list(rows), column_labels, title, cell_px=cell_px)
 
 
 def reconstruction_grid(originals: np.ndarray, reconstructions: np.ndarray,
@@ -419,3 +419,18 @@ def metric_bars(rows: Sequence[Mapping], metric: str, label_key: str = "run",
     fig.update_layout(title=title or metric.replace("_", " "), yaxis_title=metric, height=320,
                       margin=dict(l=10, r=10, t=50, b=10))
     return fig
+
+
+# Figures of codes live beside this module (`aelib.explore.code_figures`, which uses its image
+# helpers) and are handed out here too: `aelib.figures.thumbnail_map(...)`.
+_CODE_FIGURES = ("thumbnail_map", "code_replay", "unit_histogram", "unit_selectivity_bars",
+                 "samples_beside_nearest")
+
+
+def __getattr__(name: str):
+    """The figures of `aelib.explore.code_figures`, imported when first asked for."""
+    if name in _CODE_FIGURES:
+        from aelib.explore import code_figures
+
+        return getattr(code_figures, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

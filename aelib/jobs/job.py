@@ -2,7 +2,8 @@
 `JobQueue`: jobs that run one after another.
 
 The job owns its model and data. Progress events update a small state under a lock; after every
-epoch it also reconstructs a fixed set of preview images, so a UI can show the model learning.
+epoch it also reconstructs a fixed set of preview images, so a UI can show the model learning,
+and records a frame of the codes' replay (`aelib.explore.replay`) in the history.
 `snapshot()` returns that state, safe to read from another thread at any time. Given a
 `RunStore`, the job records itself as a run when it starts and saves its model, history and
 final metrics when it ends, however it ends. A store that cannot be reached at that moment (its
@@ -21,6 +22,7 @@ from collections.abc import Callable
 import numpy as np
 
 from aelib.explore.analysis import latent_snapshot, run_metrics
+from aelib.explore.replay import REPLAY_CODES, REPLAY_KEY, CodeReplay
 from aelib.model.autoencoder import Autoencoder
 from aelib.data.datasets import Dataset
 from aelib.training.progress import (BatchProgress, EpochEnded, EpochStarted, TrainingFinished,
@@ -132,6 +134,8 @@ class TrainingJob:
             epochs are numbered after it (`aelib.train`'s `initial_epoch`) and appended to it.
         continued_from: the run this job continues, stored with its settings as
             `continued_from` (see `RunRecord.continued_from`); None for a fresh training.
+        replay_codes: test images whose codes are projected after every epoch, into the
+            history's `aelib.explore.replay.REPLAY_KEY` (kept with the run); 0 for none.
 
     Example:
         >>> job = TrainingJob(ae, data, {"epochs": 5}, data.x_test[:10]).start()  # doctest: +SKIP
@@ -141,7 +145,8 @@ class TrainingJob:
     def __init__(self, ae: Autoencoder, data: Dataset, settings: dict,
                  preview_images: np.ndarray, store=None, slots: TrainingSlots | None = None,
                  after_training: Callable[[Autoencoder, Dataset], dict] | None = None,
-                 history: dict | None = None, continued_from: int | None = None):
+                 history: dict | None = None, continued_from: int | None = None,
+                 replay_codes: int = REPLAY_CODES):
         self.ae = ae
         self.data = data
         earlier = len((history or {}).get("loss", []))
@@ -151,6 +156,8 @@ class TrainingJob:
         self.slots = slots
         self.preview_images = np.asarray(preview_images, dtype=np.float32)
         self.after_training = after_training
+        self.replay = CodeReplay(data.x_test, history, replay_codes) \
+            if replay_codes and len(data.x_test) else None
         # What `after_training` returned ({} when there is none, or nothing was trained).
         self.analysis: Future = Future()
         self._analysis_queued = False
@@ -331,6 +338,8 @@ class TrainingJob:
             history = dict(self._snapshot.history)  # only this thread writes it
             for name, value in event.logs.items():
                 history[name] = [*history.get(name, []), value]
+            if self.replay is not None:
+                history[REPLAY_KEY] = self.replay.record(self.ae, event.epoch)
             self._update(history=history, batch=self._snapshot.batches,
                          fraction=event.epoch / event.epochs, eta_seconds=event.eta_seconds,
                          preview=preview, preview_epoch=event.epoch,

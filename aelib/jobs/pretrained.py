@@ -23,6 +23,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from aelib.architectures import ARCHITECTURES
+
 PRETRAINED_DIR = Path(__file__).parents[1] / "data" / "bundled" / "pretrained"
 MANIFEST = "pretrained.json"
 SEED = 0
@@ -48,8 +50,7 @@ class PretrainedSetup:
 
 _BUNDLED = "the bundled MNIST sample"
 PRETRAINED_SETUPS = (
-    *(PretrainedSetup(name, "bundled", _BUNDLED)
-      for name in ("dense", "sparse", "deep", "conv", "denoising", "lstm", "vae")),
+    *(PretrainedSetup(name, "bundled", _BUNDLED) for name in ARCHITECTURES),
     # The conv network suits colour; a 128-unit hidden layer keeps the file near 2.5 MB (the
     # dense VAE on 32x32x3 images has 1.6 million weights).
     PretrainedSetup("vae", "shapes", "the coloured shapes (32x32)",

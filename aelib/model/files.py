@@ -50,7 +50,7 @@ ALLOWED_CLASSES = {
     # layers and models our architectures are made of
     "InputLayer", "Dense", "Conv2D", "MaxPooling2D", "UpSampling2D", "Cropping2D", "LSTM",
     "RepeatVector", "Functional", "NoisyInput", "VariationalAutoencoder", "Reshape",
-    "Conv2DTranspose",
+    "Conv2DTranspose", "TopK", "TopKAutoencoder",
     # what those layers' configs name
     "DTypePolicy", "GlorotUniform", "Orthogonal", "Zeros", "L1", "__keras_tensor__",
     # what a compiled model's config names: its optimizer's class and its loss

@@ -2,7 +2,7 @@
 shape, computed from the layers' formulas.
 
 A page that only lists the architectures (Home's cards) needs these two numbers, and building
-seven Keras models to count them would load TensorFlow; this module imports neither Keras nor a
+eight Keras models to count them would load TensorFlow; this module imports neither Keras nor a
 backend. `tests/test_sizes.py` checks it against `aelib.build` for every architecture on
 several image shapes.
 
@@ -93,7 +93,8 @@ def _vae(hparams, shape) -> SizeSummary:
 
 
 # One formula per builder module, as the registry names them.
-_FORMULAS = {"dense": _dense_family, "conv": _conv_family, "lstm": _lstm_model, "vae": _vae}
+_FORMULAS = {"dense": _dense_family, "topk": _dense_family, "conv": _conv_family,
+             "lstm": _lstm_model, "vae": _vae}
 
 
 def summary(name: str, hparams: Mapping | None = None,

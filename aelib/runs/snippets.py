@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from aelib.architectures import KERAS_LOSSES, REGISTRY, input_layout
 from aelib.architectures.plans import decoder_plan, halved_sizes, upsampled_crop
+from aelib.architectures.topk import AUX_K_FACTOR, AUX_WEIGHT
 from aelib.runs.links import Setup
 from aelib.model.files import METADATA_MEMBER, model_metadata
 from aelib.settings import OPTIMIZERS
@@ -58,7 +59,7 @@ def keras_script(setup: Setup, image_shape: tuple[int, int, int] = (28, 28, 1)) 
     loss = "" if architecture.variational else f', loss="{KERAS_LOSSES[hparams["loss"]]}"'
     imports = "import json\nimport zipfile\n\nimport keras\n" + \
         ("import numpy as np\n" if noisy else "") + \
-        "from keras import layers" + (", ops" if architecture.variational else "")
+        "from keras import layers" + (", ops" if architecture.module in ("vae", "topk") else "")
     seed = training["seed"]
     optimizer = (f"keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}"
                  f"(learning_rate={training['learning_rate']!r})")
@@ -89,10 +90,9 @@ def _save_lines(setup: Setup, image_shape: tuple[int, int, int]) -> str:
     path = f"{setup.architecture}_autoencoder.keras"
     metadata = model_metadata(setup.architecture, setup.hparams, image_shape,
                               setup.training["seed"])
-    # A variational model's class above is the script's own; the lab needs only its weights,
-    # which a plain functional model of the same encoder and decoder holds.
-    model = "keras.Model(inputs, decoder(encoder(inputs)[0]))" \
-        if REGISTRY[setup.architecture].variational else "autoencoder"
+    # A variational or TopK model's class above is the script's own; the lab needs only its
+    # weights, which a plain functional model of the same layers holds.
+    model = _SAVED_MODELS.get(REGISTRY[setup.architecture].module, "autoencoder")
     return f'''
 # Save it for the lab (Runs, "Upload a model"): the .keras file, plus the member
 # {METADATA_MEMBER} saying which of the lab's architectures and settings it is.
@@ -115,6 +115,46 @@ def _dense_lines(hparams, h, w, c):
     lines += [f'outputs = layers.Dense({h * w * c}, activation="sigmoid")(x)',
               "autoencoder = keras.Model(inputs, outputs)"]
     return "\n".join(lines)
+
+
+def _topk_lines(hparams, h, w, c):
+    pixels, units, k = h * w * c, hparams["encoding_dim"], hparams["k"]
+    aux_k, aux_weight = min(AUX_K_FACTOR * k, units), AUX_WEIGHT
+    return f'''def top_k_mask(scores, k):
+    """1 for each row's k highest scores, 0 elsewhere."""
+    _, indices = ops.top_k(scores, k)
+    return ops.sum(ops.one_hot(indices, scores.shape[-1]), axis=1)
+
+
+inputs = keras.Input(shape=({pixels},))
+scores = layers.Dense({units})  # each code unit's score; the code keeps the top {k}
+pixels_out = layers.Dense({pixels}, activation="sigmoid")
+code_in = keras.Input(shape=({units},))
+decoder = keras.Model(code_in, pixels_out(code_in))
+
+
+class TopKAutoencoder(keras.Model):
+    """Exactly {k} active units per code; AuxK: units in no image's top {k} this batch
+    reconstruct what the model missed with their top {aux_k} scores (weight {aux_weight:g})."""
+
+    def __init__(self):
+        super().__init__()
+        self.scores, self.decoder = scores, decoder
+
+    def call(self, x, training=False):
+        s = self.scores(x)
+        code = s * top_k_mask(s, {k})
+        x_hat = self.decoder(code)
+        if training:
+            dead = ops.cast(ops.max(ops.abs(code), axis=0) == 0, "float32")
+            aux = s * top_k_mask(s - (1 - dead) * 1e9, {aux_k}) * dead
+            residual = ops.stop_gradient(x - x_hat)
+            self.add_loss(ops.mean(ops.square(residual - aux @ pixels_out.kernel)) * {aux_weight!r})
+        return x_hat
+
+
+autoencoder = TopKAutoencoder()
+autoencoder.build((None, {pixels}))'''
 
 
 def _conv_lines(hparams, h, w, c):
@@ -259,5 +299,8 @@ def _conv_vae_networks(hparams, h, w, c):
     return "\n".join(lines)
 
 
-_MODEL_LINES = {"dense": _dense_lines, "conv": _conv_lines, "lstm": _lstm_lines,
-                "vae": _vae_lines}
+_MODEL_LINES = {"dense": _dense_lines, "topk": _topk_lines, "conv": _conv_lines,
+                "lstm": _lstm_lines, "vae": _vae_lines}
+# What the script saves for the lab, where it is not `autoencoder` itself.
+_SAVED_MODELS = {"vae": "keras.Model(inputs, decoder(encoder(inputs)[0]))",
+                 "topk": "keras.Model(inputs, decoder(scores(inputs)))"}

@@ -55,6 +55,6 @@ def test_a_failed_download_is_one_short_line_and_home_stays(home):
     if said.inner_text().startswith("Could not download"):  # offline, as here and in CI
         assert "Errno" not in said.inner_text() and "http" not in said.inner_text()
         page.get_by_text("In use: bundled MNIST test set").wait_for()  # kept the dataset
-    page.get_by_text("The seven architectures").wait_for()
+    page.get_by_text("The eight architectures").wait_for()
     page.get_by_text("4,385 parameters").wait_for()
 

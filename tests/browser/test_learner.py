@@ -25,7 +25,7 @@ def page():
 def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     page.get_by_role("heading", name="Autoencoder Lab").wait_for()
     page.get_by_text("In use: bundled MNIST test set").wait_for()
-    page.get_by_text("The seven architectures").wait_for()
+    page.get_by_text("The eight architectures").wait_for()
     page.get_by_text("4,385 parameters").wait_for()  # the conv card, once Keras has loaded
     shot(page, "home")
 
