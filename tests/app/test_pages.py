@@ -85,7 +85,7 @@ def test_training_one_epoch_shows_progress_loss_and_previews():
     progress = at.get("progress")[0]
     assert progress.value == 100 and progress.proto.text.startswith("Trained 1 epoch in ")
     assert "Explore it on the other pages" in at.success[0].value
-    assert len(at.get("plotly_chart")) == 2  # loss curves and the ten previews
+    assert len(at.get("plotly_chart")) == 3  # loss curves, the ten previews, the codes replay
     assert button(at, "Train").disabled is False and button(at, "Stop").disabled
 
 
