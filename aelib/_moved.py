@@ -13,8 +13,11 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
+import importlib.machinery
 import sys
+import types
 import warnings
+from collections.abc import Sequence
 
 # Each old module name (in aelib) -> the module that holds its code now.
 MOVED_MODULES = {
@@ -39,13 +42,15 @@ MOVED_MODULES = {
 class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Answers `import aelib.<old name>` with the module's new home, and warns."""
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: types.ModuleType | None = None
+                  ) -> importlib.machinery.ModuleSpec | None:
         package, _, name = fullname.partition(".")
         if package != "aelib" or name not in MOVED_MODULES:
             return None
         return importlib.util.spec_from_loader(fullname, self)
 
-    def create_module(self, spec):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         new_name = MOVED_MODULES[spec.name.partition(".")[2]]
         warnings.warn(f"{spec.name} moved to {new_name}: import it from there",
                       DeprecationWarning, stacklevel=2)
@@ -53,7 +58,7 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         spec.loader_state = module.__spec__  # the import system sets the alias's on it next
         return module
 
-    def exec_module(self, module):
+    def exec_module(self, module: types.ModuleType) -> None:
         """Nothing to run (the module was imported under its new name): give back its spec."""
         module.__spec__ = module.__spec__.loader_state
 

@@ -9,9 +9,14 @@ shape alone (`aelib.build`, model files). The limits are in `ImageLimits`, in on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 CHANNELS = (1, 3)  # grey or RGB
 
@@ -40,7 +45,7 @@ class ImageLimits:
 LIMITS = ImageLimits()
 
 
-def image_shape(shape, limits: ImageLimits = LIMITS) -> tuple[int, int, int]:
+def image_shape(shape: Sequence[int], limits: ImageLimits = LIMITS) -> tuple[int, int, int]:
     """An image shape as (height, width, channels); (height, width) means one channel.
 
     Raises:
@@ -78,7 +83,7 @@ def shape_in_words(shape: tuple[int, int, int]) -> str:
     return f"{height}x{width} {'grey' if channels == 1 else 'colour'}"
 
 
-def require_numbers(x) -> np.ndarray:
+def require_numbers(x: npt.ArrayLike) -> np.ndarray:
     """`x` as an array of numbers (bool, int, uint or float).
 
     Raises:
@@ -91,7 +96,7 @@ def require_numbers(x) -> np.ndarray:
     return x
 
 
-def scale_to_unit(x) -> tuple[np.ndarray, list[str]]:
+def scale_to_unit(x: npt.ArrayLike) -> tuple[np.ndarray, list[str]]:
     """Numeric, finite, non-constant values of any shape to float32 in [0, 1], and what was done.
 
     uint8 is divided by 255; other values already in [0, 1] are kept; anything else is min-max
@@ -141,7 +146,7 @@ def _with_channels(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return x, notes
 
 
-def to_unit_images(x, limits: ImageLimits = LIMITS,
+def to_unit_images(x: npt.ArrayLike, limits: ImageLimits = LIMITS,
                    resize: tuple[int, int] | None = None) -> tuple[np.ndarray, list[str]]:
     """Validate images and bring them to aelib's layout: float32 (n, h, w, 1 or 3) in [0, 1].
 

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from aelib.params import ParamSpec
+
+if TYPE_CHECKING:
+    import keras
+
+# What Keras layers and models take and give: a backend tensor (tf.Tensor, jax.Array,
+# torch.Tensor) or a symbolic KerasTensor. Keras 3 has no one type for all of them.
+Tensor: TypeAlias = Any
 
 # How each kind of model reads an image of shape (height, width, channels): in words, and as
 # the array layout `input_layout` gives. Autoencoder.to_model_input, the builders and the
@@ -125,7 +133,8 @@ class Architecture:
     tutorial: str = ""
     variational: bool = False
 
-    def build_models(self, hparams: dict, image_shape: tuple[int, int, int], seed: int):
+    def build_models(self, hparams: dict, image_shape: tuple[int, int, int], seed: int
+                     ) -> tuple[keras.Model, keras.Model, keras.Model]:
         """Make the (autoencoder, encoder, decoder) Keras models from validated `hparams`, for
         images shaped (height, width, channels)."""
         module = importlib.import_module(f"aelib.architectures.{self.module}")

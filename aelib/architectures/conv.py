@@ -13,7 +13,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from aelib.architectures import input_layout
+from aelib.architectures import Tensor, input_layout
 from aelib.architectures.plans import decoder_plan
 from aelib.architectures.seeding import Initializers
 
@@ -36,20 +36,22 @@ class NoisyInput(keras.layers.Layer):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         if not training:
             return inputs
         noise = keras.random.normal(ops.shape(inputs), seed=self.seed_generator)
         return ops.clip(inputs + self.noise_factor * noise, 0.0, 1.0)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]
+                             ) -> tuple[int | None, ...]:
         return input_shape
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "noise_factor": self.noise_factor, "seed": self.seed}
 
 
-def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int
+                 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """Make (autoencoder, encoder, decoder) for `conv` or `denoising` hyperparameters."""
     filters = hparams["filters"]
     layout = input_layout("image", image_shape)

@@ -13,7 +13,8 @@ from aelib.architectures import input_layout
 from aelib.architectures.seeding import Initializers
 
 
-def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int
+                 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """Make (autoencoder, encoder, decoder) for `dense`, `sparse` or `deep` hyperparameters."""
     hidden_units = hparams.get("hidden_units") or (hparams["encoding_dim"],)
     l1 = hparams.get("l1", 0.0)

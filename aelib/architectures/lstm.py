@@ -15,7 +15,8 @@ from aelib.architectures import input_layout
 from aelib.architectures.seeding import Initializers
 
 
-def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int
+                 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """Make (autoencoder, encoder, decoder) for `lstm` hyperparameters."""
     timesteps, row_size = input_layout("sequence", image_shape)
     init = Initializers(seed)

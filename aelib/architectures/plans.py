@@ -10,6 +10,7 @@ and, where that overshoots the image, drop the extra rows and columns.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 
 def halved_sizes(image_size: tuple[int, int], levels: int) -> list[tuple[int, int]]:
@@ -21,7 +22,8 @@ def halved_sizes(image_size: tuple[int, int], levels: int) -> list[tuple[int, in
     return sizes
 
 
-def decoder_plan(filters, image_size: tuple[int, int]):
+def decoder_plan(filters: Sequence[int], image_size: tuple[int, int]
+                 ) -> tuple[list[tuple[int, str]], tuple[int, int]]:
     """The conv decoder's (filters, padding) per Conv2D + UpSampling2D level, and the rows and
     columns a final Cropping2D must cut (zeros when none is needed).
 

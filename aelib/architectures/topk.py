@@ -23,7 +23,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from aelib.architectures import input_layout
+from aelib.architectures import Tensor, input_layout
 from aelib.architectures.seeding import Initializers
 
 AUX_WEIGHT = 1 / 32  # OpenAI's alpha
@@ -61,10 +61,10 @@ class TopK(keras.layers.Layer):
         super().__init__(**kwargs)
         self.k = k
 
-    def call(self, scores):
+    def call(self, scores: Tensor) -> Tensor:
         return scores * _top_k_mask(scores, self.k)
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {**super().get_config(), "k": self.k}
 
 
@@ -87,7 +87,7 @@ class TopKAutoencoder(keras.Model):
         self.decoder = decoder
         self.k = k
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         code, scores = self.encoder(inputs, training=training)
         outputs = self.decoder(code, training=training)
         if training:  # Keras adds it to the compiled (reconstruction) loss
@@ -104,7 +104,7 @@ class TopKAutoencoder(keras.Model):
         kernel = self.decoder.get_layer("pixels_out").kernel  # (units, pixels)
         return ops.mean(ops.square(residual - ops.matmul(chosen * scores, kernel)))
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {
             **super().get_config(),
             "encoder": keras.saving.serialize_keras_object(self.encoder),
@@ -113,13 +113,14 @@ class TopKAutoencoder(keras.Model):
         }
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict) -> TopKAutoencoder:
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
         return cls(**config)
 
 
-def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int
+                 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """Make (autoencoder, encoder, decoder) for `topk` hyperparameters.
 
     Raises:

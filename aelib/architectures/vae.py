@@ -32,7 +32,7 @@ import math
 import keras
 from keras import ops
 
-from aelib.architectures import KERAS_LOSSES, input_layout
+from aelib.architectures import KERAS_LOSSES, Tensor, input_layout
 from aelib.architectures.plans import halved_sizes, upsampled_crop
 from aelib.architectures.seeding import Initializers
 
@@ -104,7 +104,7 @@ class VariationalAutoencoder(keras.Model):
             if objective == "beta_tcvae" else []
 
     @property
-    def metrics(self):
+    def metrics(self) -> list[keras.metrics.Metric]:
         return [self.loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker,
                 *self.kl_dimension_trackers, *self.tc_trackers]
 
@@ -115,7 +115,7 @@ class VariationalAutoencoder(keras.Model):
         self.training_state.state.assign(ops.convert_to_tensor(
             [epoch, num_images], dtype=self.training_state.state.dtype))
 
-    def call(self, inputs, training=False):
+    def call(self, inputs: Tensor, training: bool = False) -> Tensor:
         z_mean, z_log_var = self.encoder(inputs, training=training)
         z = self._sample(z_mean, z_log_var) if training else z_mean
         # The loss terms depend on the encoder's outputs, which compute_loss does not see:
@@ -127,7 +127,9 @@ class VariationalAutoencoder(keras.Model):
         self.add_loss(ops.concatenate(terms))
         return self.decoder(z, training=training)
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(self, x: Tensor | None = None, y: Tensor | None = None,
+                     y_pred: Tensor | None = None, sample_weight: Tensor | None = None,
+                     training: bool = True) -> Tensor:
         pixel_loss = keras.losses.get(KERAS_LOSSES[self.pixel_loss])
         reconstruction_loss = ops.mean(pixel_loss(y, y_pred))
         terms = self.losses[0]
@@ -168,7 +170,7 @@ class VariationalAutoencoder(keras.Model):
         epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
         return z_mean + ops.exp(0.5 * z_log_var) * epsilon
 
-    def get_config(self):
+    def get_config(self) -> dict:
         return {
             **super().get_config(),
             "encoder": keras.saving.serialize_keras_object(self.encoder),
@@ -185,7 +187,7 @@ class VariationalAutoencoder(keras.Model):
         }
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: dict) -> VariationalAutoencoder:
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
         return cls(**config)
@@ -195,7 +197,7 @@ TC_TERMS = ("mutual_information", "total_correlation", "dimension_wise_kl")
 _LOG_2PI = math.log(2 * math.pi)
 
 
-def kl_per_dimension(z_mean, z_log_var):
+def kl_per_dimension(z_mean: Tensor, z_log_var: Tensor) -> Tensor:
     """KL(N(z_mean, exp(z_log_var)) || N(0, 1)) of each image and dimension: (batch, latent)."""
     return -0.5 * (1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var))
 
@@ -204,7 +206,8 @@ def _log_normal(z, mean, log_var):
     return -0.5 * (_LOG_2PI + log_var + ops.square(z - mean) * ops.exp(-log_var))
 
 
-def tc_decomposition(z, z_mean, z_log_var, num_images):
+def tc_decomposition(z: Tensor, z_mean: Tensor, z_log_var: Tensor, num_images: Tensor
+                     ) -> Tensor:
     """The β-TCVAE's split of the KL, by minibatch-weighted sampling (Chen et al. 2018, eq. S6).
 
     With z_i a sample of q(z|x_i), B the batch and N the training images,
@@ -228,7 +231,8 @@ def tc_decomposition(z, z_mean, z_log_var, num_images):
                       ops.mean(log_qz_marginals - log_pz)])
 
 
-def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int):
+def build_models(hparams: dict, image_shape: tuple[int, int, int], seed: int
+                 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """Make (vae, mean encoder, decoder) for `vae` hyperparameters."""
     (num_values,) = input_layout("flat", image_shape)
     latent_dim = hparams["latent_dim"]

@@ -14,10 +14,14 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aelib.images import LIMITS, ImageLimits, to_unit_images
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 BUNDLED_TRAIN_SIZE = 8000
@@ -106,9 +110,9 @@ class Dataset:
                        factors_train=factors_train, factors_test=factors_test)
 
     @classmethod
-    def from_arrays(cls, x, y=None, *, test_fraction: float = 0.2, seed: int = SPLIT_SEED,
-                    name: str = "custom", source: str = "your arrays",
-                    limits: ImageLimits = LIMITS,
+    def from_arrays(cls, x: npt.ArrayLike, y: npt.ArrayLike | None = None, *,
+                    test_fraction: float = 0.2, seed: int = SPLIT_SEED, name: str = "custom",
+                    source: str = "your arrays", limits: ImageLimits = LIMITS,
                     resize: tuple[int, int] | None = None) -> Dataset:
         """A dataset from a person's own images, validated and scaled into [0, 1].
 

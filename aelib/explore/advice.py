@@ -12,6 +12,7 @@ has numbers.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Fewer steps than this per epoch and a model sees too few updates for a few epochs to show
@@ -81,7 +82,7 @@ def _images(count: int) -> str:
 EXACT_LOSS = 1e-4
 
 
-def latent_spread_sentence(spread) -> str:
+def latent_spread_sentence(spread: Iterable[float]) -> str:
     """What the spreads of a VAE's code means over a test set say, against the prior N(0, 1).
 
     If the codes as a whole matched the prior, each dimension's means would spread a little

@@ -9,6 +9,7 @@ are in `aelib.explore.quality`. scikit-learn is imported where used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,10 @@ from aelib.explore.quality import image_quality, reconstruction_errors
 # `aelib.analysis.mixture_samples(ae, data, n)`, `aelib.analysis.unit_top_images(codes, unit)`.
 from aelib.explore.sampling import Samples, mixture_samples, prior_samples  # noqa: F401
 from aelib.explore.units import dead_units, unit_atom, unit_top_images  # noqa: F401
+
+if TYPE_CHECKING:
+    from aelib.data.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
 
 KNN_WORKING_MEMORY_MB = 64
 TSNE_POINTS = 2000  # a t-SNE map of more points takes long, and shows little more
@@ -120,7 +125,7 @@ def is_planar(codes: np.ndarray) -> bool:
     return int(np.prod(np.shape(codes)[1:])) == 2
 
 
-def code_analysis(ae, data) -> dict:
+def code_analysis(ae: Autoencoder, data: Dataset) -> dict:
     """The slow part of looking at a model's codes, to run in the background once it is trained:
     `{"test_codes": the test images' codes, "tsne": their t-SNE map, "trustworthiness": the
     map's}` (no map for fewer than `MIN_TSNE_POINTS` test images, nor for codes of two
@@ -189,7 +194,8 @@ class ReconstructionLosses:
         return LOSS_LABELS[self.loss]
 
 
-def reconstruction_losses(ae, data, codes: np.ndarray | None = None) -> ReconstructionLosses:
+def reconstruction_losses(ae: Autoencoder, data: Dataset,
+                          codes: np.ndarray | None = None) -> ReconstructionLosses:
     """How well `ae` reconstructs `data`'s test images, against PCA fitted on its training
     images, in the model's own loss (`ae.loss`), so that the numbers agree with the loss it
     trained on.
@@ -223,7 +229,7 @@ def knn_accuracy(train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.nd
         return float(classifier.score(np.reshape(test_codes, (len(test_codes), -1)), y_test))
 
 
-def knn_comparison(ae, data, n_train: int = 5000, k: int = 5, seed: int = 0,
+def knn_comparison(ae: Autoencoder, data: Dataset, n_train: int = 5000, k: int = 5, seed: int = 0,
                    test_codes: np.ndarray | None = None) -> dict:
     """k-NN accuracy on the test images from three representations of the same size budget:
     the model's codes, PCA codes with as many components, and the raw pixels. Pass the test
@@ -258,7 +264,8 @@ def nearest_codes(codes: np.ndarray, query: np.ndarray, k: int = 8) -> np.ndarra
     return np.argsort(distances, kind="stable")[:k]
 
 
-def interpolate(ae, image_a: np.ndarray, image_b: np.ndarray, steps: int = 8) -> np.ndarray:
+def interpolate(ae: Autoencoder, image_a: np.ndarray, image_b: np.ndarray,
+                steps: int = 8) -> np.ndarray:
     """Images decoded along the straight line between the codes of two images, ends included.
 
     Returns:
@@ -317,8 +324,8 @@ def latent_frame(codes: np.ndarray, min_half_width: float = 3.0, margin: float =
                        high=np.ceil((centre + half) / step) * step)
 
 
-def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+def latent_grid(ae: Autoencoder, size: int = 15, span: float = 0.95,
+                frame: LatentFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Decode a `size` x `size` grid over the first two latent dimensions.
 
     The grid runs over Gaussian quantiles from 1 - span to span, like the tutorial's
@@ -356,7 +363,7 @@ def latent_grid(ae, size: int = 15, span: float = 0.95, frame: LatentFrame | Non
 INACTIVE_KL_NATS = 0.01  # a latent dimension with less KL than this carries nothing: "inactive"
 
 
-def kl_per_dimension(ae, images: np.ndarray) -> np.ndarray:
+def kl_per_dimension(ae: Autoencoder, images: np.ndarray) -> np.ndarray:
     """A variational model's KL(q(z|x) || N(0, 1)) per latent dimension, in nats per image:
     the mean over `images` of -0.5 (1 + log_var - mean^2 - exp(log_var)) for each dimension.
     They sum to the KL the model reports (`kl_loss`); a dimension under `INACTIVE_KL_NATS`
@@ -378,7 +385,7 @@ def kl_per_dimension(ae, images: np.ndarray) -> np.ndarray:
     return (-0.5 * (1 + log_var - mean ** 2 - np.exp(log_var))).mean(axis=0)
 
 
-def latent_traversal(ae, code: np.ndarray, values: np.ndarray) -> np.ndarray:
+def latent_traversal(ae: Autoencoder, code: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Decode a code with one latent dimension at a time set to each of `values`, the others
     kept: every dimension's traversal, decoded in one batch.
 
@@ -429,7 +436,8 @@ class LatentSnapshot:
     images: np.ndarray
 
 
-def latent_snapshot(ae, image: np.ndarray, kl: np.ndarray, epoch: int) -> LatentSnapshot:
+def latent_snapshot(ae: Autoencoder, image: np.ndarray, kl: np.ndarray,
+                    epoch: int) -> LatentSnapshot:
     """The replay snapshot of a VAE after `epoch`: the traversals of `image`'s code along its
     `REPLAY_DIMENSIONS` dimensions of most KL, as uint8.
 
@@ -462,7 +470,7 @@ class PosteriorDraws:
     images: np.ndarray
 
 
-def posterior_draws(ae, image: np.ndarray, *, num_samples: int = 8,
+def posterior_draws(ae: Autoencoder, image: np.ndarray, *, num_samples: int = 8,
                     seed: int = 0) -> PosteriorDraws:
     """Draw `num_samples` codes from a variational model's posterior of one image and decode
     them: what the decoder makes of the uncertainty the encoder reports.
@@ -485,7 +493,8 @@ def posterior_draws(ae, image: np.ndarray, *, num_samples: int = 8,
     return PosteriorDraws(mean, std, samples, ae.decode(samples))
 
 
-def run_metrics(ae, data, knn_train_images: int = 5000) -> dict[str, float | None]:
+def run_metrics(ae: Autoencoder, data: Dataset,
+                knn_train_images: int = 5000) -> dict[str, float | None]:
     """The final metrics stored with a run, keyed as `aelib.explore.metrics.METRICS` in its
     order: test loss (the model's per-pixel loss, `ae.loss`: see `reconstruction_losses`),
     PSNR and SSIM of its test reconstructions (`aelib.explore.quality.image_quality`), the PCA

@@ -8,12 +8,17 @@ classes: the ROC curve, its area (AUC, 0.5 is chance) and the most anomalous ima
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aelib.explore.analysis import reconstruction_errors
 from aelib.data.datasets import Dataset
+
+if TYPE_CHECKING:
+    from aelib.model.autoencoder import Autoencoder
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ def _check_labels(labels: np.ndarray | None, anomalous) -> list[int]:
     return anomalous
 
 
-def normal_only(data: Dataset, anomalous) -> Dataset:
+def normal_only(data: Dataset, anomalous: Iterable[int]) -> Dataset:
     """`data` with the training images of the `anomalous` classes removed.
 
     Raises:
@@ -66,7 +71,7 @@ def normal_only(data: Dataset, anomalous) -> Dataset:
                    x_train=data.x_train[keep], y_train=data.y_train[keep], factors_train=factors)
 
 
-def anomaly_report(ae, data: Dataset, anomalous) -> AnomalyReport:
+def anomaly_report(ae: Autoencoder, data: Dataset, anomalous: Iterable[int]) -> AnomalyReport:
     """Score `data`'s test images with `ae` (trained on `normal_only(data, anomalous)`; that
     dataset itself will do, its test images are whole).
 

@@ -8,11 +8,17 @@ they share its image helpers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 
 from aelib.explore.figures import LABEL_COLORS, _png_source, _title, image_rows
+
+if TYPE_CHECKING:
+    from aelib.explore.replay import ReplayFrames
+    from aelib.explore.sampling import Samples
+    from aelib.explore.units import Selectivity
 
 THUMBNAILS = 300  # images drawn on a map; the other points are dots
 THUMBNAIL_FRACTION = 1 / 24  # a thumbnail's side, as a share of the map's wider span
@@ -144,7 +150,8 @@ def thumbnail_map(positions: np.ndarray, images: np.ndarray, labels: np.ndarray 
     return fig
 
 
-def code_replay(replay, labels: np.ndarray | None = None, *, label_names: Sequence[str] = (),
+def code_replay(replay: ReplayFrames, labels: np.ndarray | None = None, *,
+                label_names: Sequence[str] = (),
                 title: str | None = "The test codes, epoch by epoch") -> go.Figure:
     """A player over a replay's frames (`aelib.explore.replay.replay_frames`): the followed
     test codes after each epoch, a slider to scrub through the epochs and a play button. The
@@ -215,7 +222,8 @@ def unit_histogram(codes: np.ndarray, unit: int,
     return fig
 
 
-def unit_selectivity_bars(selectivities, title: str | None = None) -> go.Figure:
+def unit_selectivity_bars(selectivities: Sequence[Selectivity],
+                          title: str | None = None) -> go.Figure:
     """One panel per factor (`aelib.explore.units.unit_selectivity`): the unit's mean
     activation for each value of that factor, its selectivity in the panel's title."""
     from plotly.subplots import make_subplots
@@ -233,7 +241,7 @@ def unit_selectivity_bars(selectivities, title: str | None = None) -> go.Figure:
     return fig
 
 
-def samples_beside_nearest(samples, x_train: np.ndarray,
+def samples_beside_nearest(samples: Samples, x_train: np.ndarray,
                            title: str | None = None) -> go.Figure:
     """New images (`aelib.explore.sampling.Samples`) above their nearest training images, each
     column's distance (root-mean-square pixel difference) on top."""

@@ -21,12 +21,17 @@ The interventional scores (`factor_vae_score`, `beta_vae_score`, from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aelib.explore.interventions import (INTERVENTION_BATCH, INTERVENTION_EVAL,
                                          INTERVENTION_TRAIN, Interventions, beta_vae_score,
                                          factor_vae_score)
+
+if TYPE_CHECKING:
+    from aelib.data.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
 
 NUM_BINS = 20  # disentanglement_lib's histogram_discretizer.num_bins
 TRAIN_FRACTION = 0.8
@@ -53,7 +58,7 @@ class FactorTable:
     continuous: tuple[bool, ...]
 
 
-def factor_table(factors, n: int | None = None) -> FactorTable:
+def factor_table(factors: np.ndarray, n: int | None = None) -> FactorTable:
     """Read factors as an (n, K) array or a record array (one field per factor).
 
     Args:
@@ -120,7 +125,8 @@ def _split(n: int) -> int:
     return int(np.ceil(n * TRAIN_FRACTION))
 
 
-def mutual_information(codes, factors, *, normalised: bool = False) -> np.ndarray:
+def mutual_information(codes: np.ndarray, factors: np.ndarray, *,
+                       normalised: bool = False) -> np.ndarray:
     """Mutual information (nats) between every code dimension, discretised into 20 bins, and
     every factor (disentanglement_lib's `discrete_mutual_info`).
 
@@ -167,7 +173,7 @@ def _entropies(classes: np.ndarray) -> np.ndarray:
     return np.array([_mutual_information(column[:, None], column)[0] for column in classes.T])
 
 
-def mig(codes, factors) -> float:
+def mig(codes: np.ndarray, factors: np.ndarray) -> float:
     """Mutual Information Gap (Chen et al. 2018, "Isolating Sources of Disentanglement in
     Variational Autoencoders"; disentanglement_lib `mig.py`).
 
@@ -193,7 +199,7 @@ def mig(codes, factors) -> float:
     return float(np.mean(top[0] - top[1]))
 
 
-def sap(codes, factors, *, continuous: bool | None = None) -> float:
+def sap(codes: np.ndarray, factors: np.ndarray, *, continuous: bool | None = None) -> float:
     """Separated Attribute Predictability (Kumar et al. 2018, "Variational Inference of
     Disentangled Latent Concepts from Unlabeled Observations"; disentanglement_lib
     `sap_score.py`).
@@ -243,7 +249,8 @@ def _squared_correlation(code: np.ndarray, factor: np.ndarray) -> float:
                                                                                   * cov[1, 1])
 
 
-def dci_importances(codes, factors, *, seed: int = 0) -> tuple[np.ndarray, float]:
+def dci_importances(codes: np.ndarray, factors: np.ndarray, *,
+                    seed: int = 0) -> tuple[np.ndarray, float]:
     """The importance of every code dimension for predicting every factor, and how well it is
     predicted: DCI's first step (Eastwood and Williams 2018), with a faster estimator.
 
@@ -286,7 +293,7 @@ def dci_importances(codes, factors, *, seed: int = 0) -> tuple[np.ndarray, float
     return importances, float(np.mean(accuracies))
 
 
-def dci(codes, factors, *, seed: int = 0) -> dict[str, float]:
+def dci(codes: np.ndarray, factors: np.ndarray, *, seed: int = 0) -> dict[str, float]:
     """Disentanglement, completeness and informativeness (Eastwood and Williams 2018, "A
     Framework for the Quantitative Evaluation of Disentangled Representations";
     disentanglement_lib `dci.py`), from the importances of `dci_importances`.
@@ -325,7 +332,7 @@ def _weighted_score(importances: np.ndarray) -> float:
     return float(np.sum(per_row * weights.sum(axis=1) / weights.sum()))
 
 
-def modularity_explicitness(codes, factors) -> dict[str, float]:
+def modularity_explicitness(codes: np.ndarray, factors: np.ndarray) -> dict[str, float]:
     """Modularity and explicitness (Ridgeway and Mozer 2018, "Learning Deep Disentangled
     Embeddings with the F-Statistic Loss"; disentanglement_lib `modularity_explicitness.py`).
 
@@ -381,7 +388,7 @@ def _explicitness(codes: np.ndarray, classes: np.ndarray) -> float:
     return float(np.mean(scores)) if scores else 0.5
 
 
-def gaussian_total_correlation(codes) -> float:
+def gaussian_total_correlation(codes: np.ndarray) -> float:
     """Total correlation of a Gaussian fitted to the codes, in nats (disentanglement_lib
     `unsupervised_metrics.py`, from Locatello et al. 2019): the KL divergence between
     N(mean, Sigma) and the product of its marginals, 0.5 (sum log diag(Sigma) - log det Sigma).
@@ -421,8 +428,8 @@ SCORES = {
 }
 
 
-def scorecard(ae, dataset, *, num_codes: int = SCORECARD_CODES, interventional: bool = True,
-              seed: int = 0) -> dict:
+def scorecard(ae: Autoencoder, dataset: Dataset, *, num_codes: int = SCORECARD_CODES,
+              interventional: bool = True, seed: int = 0) -> dict:
     """Every score of `SCORES` for a model on a shapes dataset, and the settings used.
 
     The codes are the encoder means (`ae.encode`) of `num_codes` fresh images drawn from the

@@ -12,11 +12,16 @@ import base64
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 
 from aelib.architectures import LOSS_LABELS
+
+if TYPE_CHECKING:
+    from aelib.explore.analysis import SparsityStats, TSNEMap
+    from aelib.explore.anomaly import AnomalyReport
 
 GAP = 2  # pixels between images in a mosaic
 PICK_TRACE = "click to decode"  # the latent plane's grid of points to select
@@ -224,7 +229,7 @@ def _label_scatter(points: np.ndarray, labels: np.ndarray | None, indices: np.nd
     return fig
 
 
-def tsne_scatter(tsne, labels: np.ndarray | None = None,
+def tsne_scatter(tsne: TSNEMap, labels: np.ndarray | None = None,
                  title: str = "t-SNE of the test codes") -> go.Figure:
     """The t-SNE map coloured by label; hover shows label and index, `customdata` holds the
     index into the test set (for selections)."""
@@ -325,7 +330,7 @@ def latent_histograms(codes: np.ndarray, max_dimensions: int = 16,
     return fig
 
 
-def unit_activity(stats, title: str = "Mean activation per code unit") -> go.Figure:
+def unit_activity(stats: SparsityStats, title: str = "Mean activation per code unit") -> go.Figure:
     """Bar chart of each code unit's mean activation (see `analysis.sparsity_stats`)."""
     fig = go.Figure(go.Bar(x=list(range(len(stats.per_unit_mean))), y=stats.per_unit_mean))
     fig.update_layout(title=title, xaxis_title="unit", yaxis_title="mean activation", height=300,
@@ -333,7 +338,8 @@ def unit_activity(stats, title: str = "Mean activation per code unit") -> go.Fig
     return fig
 
 
-def activation_histogram(stats, title: str = "Distribution of code values") -> go.Figure:
+def activation_histogram(stats: SparsityStats,
+                         title: str = "Distribution of code values") -> go.Figure:
     """Histogram of all code values (see `analysis.sparsity_stats`)."""
     edges = stats.histogram_edges
     fig = go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=stats.histogram_counts,
@@ -366,7 +372,7 @@ def error_histogram(errors: Mapping[str, np.ndarray], loss: str = "bce",
     return fig
 
 
-def roc_curve(report, title: str | None = None) -> go.Figure:
+def roc_curve(report: AnomalyReport, title: str | None = None) -> go.Figure:
     """The ROC curve of an `aelib.explore.anomaly.AnomalyReport`, with the chance diagonal."""
     fig = go.Figure([
         go.Scatter(x=report.false_positive_rate, y=report.true_positive_rate, mode="lines",

@@ -10,8 +10,12 @@ representation is whatever `encode` returns (the encoder mean, `ae.encode`). The
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from aelib.data.datasets import Dataset
 
 # The interventional scores' budgets: disentanglement_lib's studies use 10,000 training and 5,000
 # evaluation points of 64 images; a twentieth of that (48,000 images for FactorVAE, 96,000 for
@@ -63,7 +67,8 @@ class Interventions:
         """`n` factor records drawn from the data's distribution."""
         return self.pool[self.rng.integers(len(self.pool), size=n)]
 
-    def fixed(self, num_points: int, batch_size: int, like: np.ndarray | None = None):
+    def fixed(self, num_points: int, batch_size: int, like: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
         """(factor fixed per point (num_points,), records (num_points * batch_size,)): each
         point's batch shares one factor's value, that of a random record (or, per image, of
         the record of `like` beside it)."""
@@ -78,7 +83,7 @@ class Interventions:
         return fixed, records
 
 
-def factor_vae_score(encode: Callable[[np.ndarray], np.ndarray], dataset, *,
+def factor_vae_score(encode: Callable[[np.ndarray], np.ndarray], dataset: Dataset, *,
                      num_train: int = INTERVENTION_TRAIN, num_eval: int = INTERVENTION_EVAL,
                      batch_size: int = INTERVENTION_BATCH, seed: int = 0) -> float:
     """The FactorVAE score (Kim and Mnih 2018, "Disentangling by Factorising";
@@ -124,7 +129,7 @@ def factor_vae_score(encode: Callable[[np.ndarray], np.ndarray], dataset, *,
     return float(evaluation[classifier, np.arange(len(active))].sum() / evaluation.sum())
 
 
-def beta_vae_score(encode: Callable[[np.ndarray], np.ndarray], dataset, *,
+def beta_vae_score(encode: Callable[[np.ndarray], np.ndarray], dataset: Dataset, *,
                    num_train: int = INTERVENTION_TRAIN, num_eval: int = INTERVENTION_EVAL,
                    batch_size: int = INTERVENTION_BATCH, seed: int = 0) -> float:
     """The β-VAE score (Higgins et al. 2017, "β-VAE: Learning Basic Visual Concepts with a

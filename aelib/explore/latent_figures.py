@@ -8,12 +8,16 @@ Pure functions returning Plotly figures, for the Latent lab page; the numbers co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
 
 from aelib.explore.analysis import INACTIVE_KL_NATS, REPLAY_VALUES
 from aelib.explore.figures import _image_figure, _title
+
+if TYPE_CHECKING:
+    from aelib.explore.analysis import LatentSnapshot, PosteriorDraws
 
 ACTIVE_COLOUR = "#1f77b4"
 INACTIVE_COLOUR = "#c7c7c7"
@@ -97,7 +101,7 @@ def traversal_grid(images: np.ndarray, values: np.ndarray, kl: np.ndarray,
                          cell_px=40)
 
 
-def replay_grid(snapshot) -> go.Figure:
+def replay_grid(snapshot: LatentSnapshot) -> go.Figure:
     """One epoch's traversals from a replay: rows are the dimensions of most KL then.
 
     Args:
@@ -138,7 +142,7 @@ def factor_heatmap(information: np.ndarray, factor_names: Sequence[str],
     return fig
 
 
-def posterior_ellipse(codes: np.ndarray, draws) -> go.Figure:
+def posterior_ellipse(codes: np.ndarray, draws: PosteriorDraws) -> go.Figure:
     """A 2-d latent plane: the test codes in grey, one image's posterior q(z|x) as the ellipse
     mean ± 2 standard deviations, and the draws from it.
 

@@ -19,10 +19,14 @@ The frames live in the run's history, under `REPLAY_KEY`, as plain JSON (positio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aelib.explore.projections import align, pca_positions
+
+if TYPE_CHECKING:
+    from aelib.model.autoencoder import Autoencoder
 
 REPLAY_KEY = "code_replay"
 REPLAY_CODES = 500
@@ -63,7 +67,7 @@ class CodeReplay:
         self._epochs = list(earlier["epochs"]) if same else []
         self.images = np.asarray(test_images)[self.indices]
 
-    def record(self, ae, epoch: int) -> dict:
+    def record(self, ae: Autoencoder, epoch: int) -> dict:
         """Encode the followed images with `ae` as it is now and add their frame, the one
         after `epoch` (counted from 1).
 

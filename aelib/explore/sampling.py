@@ -14,8 +14,13 @@ N(0, I), to set beside the mixture's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from aelib.data.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
 
 MAX_COMPONENTS = 20
 MIXTURE_CODES = 2000  # training codes the mixture is fitted on: BIC over 20 fits stays quick
@@ -92,7 +97,8 @@ def _check(n: int, data) -> None:
                          f"has {len(data.x_train)}.")
 
 
-def mixture_samples(ae, data, n: int, seed: int = 0, *, max_components: int = MAX_COMPONENTS,
+def mixture_samples(ae: Autoencoder, data: Dataset, n: int, seed: int = 0, *,
+                    max_components: int = MAX_COMPONENTS,
                     max_codes: int = MIXTURE_CODES) -> Samples:
     """`n` new images from a Gaussian mixture fitted to `ae`'s codes of `data`'s training
     images, with each one's nearest training image.
@@ -147,7 +153,7 @@ def mixture_samples(ae, data, n: int, seed: int = 0, *, max_components: int = MA
                     components=mixture.n_components, bic=tuple(bics))
 
 
-def prior_samples(ae, data, n: int, seed: int = 0) -> Samples:
+def prior_samples(ae: Autoencoder, data: Dataset, n: int, seed: int = 0) -> Samples:
     """`n` images decoded from draws of a VAE's prior N(0, I), with each one's nearest
     training image (as `mixture_samples`).
 

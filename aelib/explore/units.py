@@ -10,8 +10,12 @@ kept negative scores count as active.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from aelib.model.autoencoder import Autoencoder
 
 THRESHOLD = 1e-3  # as `sparsity_stats`
 
@@ -53,7 +57,7 @@ def dead_units(codes: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
     return np.flatnonzero(np.abs(_flat(codes)).max(axis=0) <= threshold)
 
 
-def unit_atom(ae, codes: np.ndarray, unit: int) -> np.ndarray:
+def unit_atom(ae: Autoencoder, codes: np.ndarray, unit: int) -> np.ndarray:
     """The unit's "atom": the image decoded from a code that is zero except this unit, set to
     its highest value on `codes` (or 1 when it is never positive), shaped (1, height, width,
     channels).

@@ -12,6 +12,10 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Hashable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aelib.jobs.job import TrainingJob
 
 
 class ActiveTrainings:
@@ -29,7 +33,7 @@ class ActiveTrainings:
         self._lock = threading.Lock()
         self._owners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def add(self, owner: Hashable, training, purpose: str = "model") -> None:
+    def add(self, owner: Hashable, training: TrainingJob, purpose: str = "model") -> None:
         """Register `training` as `owner`'s, for `purpose` (e.g. "model": the one a person
         explores; "tutorial": one of a queue)."""
         with self._lock:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from aelib.data.datasets import Dataset
     from aelib.model.autoencoder import Autoencoder
+    from aelib.runs.store import RunStore
 
 
 class ModelInHand(Protocol):
@@ -54,10 +55,10 @@ class ModelInHand(Protocol):
     def stop(self) -> None:
         """End its training after the current step; nothing for a model that does not train."""
 
-    def training_images(self, store) -> tuple[Dataset, int | None]:
+    def training_images(self, store: RunStore) -> tuple[Dataset, int | None]:
         """The images it trained on and the seed of their order (None when unknown), looked
         up in `store` (a `RunStore`) where need be."""
 
-    def final_metrics(self, store) -> dict | None:
+    def final_metrics(self, store: RunStore) -> dict | None:
         """The metrics kept with its run (`aelib.explore.analysis.run_metrics`), or None while
         they are computed or without a run."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from aelib.model.autoencoder import Autoencoder
+    from aelib.runs.store import RunStore
     from aelib.data.datasets import Dataset
 
 
@@ -75,7 +76,7 @@ class OpenedModel:
     def stop(self) -> None:
         """Nothing to stop: an opened model never trains."""
 
-    def training_images(self, store) -> tuple[Dataset, int | None]:
+    def training_images(self, store: RunStore) -> tuple[Dataset, int | None]:
         """The images its run trained on and their seed (`RunRecord.training_images`); for a
         file, or a run no longer in `store`, all of `data` and None."""
         record = self._record(store)
@@ -83,7 +84,7 @@ class OpenedModel:
             return self.data, None
         return record.training_images(self.data), record.seed
 
-    def final_metrics(self, store) -> dict | None:
+    def final_metrics(self, store: RunStore) -> dict | None:
         """The metrics kept with its run in `store`, or None (a file, or a run deleted)."""
         record = self._record(store)
         return None if record is None else record.metrics

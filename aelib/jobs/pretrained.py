@@ -20,10 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aelib.architectures import ARCHITECTURES
+
+if TYPE_CHECKING:
+    from aelib.data.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
 
 PRETRAINED_DIR = Path(__file__).parents[1] / "data" / "bundled" / "pretrained"
 MANIFEST = "pretrained.json"
@@ -127,7 +133,8 @@ def pretrained_model(name: str, dataset: str = "bundled", *,
     return models[(name, dataset)]
 
 
-def pretrained(name: str, dataset: str = "bundled", *, folder: str | Path = PRETRAINED_DIR):
+def pretrained(name: str, dataset: str = "bundled", *, folder: str | Path = PRETRAINED_DIR
+               ) -> Autoencoder:
     """Load a shipped pretrained model, checked as an upload is (`aelib.load_model_file`).
 
     Args:
@@ -151,7 +158,7 @@ def pretrained(name: str, dataset: str = "bundled", *, folder: str | Path = PRET
     return load_model_file(Path(folder) / pretrained_model(name, dataset, folder=folder).file)
 
 
-def loss_on_test_images(ae, data) -> float:
+def loss_on_test_images(ae: Autoencoder, data: Dataset) -> float:
     """Mean per-pixel loss (`ae.loss`) of `ae`'s reconstructions of `data.x_test`: what the
     manifest records for each model."""
     from aelib.explore.quality import reconstruction_errors
@@ -162,7 +169,8 @@ def loss_on_test_images(ae, data) -> float:
 def make_pretrained(folder: str | Path = PRETRAINED_DIR, *,
                     setups: tuple[PretrainedSetup, ...] = PRETRAINED_SETUPS,
                     epochs: int | None = None, train_size: int | None = None,
-                    on_model=None) -> dict[tuple[str, str], PretrainedModel]:
+                    on_model: Callable[[PretrainedModel], None] | None = None
+                    ) -> dict[tuple[str, str], PretrainedModel]:
     """Train `setups` at their presets and write them to `folder`, with a manifest that keeps
     the models of other setups already there.
 

@@ -9,12 +9,19 @@ what the tutorial reported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aelib.architectures import REGISTRY, TrainingPreset, count_in_words
 from aelib.model.autoencoder import build
 from aelib.data.datasets import Dataset
 from aelib.jobs.job import TrainingJob
+
+if TYPE_CHECKING:
+    from aelib.jobs.job import JobSnapshot
+    from aelib.jobs.slots import TrainingSlots
+    from aelib.runs.store import RunStore
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,8 @@ def code_means_in_words() -> str:
 
 
 def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | None = None,
-                  seed: int = 0, store=None, slots=None) -> list[TrainingJob]:
+                  seed: int = 0, store: RunStore | None = None,
+                  slots: TrainingSlots | None = None) -> list[TrainingJob]:
     """Jobs for the tutorial's four image experiments, not yet started.
 
     Args:
@@ -91,7 +99,7 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
     ]
 
 
-def comparison_rows(snapshots) -> list[dict]:
+def comparison_rows(snapshots: Sequence[JobSnapshot]) -> list[dict]:
     """What the tutorial reported next to what its experiments got here, one row per model.
 
     Args:

@@ -199,7 +199,7 @@ class Autoencoder:
 
 
 def build(name: str, *, seed: int = 0,
-          image_shape: tuple[int, ...] = DEFAULT_IMAGE_SHAPE, **hparams) -> Autoencoder:
+          image_shape: tuple[int, ...] = DEFAULT_IMAGE_SHAPE, **hparams: object) -> Autoencoder:
     """Build an autoencoder of a registered architecture.
 
     Args:

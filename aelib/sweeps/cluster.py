@@ -25,6 +25,7 @@ import pickle
 import socket
 import threading
 from dataclasses import asdict, replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,8 @@ if TYPE_CHECKING:  # a worker imports this module: Keras only loads once a task 
     from aelib.data.datasets import Dataset
     from aelib.jobs.job import JobSnapshot
     from aelib.runs.store import RunStore
+    from aelib.sweeps.engine import Report
+    from aelib.sweeps.plan import RunPoint
 
 REPORT_SECONDS = 0.5
 CONNECT_SECONDS = 5.0  # `ray.init` waits minutes for a head node that is not there
@@ -50,7 +53,8 @@ SweepMonitor = ray.remote(num_cpus=0)(mailbox.SweepMonitor)
 
 
 @ray.remote(max_retries=0)
-def train_point(monitor, index: int, point: dict, data: Dataset, preview_images: np.ndarray):
+def train_point(monitor: ray.actor.ActorHandle, index: int, point: dict, data: Dataset,
+                preview_images: np.ndarray) -> dict:
     """One run of a sweep, on a worker (`point`: a `RunPoint`'s fields): its final snapshot,
     weights and metrics.
 
@@ -140,8 +144,9 @@ class RayEngine:
         """How many trainings the cluster runs at once (connects to it)."""
         return max(1, int(self.connect().get("CPU", 1) // self.cpus_per_run))
 
-    def run(self, points, data: Dataset, store: RunStore, preview_images: np.ndarray,
-            stop: threading.Event, report, *, no_more: threading.Event) -> None:
+    def run(self, points: Sequence[RunPoint], data: Dataset, store: RunStore,
+            preview_images: np.ndarray, stop: threading.Event, report: Report, *,
+            no_more: threading.Event) -> None:
         """Train `points` on the cluster until done, `stop` or `no_more` is set (see
         `aelib.sweeps.engine.SweepEngine.run`); `report(index, snapshot)` as progress
         arrives. Runs are saved in `store` by this process."""
@@ -198,7 +203,7 @@ class _DriverRuns:
         self.report(index, replace(snapshot or JobSnapshot(status="running", epochs=self._epochs(
             index)), run_id=self.run_ids[index]))
 
-    def finish(self, index: int, ref) -> None:
+    def finish(self, index: int, ref: ray.ObjectRef) -> None:
         """A task has returned (or failed, or was cancelled): save what it sent back."""
         from aelib.jobs.job import JobSnapshot
 

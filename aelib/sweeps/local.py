@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +29,10 @@ from aelib.runs.store import RunRecord, RunStore, SweepRecord
 from aelib.jobs.slots import TrainingSlots
 from aelib.sweeps.engine import Report, SweepEngine
 from aelib.sweeps.plan import SweepPlan, make_plan, point_label
+
+if TYPE_CHECKING:
+    from aelib.sweeps.cluster import RayEngine
+    from aelib.sweeps.plan import RunPoint
 
 RAY_ADDRESS = "AELIB_RAY_ADDRESS"  # where the "ray" engine sends runs unless told
 PREVIEW_IMAGES = 8  # test images every run reconstructs after each epoch
@@ -51,8 +56,9 @@ class LocalEngine:
         """How many of a sweep's runs train at once: one."""
         return 1
 
-    def run(self, points, data: Dataset, store: RunStore, preview_images: np.ndarray,
-            stop: threading.Event, report: Report, *, no_more: threading.Event) -> None:
+    def run(self, points: Sequence[RunPoint], data: Dataset, store: RunStore,
+            preview_images: np.ndarray, stop: threading.Event, report: Report, *,
+            no_more: threading.Event) -> None:
         """Train `points` in order until done, `stop` or `no_more` is set (see
         `SweepEngine.run`); `report(index, snapshot)` as they go."""
         for index, point in enumerate(points):
@@ -158,7 +164,7 @@ class Sweep:
 def sweep(data: Dataset, architectures: Sequence[str] = ("dense",),
           grid: Mapping[str, Sequence] | None = None, *, seeds: Sequence[int] = (0,),
           settings: Mapping | None = None, store: RunStore | None = None,
-          engine="local") -> Sweep:
+          engine: str | SweepEngine = "local") -> Sweep:
     """Train every architecture at every grid point with every seed, in the background.
 
     Args:
@@ -185,7 +191,7 @@ def sweep(data: Dataset, architectures: Sequence[str] = ("dense",),
                  make_engine(engine)).start()
 
 
-def make_engine(engine="local"):
+def make_engine(engine: str | SweepEngine = "local") -> SweepEngine:
     """An engine from its name ("local" or "ray"), or `engine` itself if it is one.
 
     Raises:
@@ -206,7 +212,7 @@ def ray_address() -> str | None:
 
 
 def ray_engine(address: str | None = None, cpus_per_run: float = 1.0,
-               gpus_per_run: float | None = None):
+               gpus_per_run: float | None = None) -> RayEngine:
     """The Ray engine (`aelib.sweeps.cluster.RayEngine`); Ray is imported only here.
 
     Args:
@@ -250,7 +256,7 @@ def stored_plan(record: SweepRecord) -> SweepPlan:
     return make_plan(**record.plan)
 
 
-def recorded_value(record: RunRecord, name: str):
+def recorded_value(record: RunRecord, name: str) -> Any:
     """What a stored run had for a sweep parameter (a hyperparameter or a training setting)."""
     if name == "train_size":
         return record.settings.get("train_images")

@@ -11,11 +11,15 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aelib.architectures import ARCHITECTURES, REGISTRY
 from aelib.params import ParamSpec
 from aelib.settings import TRAIN_SIZE, TRAINING_PARAMS, learning_rate_for, training_spec
+
+if TYPE_CHECKING:
+    from aelib.data.datasets import Dataset
+    from aelib.model.autoencoder import Autoencoder
 
 MAX_RUNS = 100
 SEED = training_spec("seed")
@@ -58,13 +62,13 @@ class RunPoint:
         """"dense · encoding_dim=16 · seed 0"."""
         return point_label(self.architecture, self.varied, self.seed)
 
-    def make_model(self, image_shape: tuple[int, int]):
+    def make_model(self, image_shape: tuple[int, int]) -> Autoencoder:
         """The point's untrained `Autoencoder`, its weights drawn from its seed."""
         from aelib.model.autoencoder import build
 
         return build(self.architecture, seed=self.seed, image_shape=image_shape, **self.hparams)
 
-    def training_data(self, data):
+    def training_data(self, data: Dataset) -> Dataset:
         """What the point trains on: `train_size` training images drawn with its seed (as on
         the Train page), and every test image."""
         return data.subset(self.train_size, None, seed=self.seed)

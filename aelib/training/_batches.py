@@ -63,7 +63,7 @@ class SeededEpochs(keras.callbacks.Callback):
         else:
             self.data = _NumpyEpoch(self)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch = epoch
         if self._tf_order is not None:
             self._tf_order.assign(self.order())

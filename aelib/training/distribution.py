@@ -11,6 +11,7 @@ A CPU can stand in for several devices, to try this without GPUs:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import keras
@@ -33,7 +34,7 @@ def has_accelerator() -> bool:
     return not all(device.lower().startswith("cpu") for device in available_devices())
 
 
-def data_parallel_scope(devices: int):
+def data_parallel_scope(devices: int) -> contextlib.AbstractContextManager:
     """A context in which models are built, compiled and trained data-parallel on the first
     `devices` devices.
 

@@ -64,7 +64,8 @@ class TrainResult:
     stop_reason: str | None = None
 
 
-def make_optimizer(name: str = _DEFAULTS.optimizer, learning_rate: float | None = None):
+def make_optimizer(name: str = _DEFAULTS.optimizer, learning_rate: float | None = None
+                   ) -> keras.optimizers.Optimizer:
     """A fresh Keras optimizer by name, with that optimizer's default learning rate if None.
 
     Raises:
@@ -267,7 +268,7 @@ class _EpochStart(keras.callbacks.Callback):
         super().__init__()
         self.num_images = num_images
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.model.start_epoch(epoch, self.num_images)
 
 

@@ -116,16 +116,16 @@ class ProgressCallback(keras.callbacks.Callback):
         self._steps_before = 0
         self._good_weights = None
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict | None = None) -> None:
         self._good_weights = self.model.get_weights()
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._epoch = epoch + 1
         self._epoch_started = time.perf_counter()
         self._steps_before = self._steps_done()
         self.on_progress(EpochStarted(self._epoch, self.epochs, self.batches))
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         if self.stop.is_set():
             self._end("stopped on request")
             return
@@ -135,7 +135,7 @@ class ProgressCallback(keras.callbacks.Callback):
             self.on_progress(BatchProgress(self._epoch, self.epochs, batch, self.batches,
                                            now - self._started, now - self._epoch_started))
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = {name: float(value) for name, value in (logs or {}).items()}
         self.epochs_done = self._epoch
         finite = math.isfinite(logs.get("loss", 0.0))
@@ -153,7 +153,7 @@ class ProgressCallback(keras.callbacks.Callback):
         elif self.stop.is_set():
             self._end("stopped on request")
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict | None = None) -> None:
         self.on_progress(TrainingFinished(self.epochs_done, time.perf_counter() - self._started,
                                           self.stop_reason))
 
