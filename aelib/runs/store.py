@@ -254,7 +254,12 @@ class RunStore:
 
     def finish(self, run_id: int, ae: Autoencoder, history: dict, status: str = "finished",
                reason: str | None = None, metrics: dict | None = None) -> None:
-        """Complete a run: its model, status, history and metrics, in one transaction."""
+        """Complete a run: its model, status, history and metrics, in one transaction.
+
+        Raises:
+            ValueError: the run is no longer in the store (deleted meanwhile, or its damaged
+                store file was set aside): nothing was kept.
+        """
         from aelib.model.files import save_model_file
 
         with tempfile.TemporaryDirectory(prefix="aelib-model-") as folder:
@@ -267,6 +272,9 @@ class RunStore:
                 db.execute(delete(models).where(models.c.run_id == run_id))
                 db.execute(models.insert().values(run_id=run_id, data=model))
         _HEARTBEAT.remove(self.url, runs, run_id)
+        if not done.rowcount:
+            raise ValueError(f"Run {run_id} is no longer in the run store (deleted meanwhile, "
+                             "or its damaged store file was set aside), so it was not saved.")
 
     def record_metrics(self, run_id: int, metrics: dict) -> None:
         """Store a run's final metrics, when they are computed after `finish`."""

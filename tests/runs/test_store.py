@@ -358,6 +358,16 @@ def test_a_damaged_sqlite_file_is_moved_aside_and_a_new_store_starts(damage, tmp
     assert list(folder.glob("runs.sqlite.damaged-*")) == [aside]
 
 
+def test_a_run_gone_from_the_store_is_not_said_to_be_saved(url, small_data, trained):
+    ae, result = trained
+    store = RunStore(url=url)
+    run_id = store.start(ae, small_data, SETTINGS)
+    store.delete(run_id)  # or its store was set aside and started anew
+    with pytest.raises(ValueError, match=f"^Run {run_id} is no longer in the run store"):
+        store.finish(run_id, ae, result.history)
+    assert store.list() == []
+
+
 def test_a_sound_file_is_never_set_aside(tmp_path, small_data, trained):
     stored_file(tmp_path, small_data, trained, runs=1)
     assert set_aside(f"sqlite:///{tmp_path / 'runs.sqlite'}") is None
