@@ -176,7 +176,7 @@ def set_aside(url: str) -> Path | None:
         for key in [key for key in _engines if key[0] == url]:
             _engines.pop(key).dispose()
             _ready.discard(key)
-        path = Path(make_url(url).database)
+        path = Path(make_url(url).database or ":memory:")
         if not path.is_file() or _sound(path):
             return None
         aside = path.with_name(f"{path.name}.damaged-"

@@ -68,9 +68,9 @@ HEARTBEAT_SECONDS = 20.0  # how often a process renews the heartbeat of its runn
 HEARTBEAT_TIMEOUT = 120.0  # a "running" row not renewed for this long is interrupted
 _RUN_COLUMNS = (*runs.c, models.c.run_id.is_not(None).label("has_model"))
 _RUN_JSON = ("hparams", "settings", "versions", "history", "metrics")
-# What a row's columns must hold, and what stands in for a value that cannot be read.
-_TYPES = {Integer: ((int,), 0), Float: ((float, int), 0.0), Text: ((str,), ""),
-          String: ((str,), "")}
+# What a row's columns must hold, in words, and what stands in for a value that cannot be read.
+_TYPES = {Integer: ((int,), "a whole number", 0), Float: ((float, int), "a number", 0.0),
+          Text: ((str,), "text", ""), String: ((str,), "text", "")}
 _log = logging.getLogger(__name__)
 
 
@@ -420,7 +420,7 @@ def _readable(values: dict, table: Table, *json_columns: str) -> dict:
     problems = []
     for column in table.c:
         name = column.name
-        types, empty = _TYPES[type(column.type)]
+        types, words, empty = _TYPES[type(column.type)]
         if values[name] is None:
             if not column.nullable:
                 problems.append(f"its {name} is missing")
@@ -428,13 +428,13 @@ def _readable(values: dict, table: Table, *json_columns: str) -> dict:
         elif name in json_columns:
             try:
                 values[name] = json.loads(values[name])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):  # RecursionError: nested deep
                 values[name] = None
             if not isinstance(values[name], dict):
                 problems.append(f"its {name} is not a JSON object")
                 values[name] = {}
         elif not isinstance(values[name], types):
-            problems.append(f"its {name} is not a {types[0].__name__}")
+            problems.append(f"its {name} is not {words}")
             values[name] = empty
     process = {key: values.pop(key) for key in ("pid", "host", "process", "heartbeat_at")}
     if problems:

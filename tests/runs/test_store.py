@@ -392,7 +392,7 @@ def test_a_damaged_row_is_marked_hides_no_other_run_and_can_be_deleted(url, smal
     sound, bad_json, not_a_dict, bad_value = (
         store.save(ae, small_data, SETTINGS, result.history, metrics={"test_loss": 0.1})
         for _ in range(4))
-    damage(url, bad_json, history='{"loss": [0.3,')
+    damage(url, bad_json, history='{"loss": [0.3,', versions="[" * 100_000)
     damage(url, not_a_dict, metrics="null", hparams="[1, 2]")
     postgres = url.startswith("postgresql")
     damage(url, bad_value, seed=None if postgres else "three")
@@ -401,14 +401,15 @@ def test_a_damaged_row_is_marked_hides_no_other_run_and_can_be_deleted(url, smal
     assert records[sound].status == "finished" and records[sound].history == result.history
     assert {i: records[i].status for i in (bad_json, not_a_dict, bad_value)} == \
         dict.fromkeys((bad_json, not_a_dict, bad_value), "damaged")
-    assert records[bad_json].reason == (f"Run {bad_json} is damaged (its history is not a JSON "
-                                        "object): it cannot be opened; delete it.")
+    assert records[bad_json].reason == (f"Run {bad_json} is damaged (its versions is not a JSON "
+                                        "object, its history is not a JSON object): it cannot be "
+                                        "opened; delete it.")
     assert records[bad_json].history == {} and records[bad_json].settings["epochs"] == 2
     assert "its hparams is not a JSON object, its metrics is not a JSON object" in \
         records[not_a_dict].reason
-    assert ("its seed is missing" if postgres else "its seed is not a int") in \
+    assert ("its seed is missing" if postgres else "its seed is not a whole number") in \
         records[bad_value].reason
-    with pytest.raises(ValueError, match=f"^Run {bad_json} is damaged .its history"):
+    with pytest.raises(ValueError, match=f"^Run {bad_json} is damaged .its versions"):
         store.get(bad_json)
     with pytest.raises(ValueError, match=f"^Run {not_a_dict} is damaged"):
         store.load(not_a_dict)
