@@ -36,6 +36,23 @@ from aelib.training.fit import train
 SAVE_RETRY_SECONDS = (1, 2, 4, 8, 15, 30, 60, 60, 60, 60)
 
 
+def retry_save(save: Callable[[], None], say: Callable[[str], None]) -> None:
+    """Call `save` (a run's save in the store), again after each of `SAVE_RETRY_SECONDS`
+    while the store cannot be reached; `say(message)` tells what happens meanwhile.
+
+    Raises:
+        ConnectionError: the store still cannot be reached after the last wait.
+    """
+    for delay in (*SAVE_RETRY_SECONDS, None):
+        try:
+            return save()
+        except ConnectionError as error:
+            if delay is None:
+                raise
+            say(f"Saving the run: {error} Trying again in {delay} s.")
+            time.sleep(delay)
+
+
 @dataclass(frozen=True)
 class JobSnapshot:
     """A copy of a job's state at one moment.
@@ -313,18 +330,11 @@ class TrainingJob:
                                  f"full: {error}".strip())
 
     def _finish_run(self, run_id: int, snapshot: JobSnapshot) -> None:
-        """`store.finish`, tried again after each of `SAVE_RETRY_SECONDS` while the store
-        cannot be reached; the snapshot's message says so meanwhile."""
-        for delay in (*SAVE_RETRY_SECONDS, None):
-            try:
-                self.store.finish(run_id, self.ae, snapshot.history, snapshot.status,
-                                  snapshot.message)
-                return
-            except ConnectionError as error:
-                if delay is None:
-                    raise
-                self._update(message=f"Saving the run: {error} Trying again in {delay} s.")
-                time.sleep(delay)
+        """`store.finish`, tried again while the store cannot be reached (`retry_save`); the
+        snapshot's message says so meanwhile."""
+        retry_save(lambda: self.store.finish(run_id, self.ae, snapshot.history,
+                                             snapshot.status, snapshot.message),
+                   lambda message: self._update(message=message))
 
     def _on_progress(self, event) -> None:
         if isinstance(event, EpochStarted):

@@ -6,25 +6,33 @@
 Version 1 is the schema aelib wrote before it had a version (runs, sweeps, each run's model as
 a `.keras` file whose path the run kept); version 2 keeps the models as bytes in a table of
 their own, so replicas on other machines read them without a shared disk, and notes the host of
-the process that writes a row. A version-1 file is migrated in one transaction: the columns it
-lacks are added, every model file it names is read into the database, and the files stay where
-they were. Schema changes run under a lock (SQLite's write lock, a PostgreSQL advisory lock),
-so processes opening a new store at once create it once.
+the process that writes a row; version 3 adds what tells a "running" row's process apart from a
+later one given the same pid (`process`) and the last time it said it was alive
+(`heartbeat_at`), so that a run whose process or machine died is shown as interrupted. A
+version-1 file is migrated in one transaction: the columns it lacks are added, every model file
+it names is read into the database, and the files stay where they were; a version-2 database
+gains version 3's columns. Schema changes run under a lock (SQLite's write lock, a PostgreSQL
+advisory lock), so processes opening a new store at once create it once.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import threading
+import time
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import (Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
-                        String, Table, Text, create_engine, event, inspect, select, text)
+                        String, Table, Text, create_engine, delete, event, inspect, select,
+                        text)
 from sqlalchemy.engine import Connection, Engine, make_url
 
 URL_VARIABLE = "AELIB_RUNS_URL"  # a SQLAlchemy URL: postgresql://user:password@host/database
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # SQLite's primary result codes of a damaged file
 _LOCK_KEY = 0x61656C6962  # "aelib": the PostgreSQL advisory lock held while the schema changes
 
 metadata = MetaData()
@@ -48,6 +56,8 @@ runs = Table(
     Column("pid", Integer, nullable=False),
     Column("sweep_id", Integer, ForeignKey("sweeps.id")),
     Column("host", Text),  # None in rows of version 1: written on this machine
+    Column("process", Text),  # the writing process beyond its pid; None before version 3
+    Column("heartbeat_at", Float),  # while running, renewed by its process; None before 3
     Index("runs_by_workspace", "workspace", "id"),
     Index("runs_by_sweep", "workspace", "sweep_id"),
     sqlite_autoincrement=True,  # as version 1: a deleted run's id is never given again
@@ -63,6 +73,8 @@ sweeps = Table(
     Column("status", Text, nullable=False),
     Column("pid", Integer, nullable=False),
     Column("host", Text),
+    Column("process", Text),
+    Column("heartbeat_at", Float),
     sqlite_autoincrement=True,
 )
 models = Table(
@@ -76,9 +88,12 @@ store_info = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
-# What version 2 added to a version-1 database, in each dialect's words.
+# What versions 2 and 3 added to an older database, in each dialect's words.
 _ADDED_COLUMNS = (("runs", "sweep_id", "INTEGER REFERENCES sweeps (id)"),
-                  ("runs", "host", "TEXT"), ("sweeps", "host", "TEXT"))
+                  ("runs", "host", "TEXT"), ("sweeps", "host", "TEXT"),
+                  *((table, column, definition) for table in ("runs", "sweeps")
+                    for column, definition in (("process", "TEXT"),
+                                               ("heartbeat_at", "DOUBLE PRECISION"))))
 
 _engines: dict[tuple[str, int], Engine] = {}
 _ready: set[tuple[str, int]] = set()
@@ -140,6 +155,49 @@ def ready_engine(url: str) -> Engine:
     return engine
 
 
+def damaged_file(error: Exception) -> bool:
+    """Whether `error` (a SQLAlchemy `DBAPIError`) says a SQLite file is not a database or is
+    corrupt: random bytes, a file cut short."""
+    orig = getattr(error, "orig", None)
+    return isinstance(orig, sqlite3.DatabaseError) and \
+        (getattr(orig, "sqlite_errorcode", 0) & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def set_aside(url: str) -> Path | None:
+    """Move the damaged SQLite file of `url` (and its write-ahead log) aside, to
+    `runs.sqlite.damaged-<UTC time>`, so that the next use starts a new, empty store there;
+    the file is never deleted. This process's connections to it are closed first.
+
+    Returns:
+        Where the file went, or None if the file now at `url` reads soundly (another process
+        set the damaged one aside already) or is gone.
+    """
+    with _lock:
+        for key in [key for key in _engines if key[0] == url]:
+            _engines.pop(key).dispose()
+            _ready.discard(key)
+        path = Path(make_url(url).database or ":memory:")
+        if not path.is_file() or _sound(path):
+            return None
+        aside = path.with_name(f"{path.name}.damaged-"
+                               f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}")
+        while aside.exists():  # twice in one second
+            aside = aside.with_name(aside.name + "-again")
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):  # a log of the damaged file would spoil the new one
+            if path.with_name(path.name + suffix).exists():
+                path.with_name(path.name + suffix).rename(aside.with_name(aside.name + suffix))
+        return aside
+
+
+def _sound(path: Path) -> bool:
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            return db.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    except sqlite3.DatabaseError:
+        return False
+
+
 def writing(engine: Engine):
     """A transaction for writes: on SQLite it takes the write lock at once (`BEGIN
     IMMEDIATE`), so two writers wait for each other instead of failing mid-transaction."""
@@ -174,6 +232,7 @@ def _bring_up_to_date(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     tables = set(inspect(connection).get_table_names())
+    version = 1 if "runs" in tables else None
     if "store_info" in tables:
         version = int(connection.scalar(select(store_info.c.value).where(
             store_info.c.name == "schema_version")))
@@ -181,23 +240,31 @@ def _bring_up_to_date(connection: Connection) -> None:
             raise ValueError(f"This run store was written by a newer aelib (schema version "
                              f"{version}; this aelib reads up to {SCHEMA_VERSION}): upgrade "
                              "aelib to open it.")
-        return
-    if "runs" in tables:
-        _migrate_from_version_1(connection)
+        if version == SCHEMA_VERSION:
+            return
+    if version is not None:
+        _add_columns(connection)
+    if version == 1:
+        _read_model_files(connection)
     metadata.create_all(connection)
     for index in runs.indexes:  # create_all makes those of the tables it creates only
         index.create(connection, checkfirst=True)
+    connection.execute(delete(store_info).where(store_info.c.name == "schema_version"))
     connection.execute(store_info.insert().values(name="schema_version",
                                                   value=str(SCHEMA_VERSION)))
 
 
-def _migrate_from_version_1(connection: Connection) -> None:
-    """Add version 2's columns and read every model file the runs name into `models`."""
+def _add_columns(connection: Connection) -> None:
+    """Add the columns of later versions that an older database lacks."""
     inspector = inspect(connection)
     tables = set(inspector.get_table_names())  # the first release had no sweeps table
     for table, column, definition in _ADDED_COLUMNS:
         if table in tables and column not in {c["name"] for c in inspector.get_columns(table)}:
             connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+def _read_model_files(connection: Connection) -> None:
+    """Read every model file a version-1 database's runs name into `models`."""
     models.create(connection)
     for run_id, path in connection.exec_driver_sql(
             "SELECT id, model_path FROM runs WHERE model_path IS NOT NULL"):

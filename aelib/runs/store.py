@@ -10,24 +10,34 @@ seed, library versions, start and end time, status (running, finished, stopped, 
 the reason), per-epoch history, final metrics and its saved `.keras` model (bytes in the
 database: replicas of the app on several machines share one PostgreSQL and no disk). `start`
 writes the run as "running" before training, `finish` writes its model and its end in one
-transaction, so a crash mid-training leaves a run marked "running" (listed as "interrupted" once
-its process is gone), never a half-written model. Runs belong to a workspace; a store lists one
+transaction, so a crash mid-training leaves a run marked "running", never a half-written model.
+While a run or sweep runs, its process renews its heartbeat (every `HEARTBEAT_SECONDS`); a
+"running" row is listed as "interrupted" once its heartbeat is older than `HEARTBEAT_TIMEOUT`
+(its process or its whole machine died), or at once when it was written on this machine by a
+process that is gone: a pid is not enough to tell (pid 1 in a container is always alive), so a
+row notes its process's start time and the machine's boot as well. A row that cannot be read
+(invalid JSON, a value missing) is listed as "damaged", with the reason, and can be deleted;
+it hides no other run. Runs belong to a workspace; a store lists one
 workspace's runs. A sweep (`aelib.sweeps.local`) is kept as a row of its own, and each of its
 runs carries its id.
 
 The constructor only stores where the database is: the first call connects, and creates or
 migrates the schema (`aelib.runs.schema`). A database that cannot be reached raises
 `StoreUnavailable`, a `ValueError` (and a `ConnectionError`) whose message a page can show as
-it is; the next call tries again.
+it is; the next call tries again. A SQLite file that is not a database or is corrupt is moved
+aside (`runs.sqlite.damaged-<time>`, never deleted) and the call raises `StoreDamaged`, a
+`StoreUnavailable` saying so; the next call starts a new, empty store in its place.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,14 +46,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import Float, Integer, String, Table, Text, delete, select, update
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from aelib.explore.metrics import METRICS
 from aelib.runs.schema import default_runs_dir  # noqa: F401 (a public name of this module)
-from aelib.runs.schema import (models, ready_engine, runs, shown_url, store_url, sweeps,
-                               with_driver, writing)
+from aelib.runs.schema import (damaged_file, models, ready_engine, runs, set_aside, shown_url,
+                               store_url, sweeps, with_driver, writing)
 
 if TYPE_CHECKING:  # the store itself needs no Keras: listing runs stays light
     from aelib.model.autoencoder import Autoencoder
@@ -53,13 +63,25 @@ DEFAULT_WORKSPACE = "local"
 # The final metrics a run keeps, in the order `compare` lists them (notebooks import the
 # names from here; the table of them is `aelib.explore.metrics.METRICS`).
 METRIC_NAMES = tuple(METRICS)
-HOST = socket.gethostname()  # with the pid, tells whether a "running" row's process lives
+HOST = socket.gethostname()  # with the process, tells whether a "running" row's process lives
+HEARTBEAT_SECONDS = 20.0  # how often a process renews the heartbeat of its running rows
+HEARTBEAT_TIMEOUT = 120.0  # a "running" row not renewed for this long is interrupted
 _RUN_COLUMNS = (*runs.c, models.c.run_id.is_not(None).label("has_model"))
+_RUN_JSON = ("hparams", "settings", "versions", "history", "metrics")
+# What a row's columns must hold, in words, and what stands in for a value that cannot be read.
+_TYPES = {Integer: ((int,), "a whole number", 0), Float: ((float, int), "a number", 0.0),
+          Text: ((str,), "text", ""), String: ((str,), "text", "")}
+_log = logging.getLogger(__name__)
 
 
 class StoreUnavailable(ValueError, ConnectionError):
     """The run store's database cannot be reached (a server down or restarting, a file
     locked for too long); the message says which store, in one sentence."""
+
+
+class StoreDamaged(StoreUnavailable):
+    """The store's SQLite file was damaged: it was moved aside and a new, empty store starts
+    in its place at the next call; the message says where the damaged file went."""
 
 
 def library_versions() -> dict[str, str]:
@@ -190,12 +212,22 @@ class RunStore:
             engine = ready_engine(self.url)
             with writing(engine) if write else engine.connect() as connection:
                 yield connection
-        except (OperationalError, InterfaceError) as error:
-            raise self._unavailable(error) from error
         except DBAPIError as error:
-            if not error.connection_invalidated:
+            if damaged_file(error):
+                raise self._damaged(error) from error
+            if not isinstance(error, (OperationalError, InterfaceError)) \
+                    and not error.connection_invalidated:
                 raise
             raise self._unavailable(error) from error
+
+    def _damaged(self, error: DBAPIError) -> StoreUnavailable:
+        aside = set_aside(self.url)
+        if aside is None:  # set aside by another process meanwhile: the next call opens anew
+            return self._unavailable(error)
+        _log.error("The run store %s was damaged (%s); moved aside to %s.",
+                   shown_url(self.url), error.orig, aside)
+        return StoreDamaged(f"The run store file was damaged ({error.orig}), so it was moved "
+                            f"aside to {aside} and a new, empty run store starts in its place.")
 
     def _unavailable(self, error: DBAPIError) -> StoreUnavailable:
         # The driver's last words: "Connection refused", "database is locked".
@@ -214,14 +246,20 @@ class RunStore:
                                  "test_images": len(data.x_test)}),
             dataset=data.name, dataset_source=data.source,
             seed=int(settings.get("seed", ae.seed)), versions=json.dumps(library_versions()),
-            started_at=time.time(), status="running", pid=os.getpid(), host=HOST,
-            sweep_id=self.sweep_id)
+            sweep_id=self.sweep_id, **_running())
         with self._connection(write=True) as db:
-            return int(db.execute(runs.insert().values(**values)).inserted_primary_key[0])
+            run_id = int(db.execute(runs.insert().values(**values)).inserted_primary_key[0])
+        _HEARTBEAT.add(self.url, runs, run_id)
+        return run_id
 
     def finish(self, run_id: int, ae: Autoencoder, history: dict, status: str = "finished",
                reason: str | None = None, metrics: dict | None = None) -> None:
-        """Complete a run: its model, status, history and metrics, in one transaction."""
+        """Complete a run: its model, status, history and metrics, in one transaction.
+
+        Raises:
+            ValueError: the run is no longer in the store (deleted meanwhile, or its damaged
+                store file was set aside): nothing was kept.
+        """
         from aelib.model.files import save_model_file
 
         with tempfile.TemporaryDirectory(prefix="aelib-model-") as folder:
@@ -233,6 +271,10 @@ class RunStore:
             if done.rowcount:
                 db.execute(delete(models).where(models.c.run_id == run_id))
                 db.execute(models.insert().values(run_id=run_id, data=model))
+        _HEARTBEAT.remove(self.url, runs, run_id)
+        if not done.rowcount:
+            raise ValueError(f"Run {run_id} is no longer in the run store (deleted meanwhile, "
+                             "or its damaged store file was set aside), so it was not saved.")
 
     def record_metrics(self, run_id: int, metrics: dict) -> None:
         """Store a run's final metrics, when they are computed after `finish`."""
@@ -253,15 +295,16 @@ class RunStore:
         if sweep_id is not None:
             query = query.where(runs.c.sweep_id == sweep_id)
         with self._connection() as db:
-            return [_record(row) for row in db.execute(query)]
+            return [_record(row) for row in db.execute(query)]  # a damaged row is marked
 
     def start_sweep(self, plan: dict, engine: str) -> int:
         """Record a sweep as "running"; returns its id. `plan` is plain, JSON-able data."""
         with self._connection(write=True) as db:
-            return int(db.execute(sweeps.insert().values(
-                workspace=self.workspace, plan=json.dumps(plan), engine=engine,
-                started_at=time.time(), status="running", pid=os.getpid(), host=HOST,
+            sweep_id = int(db.execute(sweeps.insert().values(
+                workspace=self.workspace, plan=json.dumps(plan), engine=engine, **_running(),
             )).inserted_primary_key[0])
+        _HEARTBEAT.add(self.url, sweeps, sweep_id)
+        return sweep_id
 
     def finish_sweep(self, sweep_id: int, status: str = "finished") -> None:
         """Mark a sweep as ended: "finished", "stopped" or "failed"."""
@@ -269,25 +312,30 @@ class RunStore:
             db.execute(update(sweeps).where(sweeps.c.id == sweep_id,
                                             sweeps.c.workspace == self.workspace)
                        .values(ended_at=time.time(), status=status))
+        _HEARTBEAT.remove(self.url, sweeps, sweep_id)
 
     def sweeps(self) -> list[SweepRecord]:
         """This workspace's sweeps, newest first."""
         with self._connection() as db:
             rows = db.execute(select(sweeps).where(sweeps.c.workspace == self.workspace)
                               .order_by(sweeps.c.id.desc()))
-            return [SweepRecord(**_with_liveness(row._asdict(), "plan")) for row in rows]
+            return [SweepRecord(**_readable(row._asdict(), sweeps, "plan")) for row in rows]
 
     def get(self, run_id: int) -> RunRecord:
         """One run's record.
 
         Raises:
-            ValueError: no such run in this workspace.
+            ValueError: no such run in this workspace, or its row is damaged (the message
+                says what cannot be read).
         """
         with self._connection() as db:
             row = db.execute(self._runs().where(runs.c.id == int(run_id))).first()
         if row is None:
             raise ValueError(f"There is no run {run_id} in this workspace.")
-        return _record(row)
+        record = _record(row)
+        if record.status == "damaged":
+            raise ValueError(record.reason)
+        return record
 
     def model_bytes(self, run_id: int) -> bytes:
         """A run's `.keras` file, as bytes (for a download).
@@ -295,11 +343,12 @@ class RunStore:
         Raises:
             ValueError: no such run, or it has no saved model (still running or interrupted).
         """
-        record = self.get(run_id)
-        with self._connection() as db:
-            data = db.scalar(select(models.c.data).where(models.c.run_id == record.id))
+        with self._connection() as db:  # the row itself is not read: a damaged one's model
+            data = db.scalar(self._mine(select(models.c.data).select_from(runs.join(models)),
+                                        int(run_id)))
         if data is None:
-            raise ValueError(f"Run {run_id} has no saved model (it is {record.status}).")
+            raise ValueError(f"Run {run_id} has no saved model (it is "
+                             f"{self.get(run_id).status}).")
         return bytes(data)
 
     def load(self, run_id: int) -> LoadedRun:
@@ -322,10 +371,11 @@ class RunStore:
         Raises:
             ValueError: no such run in this workspace.
         """
-        record = self.get(run_id)
-        with self._connection(write=True) as db:
-            db.execute(delete(models).where(models.c.run_id == record.id))
-            db.execute(self._mine(delete(runs), record.id))
+        with self._connection(write=True) as db:  # a damaged row goes as well as any
+            if db.scalar(self._mine(select(runs.c.id), int(run_id))) is None:
+                raise ValueError(f"There is no run {run_id} in this workspace.")
+            db.execute(delete(models).where(models.c.run_id == int(run_id)))
+            db.execute(self._mine(delete(runs), int(run_id)))
 
     def compare(self, run_ids) -> list[dict]:
         """A table, one row per run: id, architecture, dataset, sweep, status, epochs, seconds
@@ -359,30 +409,141 @@ class RunStore:
 
 
 def _record(row: Row) -> RunRecord:
-    values = _with_liveness(row._asdict(), "hparams", "settings", "versions", "history",
-                            "metrics")
+    values = _readable(row._asdict(), runs, *_RUN_JSON)
     return RunRecord(**{**values, "has_model": bool(values["has_model"])})
 
 
-def _with_liveness(values: dict, *json_columns: str) -> dict:
-    """A row's values with its JSON columns read and its pid and host dropped: a row still
-    "running" whose process is gone reads "interrupted". A process on another machine cannot
-    be looked at from here: its row reads as it is."""
-    pid, host = values.pop("pid"), values.pop("host")
-    for key in json_columns:
-        values[key] = json.loads(values[key])
-    if values["status"] == "running" and host in (None, HOST) and not _alive(pid):
+def _readable(values: dict, table: Table, *json_columns: str) -> dict:
+    """A row's values for its record: its JSON columns read, its status as it stands, its
+    process columns dropped. A row with a value missing, of the wrong type or not a JSON
+    object is "damaged" (with the reason, for a run), those values emptied."""
+    problems = []
+    for column in table.c:
+        name = column.name
+        types, words, empty = _TYPES[type(column.type)]
+        if values[name] is None:
+            if not column.nullable:
+                problems.append(f"its {name} is missing")
+                values[name] = {} if name in json_columns else empty
+        elif name in json_columns:
+            try:
+                values[name] = json.loads(values[name])
+            except (TypeError, ValueError, RecursionError):  # RecursionError: nested deep
+                values[name] = None
+            if not isinstance(values[name], dict):
+                problems.append(f"its {name} is not a JSON object")
+                values[name] = {}
+        elif not isinstance(values[name], types):
+            problems.append(f"its {name} is not {words}")
+            values[name] = empty
+    process = {key: values.pop(key) for key in ("pid", "host", "process", "heartbeat_at")}
+    if problems:
+        values["status"] = "damaged"
+        if "reason" in table.c:
+            values["reason"] = (f"Run {values['id']} is damaged ({', '.join(problems)}): it "
+                                "cannot be opened; delete it.")
+    elif values["status"] == "running" and _gone(values["started_at"], **process):
         values["status"] = "interrupted"
     return values
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+def _running() -> dict:
+    """The columns of a row this process starts: its status, start and heartbeat, and what
+    tells its process apart."""
+    now = time.time()
+    return dict(started_at=now, heartbeat_at=now, status="running", pid=os.getpid(), host=HOST,
+                process=process_identity(os.getpid()))
+
+
+def _gone(started_at: float, pid: int, host: str | None, process: str | None,
+          heartbeat_at: float | None) -> bool:
+    """Whether the process of a "running" row is gone: its heartbeat (or, in a row from before
+    heartbeats, its start) is older than `HEARTBEAT_TIMEOUT`, or it ran on this machine and
+    no process of its pid and start time lives."""
+    if time.time() - (heartbeat_at or started_at) > HEARTBEAT_TIMEOUT:
         return True
+    if host not in (None, HOST):  # another machine: only its heartbeat tells
+        return False
+    if process is None:  # written before version 3: the pid is all there is
+        return process_identity(pid) is None
+    return process != process_identity(pid)
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+_BOOT = _boot_id()
+
+
+def process_identity(pid: int) -> str | None:
+    """What tells the process `pid` apart from a later one given the same pid: the machine's
+    boot, the pid and the process's start time (from /proc; the pid alone where there is no
+    /proc). None if no process has that pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None if Path("/proc/self/stat").exists() else _pid_if_alive(pid)
+    except OSError:
+        return _pid_if_alive(pid)
+    started = stat.rsplit(")", 1)[1].split()[19]  # field 22: start time, after the name
+    return f"{_BOOT}:{pid}:{started}"
+
+
+def _pid_if_alive(pid: int) -> str | None:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return True
+        pass
+    return str(pid)
+
+
+class _Heartbeat:
+    """The rows this process runs, by store and table, and a thread renewing their heartbeat
+    every `HEARTBEAT_SECONDS` (started with the first row, one per process)."""
+
+    def __init__(self):
+        self._rows: dict[tuple[str, Table], set[int]] = {}
+        self._lock = threading.Lock()
+        self._pid = None  # the process whose thread beats: a forked child starts its own
+
+    def add(self, url: str, table: Table, row_id: int) -> None:
+        """Renew the heartbeat of row `row_id` of `table` at `url` until it is removed."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._rows, self._pid = {}, os.getpid()
+                threading.Thread(target=self._run, name="aelib-run-heartbeat",
+                                 daemon=True).start()
+            self._rows.setdefault((url, table), set()).add(row_id)
+
+    def remove(self, url: str, table: Table, row_id: int) -> None:
+        """Stop renewing a row's heartbeat: it ended."""
+        with self._lock:
+            self._rows.get((url, table), set()).discard(row_id)
+
+    def beat(self) -> None:
+        """Renew the heartbeat of every row still running; a store that cannot be reached is
+        tried again at the next beat."""
+        with self._lock:
+            rows = {key: sorted(ids) for key, ids in self._rows.items() if ids}
+        for (url, table), ids in rows.items():
+            try:
+                with writing(ready_engine(url)) as db:
+                    db.execute(update(table).where(table.c.id.in_(ids),
+                                                   table.c.status == "running")
+                               .values(heartbeat_at=time.time()))
+            except SQLAlchemyError as error:
+                _log.warning("No heartbeat for the runs at %s: %s", shown_url(url), error)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(HEARTBEAT_SECONDS)
+            self.beat()
+
+
+_HEARTBEAT = _Heartbeat()

@@ -205,7 +205,7 @@ class _DriverRuns:
 
     def finish(self, index: int, ref: ray.ObjectRef) -> None:
         """A task has returned (or failed, or was cancelled): save what it sent back."""
-        from aelib.jobs.job import JobSnapshot
+        from aelib.jobs.job import JobSnapshot, retry_save
 
         self.ended.add(index)
         try:
@@ -223,9 +223,12 @@ class _DriverRuns:
         ae = self.models.pop(index)
         if result["weights"] is not None:
             ae.autoencoder.set_weights(result["weights"])
-        self.store.finish(self.run_ids[index], ae, snapshot.history, snapshot.status,
-                          snapshot.message, result["metrics"])
-        self.report(index, replace(snapshot, run_id=self.run_ids[index], saved=True))
+        run_id = self.run_ids[index]
+        retry_save(lambda: self.store.finish(run_id, ae, snapshot.history, snapshot.status,
+                                             snapshot.message, result["metrics"]),
+                   lambda message: self.report(index, replace(snapshot, run_id=run_id,
+                                                              message=message)))
+        self.report(index, replace(snapshot, run_id=run_id, saved=True))
 
     def _record(self, index: int) -> None:
         """Record a run that began in the store, once, with the model the driver will save."""

@@ -169,3 +169,43 @@ def test_a_downloaded_model_uploaded_again_opens_and_a_bad_file_is_refused():
     assert colour.error[0].value.startswith(
         "The file 'aelib-run.keras' holds a model of 28x28 grey images, but the dataset in use")
     assert "Choose a dataset of 28x28 grey images on Home (MNIST sample" in colour.error[0].value
+
+
+def test_a_damaged_store_file_is_one_sentence_and_the_next_run_starts_anew(tmp_path):
+    (tmp_path / "runs.sqlite").write_bytes(b"not a database, " * 512)
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    at = AppTest.from_function(a_page_of_an_unreachable_store, args=(url,),
+                               default_timeout=TIMEOUT).run()
+    assert not at.exception and [m.value for m in at.markdown] == ["the sidebar comes after"]
+    [error] = at.error
+    assert error.value.startswith("The run store file was damaged (file is not a database), "
+                                  f"so it was moved aside to {tmp_path / 'runs.sqlite.damaged-'}")
+    at.run()  # the store healed: said once
+    assert not at.error and [m.value for m in at.markdown] == ["never shown",
+                                                               "the sidebar comes after"]
+
+
+def test_a_damaged_run_is_listed_said_and_deleted_and_hides_no_other(runs_dir):
+    from sqlalchemy import create_engine
+
+    from aelib.runs.schema import runs
+
+    store = RunStore()
+    store.list()  # creates the store
+    row = dict(workspace="local", architecture="dense", hparams="{}", settings="{}",
+               dataset="bundled", dataset_source="b", seed=0, versions="{}", started_at=1.0,
+               ended_at=2.0, status="finished", pid=1, history='{"loss": [0.2, 0.1]}')
+    engine = create_engine(store.url)
+    with engine.begin() as db:
+        sound = db.execute(runs.insert().values(**row)).inserted_primary_key[0]
+        damaged = db.execute(runs.insert().values(**{**row, "history": '{"loss": ['})
+                             ).inserted_primary_key[0]
+    engine.dispose()
+    at = open_app(RUNS_PAGE)
+    assert sorted(at.dataframe[0].value["run"]) == [sound, damaged]
+    assert at.selectbox(key="runs_one").value == f"run {damaged} · dense · bundled"
+    assert any(f"**damaged** (Run {damaged} is damaged (its history is not a JSON object)"
+               in m.value for m in at.markdown)
+    button(at, "Delete").click().run()
+    assert not at.exception, at.exception
+    assert [r.id for r in store.list()] == [sound]

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 import aelib
+from aelib.jobs.job import retry_save
+from aelib.runs.store import StoreUnavailable
 from aelib.training.progress import BatchProgress, EpochEnded
 
 
@@ -239,3 +241,22 @@ def test_a_job_of_a_model_without_a_latent_prior_keeps_no_replay(small_data):
     job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, {"epochs": 1},
                             small_data.x_test[:1]).start()
     assert job.wait(120).replay == ()
+
+
+def test_retry_save_tries_again_while_the_store_is_unreachable(monkeypatch):
+    monkeypatch.setattr("aelib.jobs.job.SAVE_RETRY_SECONDS", (0.01, 0.02))
+    calls, said = [], []
+
+    def save(failures):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise StoreUnavailable("The run store at sqlite:///x cannot be reached right now.")
+
+    retry_save(lambda: save(2), said.append)
+    assert len(calls) == 3 and said == [
+        "Saving the run: The run store at sqlite:///x cannot be reached right now. Trying "
+        f"again in {delay} s." for delay in (0.01, 0.02)]
+    calls.clear()
+    with pytest.raises(StoreUnavailable):  # the waits spent: the last error
+        retry_save(lambda: save(3), said.append)
+    assert len(calls) == 3

@@ -1,6 +1,7 @@
 """The run store, on SQLite and on PostgreSQL: save, list, load, delete, compare; a crash
 mid-run; stores side by side; writers in several processes at once; an unreachable server; a
-file written by the store before it had a schema version; copying a store both ways."""
+file written by the store before it had a schema version; copying a store both ways; a damaged
+file set aside, a damaged row marked; running rows of processes and machines gone."""
 
 import json
 import os
@@ -8,15 +9,19 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine, select, update
 
 import aelib
 from aelib.model.files import save_model_file
 from aelib.runs.copy import copy_store
-from aelib.runs.schema import SCHEMA_VERSION
-from aelib.runs.store import METRIC_NAMES, RunStore, StoreUnavailable, default_runs_dir
+from aelib.runs.schema import SCHEMA_VERSION, metadata, runs, set_aside, sweeps
+from aelib.runs.store import (_HEARTBEAT, HEARTBEAT_TIMEOUT, HOST, METRIC_NAMES, RunStore,
+                              StoreDamaged, StoreUnavailable, default_runs_dir,
+                              process_identity)
 from tests.support import ROOT, free_port
 
 SETTINGS = {"epochs": 2, "batch_size": 64, "optimizer": "adam", "seed": 3}
@@ -316,3 +321,206 @@ def test_copy_moves_a_whole_store_to_postgresql_and_back(version_1_file, postgre
     assert [(r.id, r.has_model) for r in RunStore(url=back).list()] == [(2, True), (1, False)]
     assert RunStore(url=back).model_bytes(2) == in_postgres.model_bytes(2)
     assert [s.id for s in RunStore(url=back).sweeps()] == [2, 1]
+
+
+def stored_file(folder, small_data, trained, runs=3):
+    """A SQLite store in `folder` holding `runs` finished runs, as its bytes: written, then
+    closed (its write-ahead log folded in), as a copy elsewhere would be."""
+    ae, result = trained
+    url = f"sqlite:///{folder / 'runs.sqlite'}"
+    for _ in range(runs):
+        RunStore(url=url).save(ae, small_data, SETTINGS, result.history)
+    set_aside(url)  # closes this process's connections; the sound file stays
+    return (folder / "runs.sqlite").read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "cut in half"])
+def test_a_damaged_sqlite_file_is_moved_aside_and_a_new_store_starts(damage, tmp_path,
+                                                                     small_data, trained):
+    sound = stored_file(tmp_path, small_data, trained)
+    damaged = np.random.default_rng(0).bytes(len(sound)) if damage == "random bytes" \
+        else sound[:len(sound) // 2]
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    (folder / "runs.sqlite").write_bytes(damaged)
+    store = RunStore(folder)
+    with pytest.raises(StoreDamaged, match=r"^The run store file was damaged \(.+\), so it was "
+                       r"moved aside to .+runs\.sqlite\.damaged-\d{8}T\d{6}Z and a new, empty "
+                       r"run store starts in its place\.$") as raised:
+        store.list()
+    assert isinstance(raised.value, ValueError)
+    [aside] = folder.glob("runs.sqlite.damaged-*")
+    assert aside.read_bytes() == damaged and str(aside) in str(raised.value)  # never deleted
+    assert store.list() == []  # healed, saying so once
+    ae, result = trained
+    run_id = store.save(ae, small_data, SETTINGS, result.history)
+    assert [r.id for r in RunStore(folder).list()] == [run_id]
+    assert list(folder.glob("runs.sqlite.damaged-*")) == [aside]
+
+
+def test_a_run_gone_from_the_store_is_not_said_to_be_saved(url, small_data, trained):
+    ae, result = trained
+    store = RunStore(url=url)
+    run_id = store.start(ae, small_data, SETTINGS)
+    store.delete(run_id)  # or its store was set aside and started anew
+    with pytest.raises(ValueError, match=f"^Run {run_id} is no longer in the run store"):
+        store.finish(run_id, ae, result.history)
+    assert store.list() == []
+
+
+def test_a_sound_file_is_never_set_aside(tmp_path, small_data, trained):
+    stored_file(tmp_path, small_data, trained, runs=1)
+    assert set_aside(f"sqlite:///{tmp_path / 'runs.sqlite'}") is None
+    assert len(RunStore(tmp_path).list()) == 1 and not list(tmp_path.glob("*.damaged-*"))
+
+
+def damage(url, run_id, **values):
+    """Write `values` into a run's row as they are, as a hand edit or a bad disk would."""
+    engine = create_engine(url)
+    with engine.begin() as db:
+        for column in [name for name, value in values.items() if value is None]:
+            if db.dialect.name == "postgresql":  # SQLite cannot drop a NOT NULL
+                db.exec_driver_sql(f"ALTER TABLE runs ALTER COLUMN {column} DROP NOT NULL")
+        db.execute(update(runs).where(runs.c.id == run_id).values(**values))
+    engine.dispose()
+
+
+def test_a_damaged_row_is_marked_hides_no_other_run_and_can_be_deleted(url, small_data,
+                                                                      trained):
+    ae, result = trained
+    store = RunStore(url=url)
+    sound, bad_json, not_a_dict, bad_value = (
+        store.save(ae, small_data, SETTINGS, result.history, metrics={"test_loss": 0.1})
+        for _ in range(4))
+    damage(url, bad_json, history='{"loss": [0.3,', versions="[" * 100_000)
+    damage(url, not_a_dict, metrics="null", hparams="[1, 2]")
+    postgres = url.startswith("postgresql")
+    damage(url, bad_value, seed=None if postgres else "three")
+
+    records = {r.id: r for r in store.list()}
+    assert records[sound].status == "finished" and records[sound].history == result.history
+    assert {i: records[i].status for i in (bad_json, not_a_dict, bad_value)} == \
+        dict.fromkeys((bad_json, not_a_dict, bad_value), "damaged")
+    assert records[bad_json].reason == (f"Run {bad_json} is damaged (its versions is not a JSON "
+                                        "object, its history is not a JSON object): it cannot be "
+                                        "opened; delete it.")
+    assert records[bad_json].history == {} and records[bad_json].settings["epochs"] == 2
+    assert "its hparams is not a JSON object, its metrics is not a JSON object" in \
+        records[not_a_dict].reason
+    assert ("its seed is missing" if postgres else "its seed is not a whole number") in \
+        records[bad_value].reason
+    with pytest.raises(ValueError, match=f"^Run {bad_json} is damaged .its versions"):
+        store.get(bad_json)
+    with pytest.raises(ValueError, match=f"^Run {not_a_dict} is damaged"):
+        store.load(not_a_dict)
+    assert [row["status"] for row in store.compare([sound, bad_json])] == ["finished",
+                                                                           "damaged"]
+    assert store.model_bytes(bad_json)[:2] == b"PK"  # its model is whole: it can be kept
+    for run_id in (bad_json, not_a_dict, bad_value):
+        store.delete(run_id)
+    assert [r.id for r in store.list()] == [sound]
+    assert store.load(sound).ae.architecture == "dense"
+
+
+def test_a_damaged_sweep_is_marked(url):
+    store = RunStore(url=url)
+    sound, damaged = store.start_sweep({"seeds": [0]}, "here"), store.start_sweep({}, "here")
+    engine = create_engine(url)
+    with engine.begin() as db:
+        db.execute(update(sweeps).where(sweeps.c.id == damaged).values(plan="{"))
+    engine.dispose()
+    assert [(s.id, s.status, s.plan) for s in store.sweeps()] == \
+        [(damaged, "damaged", {}), (sound, "running", {"seeds": [0]})]
+
+
+def set_process(url, run_id, **values):
+    engine = create_engine(url)
+    with engine.begin() as db:
+        db.execute(update(runs).where(runs.c.id == run_id).values(**values))
+    engine.dispose()
+
+
+def test_a_running_row_whose_pid_was_given_again_is_interrupted(url, small_data, trained):
+    ae, _ = trained
+    store = RunStore(url=url)
+    run_id = store.start(ae, small_data, SETTINGS)
+    assert store.get(run_id).status == "running"  # this process: alive
+    # pid 1 in a container, and this very pid, both alive, but not the process that wrote it
+    for pid in (1, os.getpid()):
+        set_process(url, run_id, pid=pid, process=f"{process_identity(pid)}-earlier")
+        assert store.get(run_id).status == "interrupted"
+    set_process(url, run_id, pid=os.getpid(), process=process_identity(os.getpid()))
+    assert store.get(run_id).status == "running"
+
+
+def test_a_run_of_a_machine_gone_is_interrupted_after_the_heartbeat_timeout(url, small_data,
+                                                                          trained):
+    ae, result = trained
+    store = RunStore(url=url)
+    run_id = store.start(ae, small_data, SETTINGS)
+    now = time.time()
+    set_process(url, run_id, host="replica-2", pid=1, process="elsewhere:1:1", heartbeat_at=now)
+    assert store.get(run_id).status == "running"  # another machine's, beating
+    set_process(url, run_id, heartbeat_at=now - HEARTBEAT_TIMEOUT - 1)
+    [record] = store.list()
+    assert record.status == "interrupted"  # the replica died: Delete is offered for it
+    store.delete(run_id)
+    assert store.list() == []
+
+
+def test_this_process_renews_the_heartbeat_of_its_running_rows_only(url, small_data, trained):
+    ae, result = trained
+    store = RunStore(url=url)
+    running, ended = store.start(ae, small_data, SETTINGS), store.start(ae, small_data, SETTINGS)
+    sweep = store.start_sweep({}, "here")
+    store.finish(ended, ae, result.history)
+    long_ago = time.time() - 10 * HEARTBEAT_TIMEOUT
+    engine = create_engine(url)
+    with engine.begin() as db:
+        for table in (runs, sweeps):
+            db.execute(update(table).values(heartbeat_at=long_ago))
+    assert store.get(running).status == "interrupted" and store.sweeps()[0].status == \
+        "interrupted"
+    _HEARTBEAT.beat()  # what the heartbeat thread does every HEARTBEAT_SECONDS
+    assert store.get(running).status == "running" and store.sweeps()[0].status == "running"
+    with engine.connect() as db:
+        assert db.scalar(select(runs.c.heartbeat_at).where(runs.c.id == ended)) == long_ago
+        assert db.scalar(select(runs.c.heartbeat_at).where(runs.c.id == running)) > \
+            time.time() - 60
+    engine.dispose()
+    store.finish_sweep(sweep)
+    assert store.sweeps()[0].status == "finished"
+
+
+def test_a_process_is_told_apart_beyond_its_pid():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        identity = process_identity(child.pid)
+        assert identity is not None and identity != process_identity(os.getpid())
+        assert process_identity(child.pid) == identity  # the same process, read again
+    finally:
+        child.kill()
+        child.wait()
+    assert process_identity(child.pid) is None
+
+
+def test_a_version_2_database_gains_the_heartbeat_and_keeps_its_runs(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    metadata.create_all(engine)
+    engine.dispose()
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        for table in ("runs", "sweeps"):
+            for column in ("process", "heartbeat_at"):
+                db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        db.execute("INSERT INTO store_info VALUES ('schema_version', '2')")
+        db.execute("INSERT INTO runs (workspace, architecture, hparams, settings, dataset, "
+                   "dataset_source, seed, versions, started_at, status, pid, host) VALUES "
+                   f"('local', 'dense', '{{}}', '{{}}', 'bundled', 'b', 0, '{{}}', {time.time()}"
+                   f", 'running', 1, {HOST!r})")
+    [record] = RunStore(tmp_path).list()
+    assert (record.architecture, record.status) == ("dense", "running")  # pid 1 lives, and
+    # the row is younger than the timeout: only the heartbeat, once missed, can tell
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        assert db.execute("SELECT value FROM store_info").fetchall() == [("3",)]
+        db.execute(f"UPDATE runs SET started_at = {time.time() - HEARTBEAT_TIMEOUT - 1}")
+    assert RunStore(tmp_path).list()[0].status == "interrupted"

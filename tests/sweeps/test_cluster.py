@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -170,3 +171,35 @@ def test_workers_train_on_the_drivers_backend_with_aelib_shipped_by_ray():
     environment = runtime_env()
     assert environment["py_modules"] == [str(Path(aelib.__file__).parent)]
     assert environment["env_vars"]["KERAS_BACKEND"] == keras.backend.backend()
+
+
+@on_tensorflow_only
+def test_the_driver_saves_again_while_the_database_restarts(cluster, postgres_server,
+                                                            small_data, monkeypatch):
+    from aelib.jobs.job import JobSnapshot
+    from aelib.sweeps.cluster import RayEngine, _DriverRuns
+    from aelib.sweeps.plan import make_plan
+
+    monkeypatch.setattr("aelib.jobs.job.SAVE_RETRY_SECONDS", (0.5,) * 60)
+    RayEngine(cluster).connect()
+    [point] = make_plan(["dense"], seeds=[0], settings={"epochs": 1}).points()
+    store = RunStore(url=postgres_server.new_database())
+    reports = []
+    runs = _DriverRuns([point], small_data, store, lambda index, shot: reports.append(shot))
+    runs.progress(0, None)  # the task began: the driver records its run
+    sent = ray.put({"snapshot": JobSnapshot(status="finished", epochs=1,
+                                            history={"loss": [0.5]}),
+                    "weights": None, "metrics": {"test_loss": 0.5}})
+    postgres_server.stop()  # the real server, down as the task's result arrives
+    restart = threading.Timer(3, postgres_server.start)
+    restart.start()
+    try:
+        runs.finish(0, sent)
+    finally:
+        restart.join()
+    retrying = [shot.message for shot in reports if shot.message]
+    assert retrying and retrying[0].startswith("Saving the run: The run store at postgresql")
+    assert reports[-1].saved and reports[-1].message is None
+    [record] = store.list()
+    assert (record.id, record.status, record.has_model) == (reports[-1].run_id, "finished", True)
+    assert record.metrics == {"test_loss": 0.5} and record.history == {"loss": [0.5]}
