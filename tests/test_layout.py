@@ -73,10 +73,6 @@ def test_importing_aelib_loads_no_keras():
     assert done.stdout.strip() == "[]", done.stderr
 
 
-# Being edited elsewhere while the signatures were typed (issue 21): type them, then drop these.
-UNTYPED_FOR_NOW = ("runs/", "jobs/job.py")
-
-
 def untyped_parts(function, method):
     """The parameters of a function (but `self` or `cls`) without an annotation, and "return"
     when its return has none."""
@@ -104,8 +100,6 @@ def test_every_public_function_of_aelib_is_typed():
     untyped = []
     for path in sorted((ROOT / "aelib").rglob("*.py")):
         name = str(path.relative_to(ROOT / "aelib"))
-        if name.startswith(UNTYPED_FOR_NOW):
-            continue
         for qualified, function, method in public_functions(ast.parse(path.read_text()).body):
             if missing := untyped_parts(function, method):
                 untyped.append(f"aelib/{name}:{function.lineno} {qualified}: {', '.join(missing)}")

@@ -18,6 +18,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from aelib.training.progress import (BatchProgress, EpochEnded, EpochStarted, Tr
 from aelib.jobs.slots import TrainingSlots
 from aelib.settings import TrainingSettings
 from aelib.training.fit import train
+
+if TYPE_CHECKING:
+    from aelib.runs.store import RunStore
 
 # Waits between tries of a run's save while the store is unreachable (`RunStore` raises a
 # ConnectionError then): about five minutes in all, time for a database server to restart.
@@ -239,11 +243,11 @@ class TrainingJob:
         """Its run in the store, once recorded."""
         return self.snapshot().run_id
 
-    def training_images(self, store=None) -> tuple[Dataset, int | None]:
+    def training_images(self, store: RunStore | None = None) -> tuple[Dataset, int | None]:
         """The images it trains on and the seed of their order (`store` is not needed)."""
         return self.data, self.settings.get("seed")
 
-    def final_metrics(self, store=None) -> dict | None:
+    def final_metrics(self, store: RunStore | None = None) -> dict | None:
         """The metrics of its run, once computed after training (`store` is not needed)."""
         return self.snapshot().metrics
 

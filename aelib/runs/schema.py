@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import threading
 import time
-from contextlib import closing
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 
 from sqlalchemy import (Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
@@ -198,7 +198,7 @@ def _sound(path: Path) -> bool:
         return False
 
 
-def writing(engine: Engine):
+def writing(engine: Engine) -> AbstractContextManager[Connection]:
     """A transaction for writes: on SQLite it takes the write lock at once (`BEGIN
     IMMEDIATE`), so two writers wait for each other instead of failing mid-transaction."""
     return engine.execution_options(sqlite_begin="BEGIN IMMEDIATE").begin()

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -377,7 +377,7 @@ class RunStore:
             db.execute(delete(models).where(models.c.run_id == int(run_id)))
             db.execute(self._mine(delete(runs), int(run_id)))
 
-    def compare(self, run_ids) -> list[dict]:
+    def compare(self, run_ids: Iterable[int]) -> list[dict]:
         """A table, one row per run: id, architecture, dataset, sweep, status, epochs, seconds
         and metrics.
 
