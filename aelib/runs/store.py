@@ -511,6 +511,7 @@ class _Heartbeat:
         self._rows: dict[tuple[str, Table], set[int]] = {}
         self._lock = threading.Lock()
         self._pid = None  # the process whose thread beats: a forked child starts its own
+        self._failing: set[str] = set()  # stores the last beat could not reach
 
     def add(self, url: str, table: Table, row_id: int) -> None:
         """Renew the heartbeat of row `row_id` of `table` at `url` until it is removed."""
@@ -538,7 +539,11 @@ class _Heartbeat:
                                                    table.c.status == "running")
                                .values(heartbeat_at=time.time()))
             except SQLAlchemyError as error:
-                _log.warning("No heartbeat for the runs at %s: %s", shown_url(url), error)
+                if url not in self._failing:  # once, not every beat while it is down
+                    _log.warning("No heartbeat for the runs at %s: %s", shown_url(url), error)
+                self._failing.add(url)
+            else:
+                self._failing.discard(url)
 
     def _run(self) -> None:
         while True:
