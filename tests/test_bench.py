@@ -17,6 +17,10 @@ from tests.support import ROOT
 TIMEOUT = 300
 # Script -> its tiny settings.
 TINY = {
+    "codes.py": ["--points", "200", "--rounds", "1", "--epochs", "1", "--train", "500",
+                 "--l1", "1e-3"],
+    "disentanglement.py": ["--codes", "500", "--skip-study"],
+    "store.py": ["--tiny", "--databases", "sqlite"],
     "defaults.py": ["--only", "dense", "--epochs", "1"],
     "image_speed.py": ["--only", "dense", "--epochs", "2", "--rounds", "1",
                        "--train-images", "500"],
