@@ -75,7 +75,6 @@ def show_samples(model) -> None:
 st.title("Generate")
 model = require_model()
 ae, data = model.ae, model.data
-show_samples(model)
 
 if aelib.REGISTRY[ae.architecture].variational:
     codes = test_codes(model)
@@ -132,3 +131,5 @@ steps = steps_column.slider("Steps", 3, 15, 10, key="interp_steps")
 path = analysis.interpolate(ae, data.x_test[a], data.x_test[b], steps=steps)
 st.plotly_chart(figures.image_rows(
     {"path": path}, title="Decoded along the straight line between the two codes"))
+
+show_samples(model)  # last: fitting the mixture takes a moment, the rest is drawn first

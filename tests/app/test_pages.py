@@ -140,16 +140,17 @@ def test_generate_page_for_the_vae_draws_the_plane_and_manifold():
     at = train_one_epoch("vae")
     at.switch_page(GENERATE_PAGE).run()
     assert not at.exception, at.exception
-    # prior and mixture samples, loss terms, plane, manifold, decoded point, interpolation
+    # loss terms, plane, manifold, decoded point, interpolation, then (last, as they take a
+    # moment) the prior's and the mixture's samples, side by side
     charts = at.get("plotly_chart")
     assert len(charts) == 7
-    assert "From the prior N(0, I)" in charts[0].proto.spec
-    assert "fitted to the training codes" in charts[1].proto.spec
-    assert "reconstruction, per pixel" in charts[2].proto.spec
-    assert "click to decode" in charts[3].proto.spec  # the grid that makes the plane clickable
-    decoded = charts[5].proto.spec
+    assert "reconstruction, per pixel" in charts[0].proto.spec
+    assert "click to decode" in charts[1].proto.spec  # the grid that makes the plane clickable
+    assert "From the prior N(0, I)" in charts[5].proto.spec
+    assert "fitted to the training codes" in charts[6].proto.spec
+    decoded = charts[3].proto.spec
     at.slider(key="z_0").set_value(1.5).run()
-    assert not at.exception and at.get("plotly_chart")[5].proto.spec != decoded
+    assert not at.exception and at.get("plotly_chart")[3].proto.spec != decoded
 
 
 def test_the_codes_page_shows_a_vaes_latent_dimensions_against_the_prior():

@@ -33,15 +33,15 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     page.get_by_role("spinbutton", name="encoding dim").wait_for()  # the dense model's knob
     train_briefly(page, 1)
     page.get_by_text("The same 10 test images after epoch 1").wait_for()
-    assert charts(page).count() == 2  # the loss chart and the previews
+    assert charts(page).count() == 3  # the loss chart, the previews, the codes replay
 
     go_to(page, "Reconstructions")
     page.get_by_text("The worst reconstructions").wait_for()
     charts(page).nth(2).wait_for()
     assert charts(page).count() == 3
     go_to(page, "Codes")
-    page.get_by_text("t-SNE of the test codes").wait_for()
-    assert charts(page).count() >= 4
+    page.get_by_text("The map of the test codes").wait_for()
+    charts(page).nth(3).wait_for()  # the map, the replay, the unit's charts: drawn in turn
 
     go_to(page, "Train")
     set_number(page, "epochs", 200)
@@ -54,7 +54,7 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     go_to(page, "Home", "Autoencoder Lab")  # leaving the page does not stop the background training
     page.get_by_text(re.compile(r"Single-layer dense: training")).wait_for()
     go_to(page, "Train")
-    page.get_by_text(re.compile(r"digits after epoch ([5-9]|\d\d+)$")).wait_for()
+    page.get_by_text(re.compile(r"test images after epoch ([5-9]|\d\d+)$")).wait_for()
     button(page, "Stop").click()
     page.get_by_text(re.compile("Training ended early .stopped on request.")).wait_for()
     page.get_by_text("The model is kept").wait_for()
@@ -66,7 +66,7 @@ def test_train_one_epoch_then_explore_then_stop_a_long_run(page):
     assert charts(page).count() == 3  # the kept model is there to explore
     shot(page, "reconstructions")
     go_to(page, "Codes")
-    page.get_by_text("t-SNE of the test codes").wait_for()
+    page.get_by_text("The map of the test codes").wait_for()
     page.get_by_text("How much do the codes know?").scroll_into_view_if_needed()
     shot(page, "codes")
 
