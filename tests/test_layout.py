@@ -115,3 +115,12 @@ def test_the_typing_check_finds_what_lacks_a_type():
     assert {name: untyped_parts(node, method) for name, node, method in public_functions(
         tree.body)} == {"typed": [], "Hook.on_epoch_end": ["logs", "return"],
                         "Hook.call": ["inputs"]}
+
+
+def test_every_module_of_aelib_and_lab_has_a_test_file_of_its_name():
+    tests = {path.name for path in (ROOT / "tests").rglob("test_*.py")}
+    modules = [path for folder in ("aelib", "lab") for path in (ROOT / folder).rglob("*.py")
+               if path.name not in ("__init__.py", "__main__.py") and "bundled" not in path.parts]
+    missing = [str(path.relative_to(ROOT)) for path in modules
+               if f"test_{path.stem.lstrip('_')}.py" not in tests]
+    assert missing == []
