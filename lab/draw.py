@@ -7,7 +7,7 @@ import streamlit as st
 import aelib
 from aelib.images import shape_in_words
 from lab import state
-from lab.model import test_codes
+from lab.model import codes_of_test_images
 
 CANVAS_PIXELS = 280
 
@@ -57,11 +57,11 @@ def draw_a_digit(model, key: str, noise_factor: float = 0.0) -> None:
     result_column.plotly_chart(aelib.explore.figures.image_rows(rows), key=f"{key}_digit")
     result_column.plotly_chart(aelib.explore.figures.code_images(code, title="Its code"),
                                key=f"{key}_code")
-    nearest = aelib.explore.analysis.nearest_codes(test_codes(model), code[0], k=8)
+    nearest = aelib.explore.analysis.nearest_codes(codes_of_test_images(model), code[0], k=8)
     st.plotly_chart(aelib.explore.figures.image_rows(
         {"nearest": data.x_test[nearest]}, column_labels=[f"#{i}" for i in nearest],
         title="The test images nearest to it in code space"), key=f"{key}_nearest")
     if aelib.REGISTRY[ae.architecture].variational:
-        st.plotly_chart(aelib.explore.figures.latent_scatter(test_codes(model), data.y_test,
-                                                     title="Its place on the latent plane",
-                                                     marked=code[0]), key=f"{key}_plane")
+        st.plotly_chart(aelib.explore.figures.latent_scatter(
+            codes_of_test_images(model), data.y_test, title="Its place on the latent plane",
+            marked=code[0]), key=f"{key}_plane")

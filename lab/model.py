@@ -171,11 +171,12 @@ def analysed(model, name: str, compute: Callable[[], Any], waiting: str | None =
     return memo(name, from_background_or_compute)
 
 
-def test_codes(model):
+def codes_of_test_images(model):
     """The codes of the model's test images, computed once per model (or in the background)."""
     return analysed(model, "test_codes", lambda: model.ae.encode(model.data.x_test))
 
 
 def latent_frame(model) -> aelib.explore.analysis.LatentFrame:
     """Where the model's test codes lie (`aelib.explore.analysis.latent_frame`), once per model."""
-    return memo("latent_frame", lambda: aelib.explore.analysis.latent_frame(test_codes(model)))
+    return memo("latent_frame",
+                lambda: aelib.explore.analysis.latent_frame(codes_of_test_images(model)))

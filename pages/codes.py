@@ -9,7 +9,7 @@ import aelib
 from aelib.explore import analysis, figures
 from aelib.jobs.tutorial import code_means_in_words
 from lab.codes import is_dense_family, show_map, show_replay, show_unit
-from lab.model import latent_frame, memo, require_model, test_codes
+from lab.model import latent_frame, memo, require_model, codes_of_test_images
 
 
 def show_sparsity(codes) -> None:
@@ -47,7 +47,7 @@ def show_latent_fit(model, codes) -> None:
 st.title("Codes")
 model = require_model()
 ae, data = model.ae, model.data
-codes = test_codes(model)
+codes = codes_of_test_images(model)
 
 if aelib.REGISTRY[ae.architecture].variational:
     show_latent_fit(model, codes)

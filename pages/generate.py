@@ -11,7 +11,7 @@ import streamlit as st
 import aelib
 from aelib.explore import analysis, figures
 from lab import state
-from lab.model import latent_frame, memo, require_model, test_codes
+from lab.model import latent_frame, memo, require_model, codes_of_test_images
 
 SLIDERS = 4  # latent dimensions with a slider; the others stay at their centre
 STEP = 0.05  # the sliders' step
@@ -77,7 +77,7 @@ model = require_model()
 ae, data = model.ae, model.data
 
 if aelib.REGISTRY[ae.architecture].variational:
-    codes = test_codes(model)
+    codes = codes_of_test_images(model)
     frame = latent_frame(model)
     st.subheader("The latent plane")
     if model.history:  # unknown for a model opened from a file

@@ -7,7 +7,7 @@ import streamlit as st
 import aelib
 from aelib.explore import analysis, figures, latent_figures
 from lab import state
-from lab.model import memo, require_model, test_codes
+from lab.model import memo, require_model, codes_of_test_images
 
 STEPS = 11  # traversal values from -3 to +3
 
@@ -39,7 +39,7 @@ if replay:
                "to watch units switch on and specialise.")
     st.subheader("The trained model")
 
-codes = test_codes(model)
+codes = codes_of_test_images(model)
 information, names = None, ()
 if data.factors_test is not None:
     information = memo("factor_information", lambda: aelib.disentanglement.mutual_information(

@@ -6,14 +6,14 @@ import streamlit as st
 import aelib
 from aelib.explore import analysis, figures
 from lab.draw import draw_a_digit
-from lab.model import memo, require_model, say_pca_verdict, test_codes
+from lab.model import memo, require_model, say_pca_verdict, codes_of_test_images
 
 st.title("Reconstructions")
 model = require_model()
 ae, data = model.ae, model.data
 
 losses = memo("reconstruction_losses",
-              lambda: analysis.reconstruction_losses(ae, data, test_codes(model)))
+              lambda: analysis.reconstruction_losses(ae, data, codes_of_test_images(model)))
 reconstructions, errors, pca = losses.reconstructions, losses.errors, losses.pca
 
 model_column, pca_column, images_column = st.columns(3)

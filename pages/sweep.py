@@ -44,8 +44,9 @@ def live_panel(handle) -> None:
         st.rerun()  # the whole page: buttons and results see that the sweep ended
 
 
-def results_panel(record) -> None:
-    """The stored results of a sweep: the metric figure, reconstructions, open a run."""
+def results_panel(record, store: aelib.RunStore, data: aelib.Dataset) -> None:
+    """The stored results of a sweep in `store`: the metric figure, reconstructions of `data`'s
+    test images, open a run."""
     record = next((s for s in store.sweeps() if s.id == record.id), record)  # its progress now
     plan = sweeps.stored_plan(record)
     records = sorted(store.list(record.id), key=lambda run: run.id)
@@ -156,4 +157,5 @@ if stored:
     # Polled also while a sweep started elsewhere (another replica) runs: its progress is in
     # the store.
     polled = running or stored[chosen].status == "running"
-    st.fragment(results_panel, run_every=POLL_SECONDS if polled else None)(stored[chosen])
+    st.fragment(results_panel, run_every=POLL_SECONDS if polled else None)(stored[chosen], store,
+                                                                     data)
