@@ -17,6 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from aelib.architectures import REGISTRY
 from tests.support import ROOT, free_port
 
 # Where `shot` saves screenshots: nowhere unless asked, so that a test run never rewrites the
@@ -166,8 +167,12 @@ def button(page, label):
 def pick_architecture(page, title: str) -> None:
     """On Train: pick the architecture titled `title` and wait for the rerun that gives the
     settings its preset (a value typed before that rerun ends would be replaced)."""
+    (key,) = [key for key, architecture in REGISTRY.items() if architecture.title == title]
     page.get_by_role("combobox").first.click()
     page.get_by_role("option", name=title).click()
+    # The link in the URL follows the settings once that rerun has drawn them: on a busy
+    # machine the rerun may begin later than any fixed wait.
+    page.wait_for_url(re.compile(rf"[?&]arch={key}(&|$)"))
     wait_idle(page)
 
 
