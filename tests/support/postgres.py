@@ -34,14 +34,16 @@ def postgres_bin() -> Path | None:
 
 
 class PostgresServer:
-    """A PostgreSQL server in a temporary data directory, listening on 127.0.0.1:`port`."""
+    """A PostgreSQL server listening on 127.0.0.1:`port`, in a new temporary data directory,
+    or in `data` on `port` (a server someone else made, e.g. `deploy/lab.sh`'s, to stop and
+    start again)."""
 
-    def __init__(self):
+    def __init__(self, data: Path | None = None, port: int | None = None):
         self.bin = postgres_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql).")
-        self.port = free_port()
-        self.data = Path(tempfile.mkdtemp(prefix="aelib-postgres-"))
+        self.port = port or free_port()
+        self.data = data or Path(tempfile.mkdtemp(prefix="aelib-postgres-"))
         self._as_postgres = os.geteuid() == 0  # PostgreSQL refuses to run as root
         self._databases = itertools.count(1)
 
