@@ -1,5 +1,6 @@
 """AppTest of the Sweep page: a two-value grid, run, the metric curve and every run's
-reconstructions side by side; a sweep link restores the setup."""
+reconstructions side by side; a sweep link restores the setup; a sweep another replica runs
+shows its progress from the store."""
 
 import json
 import os
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import aelib
+from aelib.sweeps.plan import make_plan
 from lab.navigation import SWEEP_PAGE
 from tests.support.apptest import TIMEOUT, button, open_app
 
@@ -78,3 +81,23 @@ def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
     assert at.metric[0].value == str(2 * 2 * 3)
     assert at.text_input(key="_widget_cfg_sweep_values_encoding_dim").value == "8,16"
     assert at.number_input(key="_widget_cfg_sweep_epochs").value == 2
+
+
+def test_a_sweep_another_replica_runs_shows_its_progress_from_the_store(small_data):
+    store = aelib.RunStore()  # the same store another replica writes to
+    plan = make_plan(["dense"], {"encoding_dim": [4, 8]}, settings={"epochs": 1})
+    sweep_id = store.start_sweep(plan.to_dict(), "another replica")
+    in_sweep = store.in_sweep(sweep_id)
+    history = {"loss": [0.3], "val_loss": [0.3]}
+    in_sweep.save(aelib.build("dense", encoding_dim=4), small_data, {"epochs": 1}, history)
+
+    at = open_app(SWEEP_PAGE)
+    assert not at.exception, at.exception
+    assert f"Sweep {sweep_id}: running, 1 of 2 runs, on another replica." in [
+        caption.value for caption in at.caption]
+
+    in_sweep.save(aelib.build("dense", encoding_dim=8), small_data, {"epochs": 1}, history)
+    store.finish_sweep(sweep_id)
+    at.run()
+    assert f"Sweep {sweep_id}: finished, 2 of 2 runs, on another replica." in [
+        caption.value for caption in at.caption]
