@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 KNN_WORKING_MEMORY_MB = 64
 TSNE_POINTS = 2000  # a t-SNE map of more points takes long, and shows little more
 MIN_TSNE_POINTS = 10
+# scikit-learn's default is 1,000. On 2,000 codes of the dense model, 500 iterations keep the
+# map as trustworthy (0.9858 against 0.9856 at 5 neighbours) in 60% of the time (3.5 s, not 5.8).
+TSNE_ITERATIONS = 500
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class TSNEMap:
 def tsne_map(codes: np.ndarray, max_points: int = TSNE_POINTS, perplexity: float | None = None,
              seed: int = 0) -> TSNEMap:
     """t-SNE of up to `max_points` codes (a seeded subsample), after PCA to 50 dimensions when
-    the codes are wider.
+    the codes are wider, run for `TSNE_ITERATIONS` iterations.
 
     Args:
         perplexity: None for 30, or a third of the points when there are fewer than 91.
@@ -105,7 +108,7 @@ def tsne_map(codes: np.ndarray, max_points: int = TSNE_POINTS, perplexity: float
     if points.shape[1] > 50:
         points = PCA(n_components=min(50, len(points)), random_state=seed).fit_transform(points)
     embedding = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed,
-                     n_jobs=-1).fit_transform(points)
+                     max_iter=TSNE_ITERATIONS, n_jobs=-1).fit_transform(points)
     return TSNEMap(embedding.astype(np.float32), indices)
 
 
