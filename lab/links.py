@@ -41,8 +41,18 @@ def sweep_setting_values(plan: SweepPlan) -> dict[str, object]:
     values.update({f"sweep_values_{name}": values_to_text(specs[name][0], grid)
                    for name, grid in plan.grid.items()})
     values.update({f"sweep_{name}": widget_text(specs[name][0], value)
-                   for name, value in plan.settings.items()})
+                   for name, value in plan.settings.items() if name != "train_size"})
+    if "train_size" in plan.settings:  # the slider of the plan's dataset
+        values[f"sweep_train_size_{plan.dataset}"] = plan.settings["train_size"]
+    values["dataset"] = plan.dataset  # the lab's dataset: the sweep trains on it
     return values
+
+
+def load_sweep(plan: SweepPlan) -> None:
+    """Make `plan` the Sweep page's settings (and its dataset the lab's), as its link would;
+    a button's callback, so it runs before the widgets are drawn."""
+    for name, value in sweep_setting_values(plan).items():
+        state.set_setting(name, value)
 
 
 def _query() -> dict[str, str]:

@@ -61,10 +61,12 @@ SWEEP_RECONSTRUCTIONS = "sweep_reconstructions"
 # The Generate page: the latent sliders (a click on the latent plane sets the first two).
 LATENT_SLIDER = "z_{}"  # .format(dimension)
 # The Latent lab page: the test image traversed, around its code or the codes' mean,
-# whether the scorecard includes the interventional scores, and the epoch replayed.
+# whether the scorecard includes the interventional scores, whether the kept scorecard is
+# polled (while they are computed in the background), and the epoch replayed.
 TRAVERSAL_IMAGE = "traversal_image"
 TRAVERSAL_CENTRE = "traversal_centre"
 SCORECARD_INTERVENTIONAL = "scorecard_interventional"
+SCORECARD_POLLING = "scorecard_polling"
 REPLAY_EPOCH = "replay_epoch"  # the epoch its replay shows
 # The draw-a-digit canvases: {canvas key: times its "Clear" button was pressed}.
 CANVAS_CLEARS = "canvas_clears"

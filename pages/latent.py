@@ -6,10 +6,18 @@ import streamlit as st
 
 import aelib
 from aelib.explore import analysis, figures, latent_figures
+from aelib.explore.metrics import INTERVENTIONAL
 from lab import state
 from lab.model import memo, require_model, codes_of_test_images
+from lab.workspace import run_store
 
 STEPS = 11  # traversal values from -3 to +3
+POLL_SECONDS = 2.0  # while the interventional scores are computed in the background
+SCORING_NOTE = (f"definitions and code as in disentanglement_lib, on the encoder's means of "
+                f"{aelib.disentanglement.SCORECARD_CODES:,} fresh images. DCI's importances "
+                f"come from an ExtraTreesClassifier({aelib.disentanglement.DCI_TREES} trees, "
+                f"depth <= {aelib.disentanglement.DCI_MAX_DEPTH}) instead of the lib's gradient "
+                "boosting (much faster, the same on the lib's own test cases).")
 
 st.title("Latent lab")
 model = require_model()
@@ -73,8 +81,44 @@ st.caption("Mutual information from scikit-learn, with each code dimension and e
            "disentanglement_lib computes it.")
 
 st.subheader("Scorecard")
-interventional = st.checkbox("Also the FactorVAE and β-VAE scores (they redraw about 150,000 "
-                             "images with one factor fixed: a minute or two)",
+
+
+def scorecard_table(scores: dict) -> None:
+    """The scores as a table: label, value, the paper that defines it."""
+    st.dataframe([{"score": label, "value": scores[key], "defined by": source}
+                  for key, (label, source) in aelib.disentanglement.SCORES.items()
+                  if scores.get(key) is not None], hide_index=True)
+
+
+def kept_scorecard() -> None:
+    """The scorecard kept with the model's run, polled while it is on its way (the run's
+    metrics, then the interventional scores in the background); then the whole page runs
+    again."""
+    kept = model.final_metrics(run_store()) or {}
+    if kept.get("mig") is None:
+        st.caption("Scoring the model with its run's metrics...")
+    else:
+        scorecard_table(kept)
+    if not getattr(model, "scoring_pending", False) and st.session_state.pop(
+            state.SCORECARD_POLLING, False):
+        st.rerun()
+
+
+kept = model.final_metrics(run_store()) or {}
+# A model trained here, on the shapes: its scores come with its run's metrics and after them.
+pending = getattr(model, "scoring_pending", False) and aelib.disentanglement.can_score(ae, data)
+if kept.get("mig") is not None or pending:
+    st.session_state[state.SCORECARD_POLLING] = pending
+    st.fragment(kept_scorecard, run_every=POLL_SECONDS if pending else None)()
+    st.caption(f"Scored when its run was saved, as on Runs: {SCORING_NOTE}")
+    if pending:
+        st.caption("The FactorVAE and β-VAE scores redraw about 100,000 images with one factor "
+                   "fixed: they are being computed in the background, and appear here and on "
+                   "Runs when done.")
+    if pending or all(kept.get(name) is not None for name in INTERVENTIONAL):
+        st.stop()
+interventional = st.checkbox("Also the FactorVAE and β-VAE scores (they redraw about 100,000 "
+                             "images with one factor fixed: some seconds)",
                              key=state.SCORECARD_INTERVENTIONAL)
 name = "scorecard_interventional" if interventional else "scorecard"
 if st.button("Score this model", key="score_model") or name in st.session_state.get(
@@ -82,10 +126,5 @@ if st.button("Score this model", key="score_model") or name in st.session_state.
     with st.spinner("Scoring 5,000 fresh images of shapes..."):
         scores = memo(name, lambda: aelib.disentanglement.scorecard(
             ae, data, interventional=interventional))
-    st.dataframe([{"score": label, "value": scores[key], "defined by": source}
-                  for key, (label, source) in aelib.disentanglement.SCORES.items()
-                  if scores[key] is not None], hide_index=True)
-    st.caption(f"Definitions and code as in disentanglement_lib, on the encoder's means of "
-               f"{scores['settings']['num_codes']:,} fresh images. DCI's importances come from "
-               f"an {scores['settings']['dci_estimator']} instead of the lib's gradient "
-               "boosting (much faster, the same on the lib's own test cases).")
+    scorecard_table(scores)
+    st.caption(SCORING_NOTE)

@@ -7,7 +7,7 @@ import streamlit as st
 
 import aelib
 from aelib.explore import figures
-from aelib.explore.metrics import METRICS
+from aelib.explore.metrics import METRICS, SCORECARD
 from aelib.jobs.tutorial import comparison_rows, runs_in_words, tutorial_jobs
 from lab import state
 from lab.data import dataset_key, get_dataset
@@ -25,12 +25,21 @@ TABLE_FORMATS = {"seconds": "{:.1f}",
                  **{name: metric.format for name, metric in METRICS.items()}}
 
 
+def shown_metrics(rows: list[dict]) -> list[str]:
+    """The metrics to show for these runs: the scorecard's only where some run has a score
+    (a run on the coloured shapes), every other one always."""
+    scored = any(row.get(name) is not None for row in rows for name in SCORECARD)
+    return [name for name in METRICS if scored or name not in SCORECARD]
+
+
 def runs_table(rows: list[dict]):
     """The runs as a table a person reads: plain headers, numbers formatted, nothing shown
     where a value is not known yet (a running run's metrics)."""
-    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS)).astype(
-        {name: float for name in TABLE_FORMATS})
-    formats = {TABLE_COLUMNS[name]: text for name, text in TABLE_FORMATS.items()}
+    columns = [name for name in TABLE_COLUMNS if name not in METRICS] + shown_metrics(rows)
+    table = pd.DataFrame(rows, columns=columns).astype(
+        {name: float for name in TABLE_FORMATS if name in columns})
+    formats = {TABLE_COLUMNS[name]: text for name, text in TABLE_FORMATS.items()
+               if name in columns}
     return table.rename(columns=TABLE_COLUMNS).style.format(formats, na_rep="")
 
 
@@ -117,11 +126,10 @@ if picked:
     curves, bars = st.columns(2)
     curves.plotly_chart(figures.runs_loss_curves(
         {label: by_label[label].history for label in picked}))
-    metric = bars.selectbox("Metric", list(METRICS), key="runs_metric",
+    compared = store.compare([by_label[label].id for label in picked])
+    metric = bars.selectbox("Metric", shown_metrics(compared), key="runs_metric",
                             format_func=lambda name: METRICS[name].label)
-    bars.plotly_chart(figures.metric_bars(
-        store.compare([by_label[label].id for label in picked]), metric,
-        title=METRICS[metric].axis_title))
+    bars.plotly_chart(figures.metric_bars(compared, metric, title=METRICS[metric].axis_title))
 
 st.subheader("One run")
 label = st.selectbox("Run", list(by_label), key="runs_one")

@@ -6,7 +6,8 @@ import streamlit as st
 
 import aelib
 from aelib.sweeps import figures as sweep_figures, local as sweeps
-from aelib.explore.metrics import METRICS, MODEL_METRICS
+from aelib.explore.metrics import METRICS, MODEL_METRICS, SCORECARD
+from aelib.sweeps.studies import STUDIES
 from aelib.sweeps.plan import (
     SEED,
     estimate_seconds,
@@ -17,7 +18,7 @@ from aelib.sweeps.plan import (
 )
 from lab import state
 from lab.data import dataset_key, dataset_or_stop
-from lab.links import apply_sweep_link, share_sweep
+from lab.links import apply_sweep_link, load_sweep, share_sweep
 from lab.model import open_run
 from lab.navigation import ANALYSIS_PAGE, RUNS_PAGE
 from lab.widgets import size_slider, spec_widget
@@ -53,10 +54,21 @@ def results_panel(record, store: aelib.RunStore, data: aelib.Dataset) -> None:
     st.caption(f"Sweep {record.id}: {record.status}, {len(records)} of {plan.size} runs, "
                f"on {record.engine}.")
     rows = sweeps.results(plan, records)
-    metric = st.selectbox("Metric", MODEL_METRICS, key="sweep_metric",
-                          format_func=lambda name: METRICS[name].label)
+    scored = [name for name in SCORECARD if any(row.get(name) is not None for row in rows)]
+    metric = st.selectbox("Metric", [name for name in MODEL_METRICS
+                                     if name not in SCORECARD or name in scored],
+                          key="sweep_metric", format_func=lambda name: METRICS[name].label)
     st.plotly_chart(sweep_figures.metric_against_parameter(rows, plan, metric),
                     key="sweep_metric_figure")
+    if scored:  # runs on the coloured shapes: the disentanglement study
+        st.plotly_chart(sweep_figures.metrics_against_parameter(rows, plan,
+                                                                [*scored, "test_loss"]),
+                        key="sweep_scorecard")
+        st.caption("The scorecard of every run (`aelib.disentanglement`, on the encoder's "
+                   "means of 5,000 fresh images) beside its test loss: the trade-off. The "
+                   "FactorVAE and β-VAE scores are added in the background after each run.")
+        st.plotly_chart(sweep_figures.seed_variance_share(rows, plan, scored),
+                        key="sweep_seed_share")
     images = data.x_test[:SHOWN_IMAGES]
     made = st.session_state.setdefault(state.SWEEP_RECONSTRUCTIONS, {}).setdefault(data.name,
                                                                                   {})
@@ -80,6 +92,11 @@ def results_panel(record, store: aelib.RunStore, data: aelib.Dataset) -> None:
 st.title("Sweep")
 for notice in apply_sweep_link():
     st.warning(f"This sweep link had a value that could not be used: {notice}")
+with st.expander("Ready-made studies", icon=":material/science:"):
+    for study in STUDIES.values():
+        st.write(f"**{study.title}**: {study.question}")
+        st.button(f"Set up the {study.title}", key=f"study_{study.title}", on_click=load_sweep,
+                  args=(study.plan,))
 data = dataset_or_stop()
 store = run_store()
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from aelib.architectures import LOSS_LABELS
-from aelib.explore.metrics import METRICS
+from aelib.explore.metrics import INTERVENTIONAL, METRICS, SCORECARD
 from aelib.explore.quality import image_quality, reconstruction_errors
 # Re-exported, so that notebooks find them with the other analyses:
 # `aelib.analysis.mixture_samples(ae, data, n)`, `aelib.analysis.unit_top_images(codes, unit)`.
@@ -502,7 +502,11 @@ def run_metrics(ae: Autoencoder, data: Dataset,
     order: test loss (the model's per-pixel loss, `ae.loss`: see `reconstruction_losses`),
     PSNR and SSIM of its test reconstructions (`aelib.explore.quality.image_quality`), the PCA
     baseline's loss, PSNR and SSIM with the same code size, mean code activation, share of
-    inactive code units and 5-NN accuracy of the codes (None without labels)."""
+    inactive code units and 5-NN accuracy of the codes (None without labels); on a dataset of
+    coloured shapes, the scorecard of `aelib.disentanglement` but for its interventional
+    scores, which `interventional_metrics` adds later (None for both elsewhere)."""
+    from aelib.explore import disentanglement
+
     codes = ae.encode(data.x_test)
     losses = reconstruction_losses(ae, data, codes)
     stats = sparsity_stats(codes)
@@ -522,5 +526,21 @@ def run_metrics(ae: Autoencoder, data: Dataset,
         "code_mean": stats.mean_activation,
         "inactive_fraction": stats.inactive_fraction,
         "knn_accuracy": knn,
+        **dict.fromkeys(SCORECARD),
     }
+    if disentanglement.can_score(ae, data):
+        scores = disentanglement.scorecard(ae, data, interventional=False)
+        values.update({name: scores[name] for name in SCORECARD if name not in INTERVENTIONAL})
     return {name: values[name] for name in METRICS}
+
+
+def interventional_metrics(ae: Autoencoder, data: Dataset) -> dict[str, float]:
+    """The FactorVAE and β-VAE scores of `aelib.disentanglement` (tens of seconds: they redraw
+    images with one factor fixed), keyed as `METRICS`, to add to a run's `run_metrics` once
+    they are computed; {} where `aelib.disentanglement.can_score` says no."""
+    from aelib.explore import disentanglement
+
+    if not disentanglement.can_score(ae, data):
+        return {}
+    return {"factor_vae": disentanglement.factor_vae_score(ae.encode, data),
+            "beta_vae": disentanglement.beta_vae_score(ae.encode, data)}

@@ -28,6 +28,7 @@ import numpy as np
 from aelib.explore.interventions import (INTERVENTION_BATCH, INTERVENTION_EVAL,
                                          INTERVENTION_TRAIN, Interventions, beta_vae_score,
                                          factor_vae_score)
+from aelib.explore.metrics import METRICS, SCORECARD
 
 if TYPE_CHECKING:
     from aelib.data.datasets import Dataset
@@ -414,18 +415,17 @@ def gaussian_total_correlation(codes: np.ndarray) -> float:
 
 
 # The scores `scorecard` returns, in its order: label, and the paper that defined it.
-SCORES = {
-    "mig": ("MIG", "Chen et al. 2018"),
-    "sap": ("SAP", "Kumar et al. 2018"),
-    "dci_disentanglement": ("DCI disentanglement", "Eastwood and Williams 2018"),
-    "dci_completeness": ("DCI completeness", "Eastwood and Williams 2018"),
-    "dci_informativeness": ("DCI informativeness", "Eastwood and Williams 2018"),
-    "modularity": ("Modularity", "Ridgeway and Mozer 2018"),
-    "explicitness": ("Explicitness", "Ridgeway and Mozer 2018"),
-    "gaussian_total_correlation": ("Gaussian total correlation (nats)", "Locatello et al. 2019"),
-    "factor_vae": ("FactorVAE score", "Kim and Mnih 2018"),
-    "beta_vae": ("β-VAE score", "Higgins et al. 2017"),
-}
+SCORES = {name: (METRICS[name].label, METRICS[name].source) for name in SCORECARD}
+
+
+def can_score(ae: Autoencoder, dataset: Dataset) -> bool:
+    """Whether `scorecard` scores this model on this dataset: a dataset of coloured shapes (its
+    factors known, and redrawable), a model of its images, and codes that are vectors."""
+    from aelib.data import shapes
+
+    factors = dataset.factors_train
+    return (factors is not None and factors.dtype == shapes.FACTORS
+            and tuple(ae.image_shape) == tuple(dataset.image_shape) and len(ae.code_shape) == 1)
 
 
 def scorecard(ae: Autoencoder, dataset: Dataset, *, num_codes: int = SCORECARD_CODES,

@@ -24,6 +24,8 @@ class Metric:
             (how much a code is used says how, not how well).
         pca_partner: the name of the same measure for PCA with the model's code size, drawn
             beside this one; None for a metric without one (and for the PCA measures).
+        source: the paper that defines it, for the scores of `aelib.disentanglement`; None for
+            the others.
     """
 
     name: str
@@ -31,6 +33,7 @@ class Metric:
     format: str
     higher_is_better: bool | None
     pca_partner: str | None = None
+    source: str | None = None
 
     @property
     def axis_title(self) -> str:
@@ -50,7 +53,27 @@ METRICS: dict[str, Metric] = {metric.name: metric for metric in (
     Metric("code_mean", "code mean", "{:.3f}", None),
     Metric("inactive_fraction", "inactive units", "{:.0%}", None),
     Metric("knn_accuracy", "5-NN accuracy", "{:.1%}", True),
+    # The scorecard of `aelib.disentanglement`, kept for a run on a dataset with known
+    # factors (the coloured shapes); None for the others.
+    Metric("mig", "MIG", "{:.3f}", True, source="Chen et al. 2018"),
+    Metric("sap", "SAP", "{:.3f}", True, source="Kumar et al. 2018"),
+    Metric("dci_disentanglement", "DCI disentanglement", "{:.3f}", True,
+           source="Eastwood and Williams 2018"),
+    Metric("dci_completeness", "DCI completeness", "{:.3f}", True,
+           source="Eastwood and Williams 2018"),
+    Metric("dci_informativeness", "DCI informativeness", "{:.3f}", True,
+           source="Eastwood and Williams 2018"),
+    Metric("modularity", "Modularity", "{:.3f}", True, source="Ridgeway and Mozer 2018"),
+    Metric("explicitness", "Explicitness", "{:.3f}", True, source="Ridgeway and Mozer 2018"),
+    Metric("gaussian_total_correlation", "Gaussian total correlation (nats)", "{:.3f}", False,
+           source="Locatello et al. 2019"),
+    Metric("factor_vae", "FactorVAE score", "{:.3f}", True, source="Kim and Mnih 2018"),
+    Metric("beta_vae", "β-VAE score", "{:.3f}", True, source="Higgins et al. 2017"),
 )}
+# The disentanglement scores, in the scorecard's order; the interventional ones redraw images
+# with one factor fixed and are computed last, in the background.
+SCORECARD: tuple[str, ...] = tuple(name for name, metric in METRICS.items() if metric.source)
+INTERVENTIONAL: tuple[str, ...] = ("factor_vae", "beta_vae")
 # The model's own measures: every metric that is no other's PCA partner. A chart of one of
 # them draws its partner beside it, so the partners need no place of their own in a picker.
 MODEL_METRICS: tuple[str, ...] = tuple(

@@ -13,6 +13,7 @@ memory meanwhile, so the run is kept.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aelib.explore.analysis import latent_snapshot, run_metrics
+from aelib.explore.analysis import interventional_metrics, latent_snapshot, run_metrics
 from aelib.explore.replay import REPLAY_CODES, REPLAY_KEY, CodeReplay
 from aelib.model.autoencoder import Autoencoder
 from aelib.data.datasets import Dataset
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 # Waits between tries of a run's save while the store is unreachable (`RunStore` raises a
 # ConnectionError then): about five minutes in all, time for a database server to restart.
 SAVE_RETRY_SECONDS = (1, 2, 4, 8, 15, 30, 60, 60, 60, 60)
+_log = logging.getLogger(__name__)
 
 
 def retry_save(save: Callable[[], None], say: Callable[[str], None]) -> None:
@@ -182,6 +184,8 @@ class TrainingJob:
         # What `after_training` returned ({} when there is none, or nothing was trained).
         self.analysis: Future = Future()
         self._analysis_queued = False
+        self._abandoned = False
+        self._scored = threading.Event()  # the interventional scores are in, or will not come
         self._stop = threading.Event()
         self._lock = threading.Lock()
         epochs = self.settings.get("epochs", TrainingSettings().epochs)  # `train`'s default
@@ -212,8 +216,9 @@ class TrainingJob:
     def abandon(self) -> None:
         """Nobody will look at this job again (its session has ended): if it still waits for a
         training slot, it never trains; a training under way finishes and saves its run, but
-        skips `after_training`."""
+        skips `after_training` and the interventional scores."""
         self.after_training = None
+        self._abandoned = True
         if self.snapshot().status == "queued":
             self.stop()
 
@@ -237,6 +242,12 @@ class TrainingJob:
     def in_progress(self) -> bool:
         """Whether it still waits for a slot or trains (its snapshot is not done)."""
         return not self.snapshot().done
+
+    @property
+    def scoring_pending(self) -> bool:
+        """Whether its run's interventional disentanglement scores (on the coloured shapes)
+        may still be added to its metrics, in the background after training."""
+        return not self._scored.is_set()
 
     @property
     def run_id(self) -> int | None:
@@ -291,17 +302,41 @@ class TrainingJob:
             if self._analysis_queued:
                 return
             self._analysis_queued = True
-        if self.after_training is None or not self.snapshot().history:
+        after_training = self.after_training
+        if after_training is None or not self.snapshot().history:
             self.analysis.set_result({})
-            return
+            if not self.snapshot().history:
+                self._scored.set()
+                return
 
         def work():
+            if after_training is not None:
+                try:
+                    self.analysis.set_result(after_training(self.ae, self.data))
+                except Exception as error:  # the page computes it again, and shows the error
+                    self.analysis.set_exception(error)
             try:
-                self.analysis.set_result(self.after_training(self.ae, self.data))
-            except Exception as error:  # the page computes it again and shows the error there
-                self.analysis.set_exception(error)
+                self._add_interventional_metrics()
+            finally:
+                self._scored.set()
 
         ANALYSES.submit(work)
+
+    def _add_interventional_metrics(self) -> None:
+        """Add the interventional disentanglement scores to the saved run's metrics (on the
+        coloured shapes; `aelib.explore.analysis.interventional_metrics`), unless abandoned."""
+        snapshot = self.snapshot()
+        if self._abandoned or snapshot.metrics is None or snapshot.run_id is None:
+            return
+        try:
+            scores = interventional_metrics(self.ae, self.data)
+            if scores:
+                metrics = {**snapshot.metrics, **scores}
+                self.store.record_metrics(snapshot.run_id, metrics)
+                self._update(metrics=metrics)
+        except Exception as error:  # the run is kept without them; the Latent lab scores anew
+            _log.warning("The interventional scores of run %s were not kept: %s",
+                         snapshot.run_id, error)
 
     def _train_and_save(self) -> None:
         run_id = None

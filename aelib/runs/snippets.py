@@ -42,10 +42,7 @@ def keras_script(setup: Setup, image_shape: tuple[int, int, int] = (28, 28, 1)) 
     training, hparams = setup.training, setup.hparams
     shape = str((-1, *input_layout(architecture.input_mode, image_shape)))
     model = _MODEL_LINES[architecture.module](hparams, *image_shape)
-    if hparams.get("kl_warmup_epochs") or hparams.get("capacity_gamma"):
-        model = ("# The schedules count epochs by optimizer steps (aelib's model is told each "
-                 f"epoch).\nsteps_per_epoch = -(-len(x_train) // {training['batch_size']})\n"
-                 + model)
+    scheduled = bool(hparams.get("kl_warmup_epochs") or hparams.get("capacity_gamma"))
     noisy = ""
     if hparams.get("noise_factor"):
         noisy = (f"# The tutorial's noise, fixed once (aelib draws fresh noise every batch):\n"
@@ -64,6 +61,9 @@ def keras_script(setup: Setup, image_shape: tuple[int, int, int] = (28, 28, 1)) 
     optimizer = (f"keras.optimizers.{OPTIMIZER_CLASSES[training['optimizer']]}"
                  f"(learning_rate={training['learning_rate']!r})")
     sizes = f"epochs={training['epochs']}, batch_size={training['batch_size']}"
+    if scheduled:  # the schedules read the epoch, which a callback tells the model
+        sizes += (",\n                          callbacks=[keras.callbacks.LambdaCallback("
+                  "on_epoch_begin=lambda epoch, logs: autoencoder.epoch.assign(epoch))]")
     title = f"{architecture.title} autoencoder in plain Keras 3, as aelib builds and trains it."
     return f'''"""{title}"""
 {imports}
@@ -211,12 +211,15 @@ def _vae_lines(hparams, h, w, c):
         regulariser.append(f"regulariser = regulariser * ops.minimum(1.0, epoch / {warmup})"
                            "  # KL warm-up")
     if tcvae or warmup or gamma:
-        loss = ('        epoch = ops.cast(self.optimizer.iterations // steps_per_epoch, '
-                '"float32")\n' if warmup or gamma else "")
+        loss = "        epoch = self.epoch\n" if warmup or gamma else ""
         loss += "        regulariser = " + "\n        ".join(regulariser) + \
             f"\n        return reconstruction + regulariser{kl_scale}"
     else:
         loss = f"        return reconstruction + {regulariser[0]}{kl_scale}"
+    # The epoch the schedules read: set before each epoch by the script's callback (JAX's
+    # stateless training step can read a variable, not the optimizer's step count).
+    epoch_line = ('\n        self.epoch = keras.Variable(0.0, trainable=False, name="epoch")'
+                  if warmup or gamma else "")
     return f'''{networks}
 {_TC_FUNCTION if tcvae else ""}
 
@@ -226,7 +229,7 @@ class VAE(keras.Model):
     def __init__(self, encoder, decoder, beta):
         super().__init__()
         self.encoder, self.decoder, self.beta = encoder, decoder, beta
-        self.noise = keras.random.SeedGenerator(0)
+        self.noise = keras.random.SeedGenerator(0){epoch_line}
 
     def call(self, x, training=False):
         z_mean, z_log_var = self.encoder(x)

@@ -11,5 +11,5 @@ _NAMES = ['RAY_ADDRESS', 'PREVIEW_IMAGES', 'POLL_SECONDS', 'LocalEngine', 'Sweep
           'stored_plan', 'recorded_value', 'run_label', 'results', 'reconstructions']
 
 __getattr__, __dir__, __all__ = attach(
-    __name__, submodules=['plan', 'engine', 'local', 'cluster', 'links', 'figures'],
+    __name__, submodules=['plan', 'engine', 'local', 'cluster', 'links', 'figures', 'studies'],
     names={**dict.fromkeys(_NAMES, 'local'), 'Report': 'engine', 'SweepEngine': 'engine'})

@@ -64,7 +64,7 @@ def train_point(monitor: ray.actor.ActorHandle, index: int, point: dict, data: D
     reply = monitor.report.remote(index, None).future()  # first of all: it began
     job = None
     try:
-        from aelib.explore.analysis import run_metrics
+        from aelib.explore.analysis import interventional_metrics, run_metrics
         from aelib.jobs.job import TrainingJob
         from aelib.sweeps.plan import RunPoint
 
@@ -85,7 +85,8 @@ def train_point(monitor: ray.actor.ActorHandle, index: int, point: dict, data: D
         raise
     snapshot = job.snapshot()
     return {"snapshot": snapshot, "weights": ae.autoencoder.get_weights(),
-            "metrics": run_metrics(ae, training_data) if snapshot.history else {}}
+            "metrics": {**run_metrics(ae, training_data), **interventional_metrics(
+                ae, training_data)} if snapshot.history else {}}
 
 
 class RayEngine:

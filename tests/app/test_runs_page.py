@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aelib.explore.metrics import METRICS
+from aelib.explore.metrics import METRICS, SCORECARD
 from aelib.runs.store import RunStore
 from lab.navigation import CODES_PAGE, RUNS_PAGE, TRAIN_PAGE
 from tests.support import free_port
@@ -67,7 +67,8 @@ def test_two_runs_compared_and_still_there_after_a_reload():
     assert set(table["architecture"]) == {"dense", "deep"}
     assert table.set_index("run").loc[second, "epochs"] == 2
     assert table["test loss"].notna().all() and table["5-NN accuracy"].notna().all()
-    assert list(table.columns)[6:] == [metric.label for metric in METRICS.values()]
+    assert list(table.columns)[6:] == [metric.label for metric in METRICS.values()
+                                       if metric.name not in SCORECARD]  # no run on shapes
     charts = reloaded.get("plotly_chart")  # overlaid curves and the metric bars
     assert len(charts) == 2
     bars = json.loads(charts[1].proto.spec)
@@ -209,3 +210,20 @@ def test_a_damaged_run_is_listed_said_and_deleted_and_hides_no_other(runs_dir):
     button(at, "Delete").click().run()
     assert not at.exception, at.exception
     assert [r.id for r in store.list()] == [sound]
+
+
+def test_a_run_on_the_shapes_brings_the_scorecard_columns_and_its_scores_to_compare(small_data):
+    import aelib
+
+    store = RunStore()
+    ae = aelib.build("vae", latent_dim=2, intermediate_dim=8, seed=0)
+    plain = store.save(ae, small_data, {"epochs": 1}, {"loss": [0.3]},
+                       metrics={"test_loss": 0.30})
+    scored = store.save(ae, small_data, {"epochs": 1}, {"loss": [0.2]},
+                        metrics={"test_loss": 0.20, "mig": 0.42, "factor_vae": 0.81})
+    at = open_app(RUNS_PAGE)
+    table = at.dataframe[0].value.set_index("run")
+    assert table.loc[scored, "MIG"] == 0.42 and table.loc[scored, "FactorVAE score"] == 0.81
+    assert np.isnan(table.loc[plain, "MIG"])  # a run without factors: nothing shown
+    assert "SAP" in table.columns  # the scorecard's every column, once one run has it
+    assert "MIG" in at.selectbox(key="runs_metric").options

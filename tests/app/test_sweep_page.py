@@ -18,7 +18,7 @@ pytestmark = pytest.mark.app
 
 TWO_VALUES = {"cfg_sweep_architectures": ["dense"], "cfg_sweep_vary": ["encoding_dim"],
               "cfg_sweep_values_encoding_dim": "4,8", "cfg_sweep_seeds": "0",
-              "cfg_sweep_epochs": 1, "cfg_sweep_train_size": 200}
+              "cfg_sweep_epochs": 1, "cfg_sweep_train_size_bundled": 200}
 
 
 @pytest.fixture(autouse=True)
@@ -81,6 +81,39 @@ def test_a_sweep_link_restores_the_setup_and_says_what_it_dropped():
     assert at.metric[0].value == str(2 * 2 * 3)
     assert at.text_input(key="_widget_cfg_sweep_values_encoding_dim").value == "8,16"
     assert at.number_input(key="_widget_cfg_sweep_epochs").value == 2
+
+
+def test_the_beta_study_is_set_up_with_one_click_on_the_shapes():
+    at = open_app(SWEEP_PAGE)
+    button(at, "Set up the β study").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["cfg_dataset"] == "shapes"
+    assert at.multiselect(key="_widget_cfg_sweep_architectures").value == ["vae"]
+    assert at.multiselect(key="_widget_cfg_sweep_vary").value == ["beta"]
+    assert at.text_input(key="_widget_cfg_sweep_values_beta").value == "1.0,2.0,4.0,8.0,16.0"
+    assert at.text_input(key="_widget_cfg_sweep_seeds").value == "0,1,2"
+    assert at.number_input(key="_widget_cfg_sweep_latent_dim").value == 10
+    assert at.slider(key="_widget_cfg_sweep_train_size_shapes").value == 8000
+    assert at.metric[0].value == "15"
+
+
+def test_a_sweep_on_the_shapes_draws_the_scorecard_against_its_parameter():
+    at = open_app(SWEEP_PAGE, cfg_dataset="shapes", cfg_sweep_architectures=["vae"],
+                  cfg_sweep_vary=["beta"], cfg_sweep_values_beta="1,4", cfg_sweep_seeds="0",
+                  cfg_sweep_epochs=1, cfg_sweep_latent_dim=3, cfg_sweep_intermediate_dim=16,
+                  cfg_sweep_train_size_shapes=300)
+    button(at, "Start the sweep").click().run()
+    handle = at.session_state["sweep"]
+    handle.wait(10 * TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    charts = {chart.proto.id: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+    scorecard = next(spec for spec in charts.values()
+                     if spec["layout"]["title"]["text"].startswith("Each metric against beta"))
+    titles = [note["text"] for note in scorecard["layout"]["annotations"]]
+    assert titles[0] == "MIG, higher is better" and titles[-1] == "test loss, lower is better"
+    assert any(spec["layout"]["title"]["text"].startswith("How much the seed alone moves")
+               for spec in charts.values())
 
 
 def test_a_sweep_another_replica_runs_shows_its_progress_from_the_store(small_data):

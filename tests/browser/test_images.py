@@ -1,6 +1,7 @@
 """Colour images end to end in real Chromium: the coloured shapes picked on Home, a conv model
-whose reconstructions are drawn in colour, no draw-a-digit for 32x32 colour models, and a VAE
-whose manifold on Generate is in colour.
+whose reconstructions are drawn in colour, no draw-a-digit for 32x32 colour models, a VAE
+whose manifold on Generate is in colour, and that VAE in the Latent lab: its traversals
+labelled with the factors they carry, and the scorecard kept with its run.
 
 The figures are read from the page itself: each Plotly chart's trace, and for colour images the
 PNG it shows, decoded here to measure how far each pixel's red, green and blue are apart (0 for
@@ -115,3 +116,24 @@ def test_the_vae_draws_a_colour_manifold(page):
     (trace,) = wait_for_chart(page, tall_image)["traces"]  # the manifold, in colour
     assert chroma(decoded(trace["source"])) > COLOURFUL
     shot(page, "colour_manifold")
+
+
+FACTOR_NAMES = ("shape", "colour", "size", "x", "y")
+
+
+def test_the_latent_lab_labels_the_traversals_with_factors_and_shows_the_kept_scorecard(page):
+    """After the VAE of the test before (module order): the Latent lab on its run."""
+    go_to(page, "Latent lab")
+    page.get_by_text("Scored when its run was saved").wait_for(timeout=3 * TIMEOUT_MS)
+    wait_for_chart(page, lambda chart: any(" nats" in row for row in chart["rows"]))
+    # The replay's grid after each epoch comes first; the trained model's, with factors, last.
+    rows = [chart for chart in charts(page) if any(" nats" in row for row in chart["rows"])][-1]
+    active = [row for row in rows["rows"] if "inactive" not in row]
+    assert active and all(any(f" · {name} " in row for name in FACTOR_NAMES) for row in active)
+    # The kept scorecard: a table (drawn on a canvas) once the run's metrics are in, the
+    # interventional scores added after, and then no more polling.
+    page.get_by_text("being computed in the background").wait_for(state="detached",
+                                                                  timeout=3 * TIMEOUT_MS)
+    page.locator("[data-testid='stDataFrame']").wait_for()
+    assert page.get_by_role("button", name="Score this model").count() == 0
+    shot(page, "latent_lab")

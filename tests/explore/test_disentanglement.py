@@ -149,3 +149,24 @@ def test_factor_records_read_as_named_discrete_and_continuous_factors():
 def test_bad_inputs_say_what_is_wrong(codes, factors, match):
     with pytest.raises(ValueError, match=match):
         metrics.mig(codes, factors)
+
+
+def test_a_model_is_scored_on_the_shapes_when_its_codes_are_vectors_of_their_images(
+        small_data):
+    colour = aelib.load_dataset("shapes").subset(64, 32)
+    vae = aelib.build("vae", latent_dim=3, intermediate_dim=8, image_shape=colour.image_shape)
+    assert disentanglement.can_score(vae, colour)
+    assert not disentanglement.can_score(vae, small_data)  # no factors: MNIST digits
+    conv = aelib.build("conv", image_shape=colour.image_shape)
+    assert not disentanglement.can_score(conv, colour)  # a code of feature maps
+    grey = aelib.build("vae", latent_dim=3, intermediate_dim=8)
+    assert not disentanglement.can_score(grey, colour)  # a model of other images
+
+    metrics_kept = aelib.analysis.run_metrics(vae, colour)
+    assert tuple(metrics_kept)[-len(disentanglement.SCORES):] == tuple(disentanglement.SCORES)
+    scores = disentanglement.scorecard(vae, colour, interventional=False)
+    for name in ("mig", "sap", "dci_disentanglement", "modularity", "explicitness"):
+        assert metrics_kept[name] == pytest.approx(scores[name])
+    assert metrics_kept["factor_vae"] is None and metrics_kept["beta_vae"] is None
+    assert all(aelib.analysis.run_metrics(grey, small_data)[name] is None
+               for name in disentanglement.SCORES)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from aelib.explore.metrics import METRICS, MODEL_METRICS
+from aelib.explore.metrics import INTERVENTIONAL, METRICS, MODEL_METRICS, SCORECARD
 from tests.support import ROOT
 
 
@@ -22,7 +22,15 @@ def test_each_metric_is_filed_under_its_name_and_its_pca_partner_is_in_the_table
 
 def test_the_model_metrics_are_those_that_are_no_others_partner():
     assert MODEL_METRICS == ("test_loss", "psnr", "ssim", "code_mean", "inactive_fraction",
-                             "knn_accuracy")
+                             "knn_accuracy", *SCORECARD)
+
+
+def test_the_scorecard_is_the_metrics_with_a_source_its_interventional_scores_last():
+    assert SCORECARD == ("mig", "sap", "dci_disentanglement", "dci_completeness",
+                         "dci_informativeness", "modularity", "explicitness",
+                         "gaussian_total_correlation", "factor_vae", "beta_vae")
+    assert SCORECARD[-len(INTERVENTIONAL):] == INTERVENTIONAL
+    assert METRICS["gaussian_total_correlation"].higher_is_better is False  # more factorised
 
 
 @pytest.mark.parametrize("name, value, text", [

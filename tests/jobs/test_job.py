@@ -260,3 +260,20 @@ def test_retry_save_tries_again_while_the_store_is_unreachable(monkeypatch):
     with pytest.raises(StoreUnavailable):  # the waits spent: the last error
         retry_save(lambda: save(3), said.append)
     assert len(calls) == 3
+
+
+def test_a_run_off_the_shapes_keeps_no_scorecard_and_awaits_no_later_scores(small_data,
+                                                                            tmp_path):
+    from aelib.explore.metrics import SCORECARD
+
+    store = aelib.RunStore(tmp_path)
+    job = aelib.TrainingJob(aelib.build("dense", seed=0), small_data, {"epochs": 1},
+                            small_data.x_test[:1], store=store).start()
+    job.wait(120)
+    deadline = time.monotonic() + 120
+    while job.scoring_pending and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not job.scoring_pending
+    metrics = store.get(job.run_id).metrics
+    assert metrics["test_loss"] is not None
+    assert all(metrics[name] is None for name in SCORECARD)

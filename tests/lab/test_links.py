@@ -24,3 +24,11 @@ def test_a_sweep_plan_becomes_the_sweep_page_s_settings():
     assert values["sweep_architectures"] == ["dense", "sparse"]
     assert values["sweep_vary"] == ["encoding_dim"] and values["sweep_epochs"] == 2
     assert values["sweep_values_encoding_dim"] == "8,16" and values["sweep_seeds"] == "0,1"
+
+
+def test_a_sweep_plan_brings_its_dataset_and_its_training_images_for_that_dataset():
+    plan = make_plan(["vae"], {"beta": [1.0, 4.0]}, settings={"train_size": 3000},
+                     dataset="shapes")
+    values = sweep_setting_values(plan)
+    assert values["dataset"] == "shapes"
+    assert values["sweep_train_size_shapes"] == 3000 and "sweep_train_size" not in values

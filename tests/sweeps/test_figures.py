@@ -1,10 +1,12 @@
 """The sweep's figures: a metric's mean and spread over seeds against the varied parameter, PCA
-beside it, and every run's reconstructions in rows."""
+beside it, every run's reconstructions in rows, and the β study's scorecard against β with the
+seeds' share of each score's variance."""
 
 import numpy as np
 import pytest
 
-from aelib.sweeps.figures import metric_against_parameter, reconstructions_side_by_side
+from aelib.sweeps.figures import (metric_against_parameter, metrics_against_parameter,
+                                  reconstructions_side_by_side, seed_variance_share)
 from aelib.sweeps.plan import make_plan
 
 SEEDS_PLAN = make_plan(["dense"], {"encoding_dim": [8, 16]}, seeds=[0, 1])
@@ -93,3 +95,44 @@ def test_the_side_by_side_has_the_originals_on_top_then_a_row_per_run():
     fig = reconstructions_side_by_side(images, {"run 1": images * 0.5, "run 2": images})
     assert list(fig.layout.yaxis.ticktext) == ["original", "run 1", "run 2"]
     assert fig.layout.title.text == "The same test images, reconstructed by every run"
+
+
+BETA_PLAN = make_plan(["vae"], {"beta": [1.0, 4.0]}, seeds=[0, 1, 2])
+
+
+def beta_row(run, beta, seed, mig, test_loss, status="finished"):
+    """A row of a β study as `aelib.sweeps.local.results` makes it."""
+    return {"run": run, "label": f"run {run}", "architecture": "vae", "seed": seed,
+            "beta": beta, "status": status, "mig": mig, "test_loss": test_loss, "sap": 0.5}
+
+
+BETA_ROWS = [beta_row(1, 1.0, 0, 0.10, 0.20), beta_row(2, 1.0, 1, 0.30, 0.22),
+             beta_row(3, 1.0, 2, 0.20, 0.21), beta_row(4, 4.0, 0, 0.50, 0.30),
+             beta_row(5, 4.0, 1, 0.52, 0.31), beta_row(6, 4.0, 2, 0.48, 0.29),
+             beta_row(7, 4.0, 3, 9.0, 9.0, status="failed")]
+
+
+def test_the_scorecard_against_beta_has_a_panel_per_metric_each_the_mean_over_seeds():
+    fig = metrics_against_parameter(BETA_ROWS, BETA_PLAN, ["mig", "test_loss"])
+    mig, loss = fig.data
+    assert (mig.xaxis, loss.xaxis) == ("x", "x2")  # a panel each
+    np.testing.assert_allclose(mig.y, [0.20, 0.50])  # the failed run left out
+    np.testing.assert_allclose(mig.error_y.array, [np.std([0.1, 0.3, 0.2], ddof=1),
+                                                   np.std([0.5, 0.52, 0.48], ddof=1)])
+    np.testing.assert_allclose(loss.y, [0.21, 0.30])
+    assert [a.text for a in fig.layout.annotations] == ["MIG, higher is better",
+                                                        "test loss, lower is better"]
+    assert fig.layout.xaxis.type == "linear" and fig.layout.xaxis.title.text == "beta"
+    with pytest.raises(ValueError, match="Choose metrics among"):
+        metrics_against_parameter(BETA_ROWS, BETA_PLAN, ["nonsense"])
+
+
+def test_the_seeds_share_of_variance_is_each_beta_s_variance_over_all_runs():
+    fig = seed_variance_share(BETA_ROWS, BETA_PLAN, ["mig", "sap"])
+    (mig,) = fig.data  # sap never varies: nothing to share out
+    every = [0.10, 0.30, 0.20, 0.50, 0.52, 0.48]
+    expected = [np.var(every[:3]) / np.var(every), np.var(every[3:]) / np.var(every)]
+    np.testing.assert_allclose(mig.y, expected)
+    assert list(mig.x) == [1.0, 4.0]
+    assert mig.name == f"MIG ({np.mean(expected):.0%} overall)"
+    assert fig.layout.yaxis.tickformat == ".0%"
