@@ -68,12 +68,12 @@ def tall_image(chart: dict) -> bool:
                and decoded(trace["source"]).shape[0] >= 5 * SIDE for trace in chart["traces"])
 
 
-def train(page, architecture: str) -> None:
-    """On Train: pick `architecture`, the small quick settings and the smallest training set,
-    train, and wait until it has finished."""
+def train(page, architecture: str, **numbers) -> None:
+    """On Train: pick `architecture`, the small quick settings (and `numbers`, by label) and the
+    smallest training set, train, and wait until it has finished."""
     go_to(page, "Train")
     pick_architecture(page, architecture)
-    start_training(page, TRAINING)
+    start_training(page, {**TRAINING, **numbers})
     # The sidebar names the model in hand (the page may still show the previous one's result).
     page.locator("section[data-testid='stSidebar']").get_by_text(
         f"{architecture}: trained {TRAINING['epochs']} epochs").wait_for()
@@ -110,7 +110,7 @@ def test_the_conv_model_reconstructs_the_shapes_in_colour(page):
 
 
 def test_the_vae_draws_a_colour_manifold(page):
-    train(page, "Variational (VAE)")
+    train(page, "Variational (VAE)", beta=4.0)  # a β-VAE, for the Latent lab after
     go_to(page, "Generate")
     page.get_by_text("Interpolate between two test images").wait_for()
     (trace,) = wait_for_chart(page, tall_image)["traces"]  # the manifold, in colour
