@@ -48,8 +48,12 @@ if st.button("Train on the normal classes", type="primary", disabled=running,
         st.error(str(error))
         st.stop()
     ae = aelib.build(name, seed=int(seed), image_shape=data.image_shape)
-    job = aelib.TrainingJob(ae, normal, {"epochs": int(epochs), "seed": int(seed)},
-                            data.x_test[:0], store=run_store(), slots=training_slots())
+    try:
+        job = aelib.jobs.training_job(ae, normal, {"epochs": int(epochs), "seed": int(seed)},
+                                      data.x_test[:0], store=run_store(), slots=training_slots())
+    except ValueError as error:  # where the trainings go: the deployment's setting
+        st.error(str(error))
+        st.stop()
     active_trainings().add(browser_id(), job, purpose="anomaly")
     st.session_state[state.ANOMALY_JOB] = job.start()
     st.session_state[state.ANOMALY_REPORT] = None

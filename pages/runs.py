@@ -78,12 +78,16 @@ with st.expander("Reproduce the tutorial", expanded=state.TUTORIAL_QUEUE in st.s
     queue = st.session_state.get(state.TUTORIAL_QUEUE)
     if st.button("Reproduce the tutorial", type="primary", icon=":material/play_arrow:",
                  disabled=queue is not None and not queue.done):
-        jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size, store=store,
-                             slots=training_slots())
-        for job in jobs:
-            active_trainings().add(browser_id(), job, purpose="tutorial")
-        st.session_state[state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
-        st.rerun()
+        try:
+            jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size,
+                                 store=store, slots=training_slots())
+        except ValueError as error:  # where the trainings go: the deployment's setting
+            st.error(str(error))
+        else:
+            for job in jobs:
+                active_trainings().add(browser_id(), job, purpose="tutorial")
+            st.session_state[state.TUTORIAL_QUEUE] = aelib.JobQueue(jobs).start()
+            st.rerun()
     queue = st.session_state.get(state.TUTORIAL_QUEUE)
     polling = queue is not None and queue.active  # until the last run's metrics are in
     st.session_state[state.TUTORIAL_POLLING] = polling

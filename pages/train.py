@@ -85,13 +85,16 @@ more_clicked = more.button(f"Continue training (+{epochs_text(settings['epochs']
 
 if stop_clicked and running:
     job.stop()
-if train_clicked or st.session_state.pop(state.AUTOSTART, False):
-    ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
-    start_training(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
-    st.rerun()
-if more_clicked and trained:
-    continue_training(job, settings)
-    st.rerun()
+try:  # where the trainings go is the deployment's setting: a mistake there is said here
+    if train_clicked or st.session_state.pop(state.AUTOSTART, False):
+        ae = aelib.build(name, seed=settings["seed"], image_shape=data.image_shape, **hparams)
+        start_training(ae, data.subset(train_size, None, seed=settings["seed"]), settings)
+        st.rerun()
+    if more_clicked and trained:
+        continue_training(job, settings)
+        st.rerun()
+except ValueError as error:
+    st.error(str(error))
 
 
 def pca_verdict(model) -> None:

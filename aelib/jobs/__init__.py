@@ -7,9 +7,9 @@ offered here (they live in `aelib.jobs.job`), imported on first use.
 
 from aelib._lazy import attach
 
-_NAMES = ['JobSnapshot', 'ANALYSES', 'TrainingJob', 'JobQueue']
+_NAMES = ['JobSnapshot', 'ANALYSES', 'TrainingJob', 'JobQueue', 'training_job']
 
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=['job', 'slots', 'active', 'opened', 'tutorial', 'in_hand',
-                             'pretrained'],
+                             'pretrained', 'remote'],
     names=dict.fromkeys(_NAMES, 'job'))

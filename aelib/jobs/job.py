@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from aelib.explore.analysis import interventional_metrics, latent_snapshot, run_metrics
+from aelib.explore.metrics import INTERVENTIONAL
 from aelib.explore.replay import REPLAY_CODES, REPLAY_KEY, CodeReplay
 from aelib.model.autoencoder import Autoencoder
 from aelib.data.datasets import Dataset
@@ -65,7 +66,8 @@ class JobSnapshot:
 
     Args:
         status: "queued", "running", "finished", "stopped" (on request, or non-finite loss),
-            "failed" or "cancelled" (stopped before it started).
+            "failed", "cancelled" (stopped before it started) or "interrupted" (what trained it
+            was lost: a Ray cluster gone).
         epoch, epochs: the current epoch (from 1) and the last planned one; a job that
             continues a training numbers its epochs after that training's.
         batch, batches: batches done in the current epoch, and per epoch.
@@ -77,7 +79,8 @@ class JobSnapshot:
         preview_epoch: the epoch `preview` was made after (0 before any).
         message: why the job stopped or failed, in words; None otherwise.
         run_id: the job's run in the store, once recorded; None without a store.
-        queue_position: while queued for a training slot, its place (1 is next).
+        queue_position: while queued, its place (1 is next).
+        waiting_for: what it waits for while queued, in words.
         saved: whether the run's model and history are in the store.
         metrics: the run's final metrics (`aelib.explore.analysis.run_metrics`), once computed and
             stored, a moment after `saved`; None before.
@@ -102,6 +105,7 @@ class JobSnapshot:
     metrics: dict | None = None
     queue_position: int | None = None
     replay: tuple = ()
+    waiting_for: str = "a training slot"
 
     @property
     def done(self) -> bool:
@@ -116,13 +120,14 @@ class JobSnapshot:
     def headline(self) -> str:
         """The state in a few words: "training, 40%", "trained 5 epochs", "waiting (place 2)"."""
         return {
-            "queued": (f"waiting for a training slot (place {self.queue_position})"
+            "queued": (f"waiting for {self.waiting_for} (place {self.queue_position})"
                        if self.queue_position else "waiting for the trainings before it"),
             "running": f"training, {self.fraction:.0%}",
             "finished": f"trained {epochs_text(self.epochs_done)}",
             "stopped": f"stopped after {epochs_text(self.epochs_done)}",
             "failed": "training failed",
             "cancelled": "cancelled before it started",
+            "interrupted": f"interrupted after {epochs_text(self.epochs_done)}",
         }[self.status]
 
     def progress_text(self) -> str:
@@ -131,9 +136,43 @@ class JobSnapshot:
             eta = "" if self.eta_seconds is None else f" · ETA {self.eta_seconds:.0f} s"
             batches = f" · batch {self.batch}/{self.batches}" if self.batches else ""
             return f"Epoch {max(self.epoch, 1)}/{self.epochs}{batches}{eta}"
+        headline = self.headline()
+        headline = headline[0].upper() + headline[1:]  # "the Ray cluster" keeps its capital
         if self.status == "queued":
-            return self.headline().capitalize()
-        return f"{self.headline().capitalize()} in {self.seconds:.1f} s"
+            return headline
+        return f"{headline} in {self.seconds:.1f} s"
+
+
+TRAIN_ON = "AELIB_TRAIN_ON"  # "ray": the app's trainings go to the Ray cluster; "here": not
+PLACES = ("here", "ray")
+
+
+def training_job(ae: Autoencoder, data: Dataset, settings: dict, preview_images: np.ndarray,
+                 **options) -> TrainingJob:
+    """A job for one training, where this process trains: a `TrainingJob` here, or, with
+    `AELIB_TRAIN_ON=ray` and `AELIB_RAY_ADDRESS` set, an `aelib.jobs.remote.ClusterTrainingJob`
+    on that Ray cluster (without this process's training slots: the cluster's CPUs are the
+    limit). `options` are `TrainingJob`'s.
+
+    Raises:
+        ValueError: `AELIB_TRAIN_ON` is neither "here" nor "ray", or "ray" without an address
+            or without Ray installed.
+    """
+    import os
+
+    place = os.environ.get(TRAIN_ON, "here") or "here"
+    if place not in PLACES:
+        raise ValueError(f"{TRAIN_ON} is {place!r}: set it to ray (every training on the Ray "
+                         f"cluster at AELIB_RAY_ADDRESS) or here (the default).")
+    if place == "here":
+        return TrainingJob(ae, data, settings, preview_images, **options)
+    from aelib.sweeps.local import ray_engine
+
+    engine = ray_engine()  # says what is missing: the address, or Ray
+    from aelib.jobs.remote import ClusterTrainingJob
+
+    options.pop("slots", None)
+    return ClusterTrainingJob(ae, data, settings, preview_images, engine=engine, **options)
 
 
 # One background analysis at a time in the process (a t-SNE map already uses every core).
@@ -326,8 +365,9 @@ class TrainingJob:
         """Add the interventional disentanglement scores to the saved run's metrics (on the
         coloured shapes; `aelib.explore.analysis.interventional_metrics`), unless abandoned."""
         snapshot = self.snapshot()
-        if self._abandoned or snapshot.metrics is None or snapshot.run_id is None:
-            return
+        if self._abandoned or snapshot.metrics is None or snapshot.run_id is None \
+                or all(snapshot.metrics.get(name) is not None for name in INTERVENTIONAL):
+            return  # nothing to add to, or added already (by a Ray task)
         try:
             scores = interventional_metrics(self.ae, self.data)
             if scores:
@@ -361,12 +401,16 @@ class TrainingJob:
             # The final metrics (a PCA fit, kNN on 5,000 codes) are for the runs table: the
             # model is usable and kept without them, so the learner does not wait for them.
             if snapshot.history:
-                metrics = run_metrics(self.ae, self.data)
+                metrics = self._final_metrics()
                 self.store.record_metrics(run_id, metrics)
                 self._update(metrics=metrics)
         except Exception as error:  # the model stays usable in memory; say what is not kept
             self._update(message=f"{snapshot.message or ''} The run could not be saved in "
                                  f"full: {error}".strip())
+
+    def _final_metrics(self) -> dict:
+        """The run's final metrics (`aelib.explore.analysis.run_metrics`), computed here."""
+        return run_metrics(self.ae, self.data)
 
     def _finish_run(self, run_id: int, snapshot: JobSnapshot) -> None:
         """`store.finish`, tried again while the store cannot be reached (`retry_save`); the

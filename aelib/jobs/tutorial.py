@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from aelib.architectures import REGISTRY, TrainingPreset, count_in_words
 from aelib.model.autoencoder import build
 from aelib.data.datasets import Dataset
-from aelib.jobs.job import TrainingJob
+from aelib.jobs.job import TrainingJob, training_job
 
 if TYPE_CHECKING:
     from aelib.jobs.job import JobSnapshot
@@ -92,9 +92,9 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
     """
     subset = data.subset(train_size, None, seed=seed)
     return [
-        TrainingJob(build(run.architecture, seed=seed), subset,
-                    {**run.budget.settings(seed), "epochs": epochs or run.budget.epochs},
-                    subset.x_test[:10], store=store, slots=slots)
+        training_job(build(run.architecture, seed=seed), subset,
+                     {**run.budget.settings(seed), "epochs": epochs or run.budget.epochs},
+                     subset.x_test[:10], store=store, slots=slots)
         for run in TUTORIAL_RUNS
     ]
 

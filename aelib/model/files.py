@@ -224,6 +224,12 @@ def _load_weights(reference: Autoencoder, weights_path: Path, weights: h5py.File
     reference.autoencoder.set_weights(ordered_weights(weights, config, shapes, declared))
 
 
+def model_file_bytes(ae: Autoencoder) -> bytes:
+    """The bytes of `ae`'s model file (`save_model_file`), to store or to send."""
+    with tempfile.TemporaryDirectory(prefix="aelib-model-") as folder:
+        return save_model_file(ae, Path(folder) / "model.keras").read_bytes()
+
+
 def load_model_bytes(filename: str, data: bytes) -> Autoencoder:
     """`load_model_file` for a model that arrives as bytes (an upload), named `filename`.
 

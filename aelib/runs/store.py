@@ -260,10 +260,9 @@ class RunStore:
             ValueError: the run is no longer in the store (deleted meanwhile, or its damaged
                 store file was set aside): nothing was kept.
         """
-        from aelib.model.files import save_model_file
+        from aelib.model.files import model_file_bytes
 
-        with tempfile.TemporaryDirectory(prefix="aelib-model-") as folder:
-            model = save_model_file(ae, Path(folder) / f"run-{run_id}.keras").read_bytes()
+        model = model_file_bytes(ae)
         with self._connection(write=True) as db:
             done = db.execute(self._mine(update(runs), run_id).values(
                 ended_at=time.time(), status=status, reason=reason,
@@ -275,6 +274,15 @@ class RunStore:
         if not done.rowcount:
             raise ValueError(f"Run {run_id} is no longer in the run store (deleted meanwhile, "
                              "or its damaged store file was set aside), so it was not saved.")
+
+    def interrupt(self, run_id: int, history: dict, reason: str) -> None:
+        """End a run whose training was lost with what trained it (a Ray cluster gone): its
+        status "interrupted", the history so far and `reason`, and no model."""
+        with self._connection(write=True) as db:
+            db.execute(self._mine(update(runs), run_id).values(
+                ended_at=time.time(), status="interrupted", reason=reason,
+                history=json.dumps(history)))
+        _HEARTBEAT.remove(self.url, runs, run_id)
 
     def record_metrics(self, run_id: int, metrics: dict) -> None:
         """Store a run's final metrics, when they are computed after `finish`."""

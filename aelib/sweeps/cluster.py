@@ -56,7 +56,33 @@ SweepMonitor = ray.remote(num_cpus=0)(mailbox.SweepMonitor)
 def train_point(monitor: ray.actor.ActorHandle, index: int, point: dict, data: Dataset,
                 preview_images: np.ndarray) -> dict:
     """One run of a sweep, on a worker (`point`: a `RunPoint`'s fields): its final snapshot,
-    weights and metrics.
+    weights and metrics (see `_train_reporting`)."""
+    from aelib.sweeps.plan import RunPoint
+
+    point = RunPoint(**point)
+    return _train_reporting(monitor, index, point.make_model(data.image_shape),
+                            point.training_data(data), point.training, preview_images)
+
+
+@ray.remote(max_retries=0)
+def train_model(monitor: ray.actor.ActorHandle, model: bytes, data: Dataset, settings: dict,
+                preview_images: np.ndarray, history: dict | None) -> dict:
+    """One training the app started (`aelib.jobs.remote.ClusterTrainingJob`), on a worker:
+    `model` is the model file's bytes (architecture, settings and weights: a continued
+    training goes on from them), `history` the one it continues. Returns as `train_point`."""
+    from aelib.model.files import load_model_bytes
+
+    return _train_reporting(monitor, 0, load_model_bytes("model.keras", model), data, settings,
+                            preview_images, history)
+
+
+def _train_reporting(monitor: ray.actor.ActorHandle, index: int, ae, data: Dataset,
+                     settings: dict, preview_images: np.ndarray,
+                     history: dict | None = None) -> dict:
+    """Train `ae` with `aelib.TrainingJob`, exactly as the local engine does, reporting its
+    snapshot to `monitor` as run `index` twice a second and stopping when the monitor says so;
+    returns the final snapshot, the weights and the run's metrics (with the interventional
+    scores, on the coloured shapes).
 
     It never waits on Ray: a task blocked in `ray.get` lends its CPUs to other tasks, and more
     trainings than CPUs would run at once. Replies come back as futures instead.
@@ -66,27 +92,23 @@ def train_point(monitor: ray.actor.ActorHandle, index: int, point: dict, data: D
     try:
         from aelib.explore.analysis import interventional_metrics, run_metrics
         from aelib.jobs.job import TrainingJob
-        from aelib.sweeps.plan import RunPoint
 
-        point = RunPoint(**point)
-        training_data = point.training_data(data)
-        ae = point.make_model(data.image_shape)
-        job = TrainingJob(ae, training_data, point.training, preview_images).start()
+        job = TrainingJob(ae, data, settings, preview_images, history=history).start()
         while job.active:
             job.wait(REPORT_SECONDS)
             if reply.done():
                 if reply.result():
                     job.stop()
                 reply = monitor.report.remote(index, pickle.dumps(job.snapshot())).future()
-    except KeyboardInterrupt:  # ray.cancel: the sweep was stopped before this run began
+    except KeyboardInterrupt:  # ray.cancel: stopped before this run began
         if job is not None:
             job.stop()
             job.wait()
         raise
     snapshot = job.snapshot()
     return {"snapshot": snapshot, "weights": ae.autoencoder.get_weights(),
-            "metrics": {**run_metrics(ae, training_data), **interventional_metrics(
-                ae, training_data)} if snapshot.history else {}}
+            "metrics": {**run_metrics(ae, data), **interventional_metrics(ae, data)}
+            if snapshot.history else {}}
 
 
 class RayEngine:
@@ -124,7 +146,7 @@ class RayEngine:
                 to another cluster, or connected without aelib's runtime environment.
         """
         if not ray.is_initialized():
-            _check_reachable(self.address)
+            check_reachable(self.address)
             try:
                 ray.init(address=self.address, namespace="aelib", runtime_env=runtime_env(),
                          log_to_driver=False, logging_level=logging.WARNING)
@@ -141,6 +163,13 @@ class RayEngine:
                              "runtime_env=aelib.sweeps.cluster.runtime_env()).")
         return ray.cluster_resources()
 
+    def task_resources(self) -> dict:
+        """What each training's task reserves on the cluster (connects to it): `num_cpus`,
+        and `num_gpus` (one when the cluster has GPUs, unless `gpus_per_run` says)."""
+        gpus = self.gpus_per_run if self.gpus_per_run is not None \
+            else float(self.connect().get("GPU", 0) >= 1)
+        return {"num_cpus": self.cpus_per_run, "num_gpus": gpus}
+
     def parallel_runs(self) -> int:
         """How many trainings the cluster runs at once (connects to it)."""
         return max(1, int(self.connect().get("CPU", 1) // self.cpus_per_run))
@@ -151,11 +180,8 @@ class RayEngine:
         """Train `points` on the cluster until done, `stop` or `no_more` is set (see
         `aelib.sweeps.engine.SweepEngine.run`); `report(index, snapshot)` as progress
         arrives. Runs are saved in `store` by this process."""
-        resources = self.connect()
-        gpus = self.gpus_per_run if self.gpus_per_run is not None \
-            else float(resources.get("GPU", 0) >= 1)
+        task = train_point.options(**self.task_resources())
         monitor = SweepMonitor.remote()
-        task = train_point.options(num_cpus=self.cpus_per_run, num_gpus=gpus)
         data_ref = ray.put(data)
         pending = {task.remote(monitor, index, asdict(point), data_ref, preview_images): index
                    for index, point in enumerate(points)}
@@ -244,7 +270,14 @@ class _DriverRuns:
         return self.points[index].training["epochs"]
 
 
-def _check_reachable(address: str) -> None:
+def disconnect() -> None:
+    """Leave the cluster this process is connected to (one that was lost), so that the next
+    `RayEngine.connect` connects afresh."""
+    ray.shutdown()
+    _connected.clear()
+
+
+def check_reachable(address: str) -> None:
     """Raise a `ValueError` at once when nothing listens at a "host:port" address."""
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit():

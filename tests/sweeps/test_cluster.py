@@ -1,7 +1,8 @@
 """Sweeps on a real Ray cluster, started here as separate processes (`ray start --head` with 2
-CPUs on a free port, its session files in a temporary directory) and stopped with `ray stop`
-whatever happens: progress arrives while the tasks run, the driver's store keeps the results,
-a seed's loss curve equals the local engine's, and a stop reaches a running task.
+CPUs on a free port, its session files in a temporary directory) and stopped by killing its
+own processes whatever happens (`tests.support.ray_cluster`): progress arrives while the tasks
+run, the driver's store keeps the results, a seed's loss curve equals the local engine's, and
+a stop reaches a running task.
 
 The cluster tests run on the TensorFlow pass only: the engine passes the driver's backend on to
 the workers (checked on both passes, without a cluster), and a second cluster start would double
@@ -9,10 +10,7 @@ the time.
 """
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,6 +22,7 @@ import aelib
 from aelib.sweeps import local as sweeps
 from aelib.runs.store import RunStore
 from tests.support import free_port
+from tests.support.ray_cluster import RayCluster
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r "
                                         "requirements-dev.txt, or aelib[ray])")
@@ -31,7 +30,6 @@ pytestmark = pytest.mark.ray
 on_tensorflow_only = pytest.mark.skipif(
     os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow",
     reason="the Ray cluster tests run on the TensorFlow pass (the engine is the same on JAX)")
-RAY = str(Path(sys.executable).parent / "ray")
 TIMEOUT = 600
 
 
@@ -40,21 +38,12 @@ def cluster():
     """The address of a 2-CPU Ray cluster of separate processes, stopped at the end."""
     from aelib.sweeps import cluster as sweep_ray
 
-    session_files = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's socket paths
-    port = free_port()
+    head = RayCluster(cpus=2)
     try:
-        started = subprocess.run([RAY, "start", "--head", f"--port={port}", "--num-cpus=2",
-                                  "--num-gpus=0", "--node-ip-address=127.0.0.1",
-                                  "--include-dashboard=false", "--disable-usage-stats",
-                                  f"--temp-dir={session_files}"],
-                                 capture_output=True, text=True, timeout=300)
-        assert started.returncode == 0, started.stdout[-3000:] + started.stderr[-3000:]
-        yield f"127.0.0.1:{port}"
+        yield head.start().address
     finally:
-        ray.shutdown()
-        sweep_ray._connected.clear()
-        subprocess.run([RAY, "stop", "--force"], capture_output=True, timeout=120)
-        shutil.rmtree(session_files, ignore_errors=True)
+        sweep_ray.disconnect()
+        head.close()
 
 
 def test_an_address_where_no_cluster_answers_is_refused_at_once():
