@@ -128,3 +128,18 @@ def test_once_training_is_done_the_buttons_say_so_while_the_pca_comparison_still
     at.run()
     assert not any("Comparing with PCA" in caption.value for caption in at.caption)
     assert at.success or at.warning  # the verdict
+
+
+@pytest.mark.parametrize("place, said", [
+    ("elsewhere", "AELIB_TRAIN_ON is 'elsewhere': set it to ray"),
+    ("ray", "Say where the Ray cluster is: set AELIB_RAY_ADDRESS"),
+])
+def test_a_mistaken_training_place_is_said_on_the_page_and_nothing_trains(place, said,
+                                                                        monkeypatch):
+    monkeypatch.setenv("AELIB_TRAIN_ON", place)
+    monkeypatch.delenv("AELIB_RAY_ADDRESS", raising=False)
+    at = open_app(TRAIN_PAGE, cfg_epochs=1, cfg_train_size_bundled=300)
+    button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    assert any(error.value.startswith(said) for error in at.error), [e.value for e in at.error]
+    assert "model" not in at.session_state or at.session_state["model"] is None
