@@ -39,7 +39,7 @@ def start_training(ae: aelib.Autoencoder, data: aelib.Dataset, settings: dict,
     """Train `ae` in the background as this session's model, replacing the one in hand; the
     training is registered under this browser, so a reload finds it again. `history` and
     `continued_from`: those of the training it continues (see `aelib.TrainingJob`)."""
-    job = aelib.jobs.training_job(ae, data, settings, data.x_test[:PREVIEW_IMAGES],
+    job = aelib.sweeps.training_job(ae, data, settings, data.x_test[:PREVIEW_IMAGES],
                                   store=run_store(), slots=training_slots(),
                                   after_training=aelib.explore.analysis.code_analysis,
                                   history=history, continued_from=continued_from)

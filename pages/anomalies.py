@@ -49,7 +49,7 @@ if st.button("Train on the normal classes", type="primary", disabled=running,
         st.stop()
     ae = aelib.build(name, seed=int(seed), image_shape=data.image_shape)
     try:
-        job = aelib.jobs.training_job(ae, normal, {"epochs": int(epochs), "seed": int(seed)},
+        job = aelib.sweeps.training_job(ae, normal, {"epochs": int(epochs), "seed": int(seed)},
                                       data.x_test[:0], store=run_store(), slots=training_slots())
     except ValueError as error:  # where the trainings go: the deployment's setting
         st.error(str(error))

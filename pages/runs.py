@@ -80,7 +80,8 @@ with st.expander("Reproduce the tutorial", expanded=state.TUTORIAL_QUEUE in st.s
                  disabled=queue is not None and not queue.done):
         try:
             jobs = tutorial_jobs(data, epochs=epochs or None, train_size=train_size,
-                                 store=store, slots=training_slots())
+                                 store=store, slots=training_slots(),
+                                 make_job=aelib.sweeps.training_job)
         except ValueError as error:  # where the trainings go: the deployment's setting
             st.error(str(error))
         else:

@@ -7,9 +7,9 @@ offered here (they live in `aelib.jobs.job`), imported on first use.
 
 from aelib._lazy import attach
 
-_NAMES = ['JobSnapshot', 'ANALYSES', 'TrainingJob', 'JobQueue', 'training_job']
+_NAMES = ['JobSnapshot', 'ANALYSES', 'TrainingJob', 'JobQueue']
 
 __getattr__, __dir__, __all__ = attach(
     __name__, submodules=['job', 'slots', 'active', 'opened', 'tutorial', 'in_hand',
-                             'pretrained', 'remote'],
+                             'pretrained'],
     names=dict.fromkeys(_NAMES, 'job'))

@@ -143,38 +143,6 @@ class JobSnapshot:
         return f"{headline} in {self.seconds:.1f} s"
 
 
-TRAIN_ON = "AELIB_TRAIN_ON"  # "ray": the app's trainings go to the Ray cluster; "here": not
-PLACES = ("here", "ray")
-
-
-def training_job(ae: Autoencoder, data: Dataset, settings: dict, preview_images: np.ndarray,
-                 **options) -> TrainingJob:
-    """A job for one training, where this process trains: a `TrainingJob` here, or, with
-    `AELIB_TRAIN_ON=ray` and `AELIB_RAY_ADDRESS` set, an `aelib.jobs.remote.ClusterTrainingJob`
-    on that Ray cluster (without this process's training slots: the cluster's CPUs are the
-    limit). `options` are `TrainingJob`'s.
-
-    Raises:
-        ValueError: `AELIB_TRAIN_ON` is neither "here" nor "ray", or "ray" without an address
-            or without Ray installed.
-    """
-    import os
-
-    place = os.environ.get(TRAIN_ON, "here") or "here"
-    if place not in PLACES:
-        raise ValueError(f"{TRAIN_ON} is {place!r}: set it to ray (every training on the Ray "
-                         f"cluster at AELIB_RAY_ADDRESS) or here (the default).")
-    if place == "here":
-        return TrainingJob(ae, data, settings, preview_images, **options)
-    from aelib.sweeps.local import ray_engine
-
-    engine = ray_engine()  # says what is missing: the address, or Ray
-    from aelib.jobs.remote import ClusterTrainingJob
-
-    options.pop("slots", None)
-    return ClusterTrainingJob(ae, data, settings, preview_images, engine=engine, **options)
-
-
 # One background analysis at a time in the process (a t-SNE map already uses every core).
 ANALYSES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aelib-analysis")
 

@@ -9,14 +9,14 @@ what the tutorial reported.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aelib.architectures import REGISTRY, TrainingPreset, count_in_words
 from aelib.model.autoencoder import build
 from aelib.data.datasets import Dataset
-from aelib.jobs.job import TrainingJob, training_job
+from aelib.jobs.job import TrainingJob
 
 if TYPE_CHECKING:
     from aelib.jobs.job import JobSnapshot
@@ -79,7 +79,8 @@ def code_means_in_words() -> str:
 
 def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | None = None,
                   seed: int = 0, store: RunStore | None = None,
-                  slots: TrainingSlots | None = None) -> list[TrainingJob]:
+                  slots: TrainingSlots | None = None,
+                  make_job: Callable[..., TrainingJob] = TrainingJob) -> list[TrainingJob]:
     """Jobs for the tutorial's four image experiments, not yet started.
 
     Args:
@@ -89,12 +90,14 @@ def tutorial_jobs(data: Dataset, epochs: int | None = None, train_size: int | No
         seed: seed of weights and batch order.
         store: a `RunStore` to record the runs in, or None.
         slots: a `TrainingSlots` limit each job waits for, or None.
+        make_job: what makes each job, with `TrainingJob`'s arguments (the app passes
+            `aelib.sweeps.training_job`, which may send it to a Ray cluster).
     """
     subset = data.subset(train_size, None, seed=seed)
     return [
-        training_job(build(run.architecture, seed=seed), subset,
-                     {**run.budget.settings(seed), "epochs": epochs or run.budget.epochs},
-                     subset.x_test[:10], store=store, slots=slots)
+        make_job(build(run.architecture, seed=seed), subset,
+                 {**run.budget.settings(seed), "epochs": epochs or run.budget.epochs},
+                 subset.x_test[:10], store=store, slots=slots)
         for run in TUTORIAL_RUNS
     ]
 

@@ -67,7 +67,7 @@ def train_point(monitor: ray.actor.ActorHandle, index: int, point: dict, data: D
 @ray.remote(max_retries=0)
 def train_model(monitor: ray.actor.ActorHandle, model: bytes, data: Dataset, settings: dict,
                 preview_images: np.ndarray, history: dict | None) -> dict:
-    """One training the app started (`aelib.jobs.remote.ClusterTrainingJob`), on a worker:
+    """One training the app started (`aelib.sweeps.remote.ClusterTrainingJob`), on a worker:
     `model` is the model file's bytes (architecture, settings and weights: a continued
     training goes on from them), `history` the one it continues. Returns as `train_point`."""
     from aelib.model.files import load_model_bytes

@@ -31,10 +31,13 @@ from aelib.sweeps.engine import Report, SweepEngine
 from aelib.sweeps.plan import SweepPlan, make_plan, point_label
 
 if TYPE_CHECKING:
+    from aelib.model.autoencoder import Autoencoder
     from aelib.sweeps.cluster import RayEngine
     from aelib.sweeps.plan import RunPoint
 
 RAY_ADDRESS = "AELIB_RAY_ADDRESS"  # where the "ray" engine sends runs unless told
+TRAIN_ON = "AELIB_TRAIN_ON"  # "ray": the app's trainings go to the Ray cluster; "here": not
+PLACES = ("here", "ray")
 PREVIEW_IMAGES = 8  # test images every run reconstructs after each epoch
 POLL_SECONDS = 0.25
 
@@ -301,3 +304,27 @@ def reconstructions(store: RunStore, plan: SweepPlan, records: Sequence[RunRecor
             except ValueError:  # its model is gone: the page lists it as such
                 continue
     return made
+
+
+def training_job(ae: Autoencoder, data: Dataset, settings: dict, preview_images: np.ndarray,
+                 **options: Any) -> TrainingJob:
+    """A job for one training, where this process trains: a `TrainingJob` here, or, with
+    `AELIB_TRAIN_ON=ray` and `AELIB_RAY_ADDRESS` set, an `aelib.sweeps.remote.ClusterTrainingJob`
+    on that Ray cluster (without this process's training slots: the cluster's CPUs are the
+    limit). `options` are `TrainingJob`'s.
+
+    Raises:
+        ValueError: `AELIB_TRAIN_ON` is neither "here" nor "ray", or "ray" without an address
+            or without Ray installed.
+    """
+    place = os.environ.get(TRAIN_ON, "here") or "here"
+    if place not in PLACES:
+        raise ValueError(f"{TRAIN_ON} is {place!r}: set it to ray (every training on the Ray "
+                         f"cluster at {RAY_ADDRESS}) or here (the default).")
+    if place == "here":
+        return TrainingJob(ae, data, settings, preview_images, **options)
+    engine = ray_engine()  # says what is missing: the address, or Ray
+    from aelib.sweeps.remote import ClusterTrainingJob
+
+    options.pop("slots", None)
+    return ClusterTrainingJob(ae, data, settings, preview_images, engine=engine, **options)

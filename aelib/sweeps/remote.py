@@ -12,7 +12,7 @@ a cluster that is lost marks it "interrupted" and disconnects, so the next train
 afresh (to the head once it is back); the local engine is never used instead.
 
 Ray is an optional dependency: only `training_job` imports this module, when asked for the
-cluster (`AELIB_TRAIN_ON=ray` with `AELIB_RAY_ADDRESS`).
+cluster (`AELIB_TRAIN_ON=ray` with `AELIB_RAY_ADDRESS`), from `aelib.sweeps.local`.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def on_cluster(cluster, monkeypatch):
 
 
 def start(data, settings, store, ae=None, **options):
-    return aelib.jobs.training_job(ae or aelib.build("dense", seed=0), data,
+    return aelib.sweeps.training_job(ae or aelib.build("dense", seed=0), data,
                                    {"batch_size": 64, "seed": 0, **settings},
                                    data.x_test[:4], store=store, **options).start()
 
@@ -61,7 +61,7 @@ def wait_until(condition, job):
 
 def test_a_training_on_the_cluster_reports_as_it_goes_and_lands_in_the_store(
         on_cluster, small_data, tmp_path):
-    from aelib.jobs.remote import ClusterTrainingJob
+    from aelib.sweeps.remote import ClusterTrainingJob
 
     store = RunStore(tmp_path)
     job = start(small_data, {"epochs": 40}, store)
